@@ -1,0 +1,1 @@
+"""The Typer front end: parse arguments, prompt, render. Nothing else."""

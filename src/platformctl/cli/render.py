@@ -1,0 +1,85 @@
+"""Rich consoles and the glue between core results and the terminal.
+
+Chatter (progress, hints, summaries) goes to stderr; data (reports, JSON) to stdout.
+NO_COLOR, --no-color and non-TTY outputs turn colour off.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from platformctl.core.report import Report
+
+
+def _no_color() -> bool:
+    return bool(os.environ.get("NO_COLOR"))
+
+
+@lru_cache(maxsize=None)
+def _console(stderr: bool, no_color: bool) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, no_color=no_color, highlight=False, soft_wrap=True)
+
+
+def out() -> Console:
+    return _console(False, _no_color())
+
+
+def err() -> Console:
+    return _console(True, _no_color())
+
+
+def info(message: str) -> None:
+    """A line of chatter on stderr (plain text: no markup is interpreted)."""
+    err().print(message, markup=False)
+
+
+def warn(message: str) -> None:
+    err().print(f"warning: {message}", style="yellow", markup=False)
+
+
+def emit(text: str, output: str | None = None) -> None:
+    """Write data to --output FILE (atomically) or to stdout."""
+    if output and output != "-":
+        target = Path(output)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+        return
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def print_report_text(report: Report, output: str | None = None) -> None:
+    """Text format: coloured on a terminal, plain in files and pipes."""
+    from platformctl.core.report import to_text
+
+    text = to_text(report)
+    if output and output != "-" or not sys.stdout.isatty() or _no_color():
+        emit(text, output)
+        return
+    from rich.text import Text
+
+    styles = {"error": "bold red", "warning": "yellow", "info": "cyan", "suppressed": "dim"}
+    console = out()
+    for line in text.splitlines():
+        rendered = Text(line)
+        stripped = line.lstrip()
+        if line and not line.startswith(" ") and not stripped.startswith("hint:"):
+            rendered.stylize("bold")
+        for word, style in styles.items():
+            idx = line.find(f" {word} ")
+            if idx != -1:
+                rendered.stylize(style, idx + 1, idx + 1 + len(word))
+                break
+        if stripped.startswith("hint:"):
+            rendered.stylize("dim")
+        console.print(rendered)

@@ -1,0 +1,599 @@
+"""Safe YAML loading with positions and limits, read the way Backstage reads it.
+
+Backstage parses catalog files with the ``yaml`` npm package in YAML 1.2 mode (core schema).
+PyYAML's libyaml parser gives us a fast, position-carrying node graph; we then build plain
+Python values ourselves with the YAML 1.2 core schema instead of PyYAML's YAML 1.1 resolver:
+
+* ``yes``/``no``/``on``/``off`` and unquoted dates stay strings, ``0o17`` is octal;
+* ``<<`` merge keys are plain keys, not merges;
+* duplicate keys are errors; more than ``max_aliases`` alias expansions abort the file;
+* documents larger than ``max_bytes`` or nested deeper than ``max_depth`` are refused.
+
+Every mapping key and every value gets a 1-based (line, column) position, reachable through
+``Document.position(path)``.  Nothing here raises on bad input except ``load_one``: problems
+come back as ``YamlProblem`` values so a linter can report them and move on.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from platformctl.core.errors import InputFileError
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ALIASES = 100
+MAX_DEPTH = 64
+
+PathKey = tuple[Any, ...]
+Pos = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """Why a file (or one of its documents) could not be read."""
+
+    rule: str  # yaml/syntax, yaml/duplicate-key, yaml/too-large, ...
+    message: str
+    line: int | None = None
+    column: int | None = None
+    document: int | None = None  # index of the document, None for the whole file
+    hint: str | None = None
+    severity: str = "error"
+
+
+@dataclass
+class Document:
+    """One YAML document: plain data plus where each node came from."""
+
+    index: int
+    data: Any
+    line: int
+    column: int
+    positions: dict[PathKey, Pos] = field(default_factory=dict)
+    key_positions: dict[PathKey, Pos] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return self.data is None
+
+    def position(self, path: PathKey = (), *, key: bool = False) -> Pos:
+        """Position of the value at ``path`` (or of its key with ``key=True``).
+
+        Falls back to the nearest ancestor that exists, so a missing field points at its parent.
+        """
+        path = tuple(path)
+        if key and path in self.key_positions:
+            return self.key_positions[path]
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            if path in self.key_positions:
+                return self.key_positions[path]
+            path = path[:-1]
+        return self.positions.get((), (self.line, self.column))
+
+
+@dataclass
+class LoadedFile:
+    path: str
+    documents: list[Document]
+    problems: list[YamlProblem]
+    text: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+# --- YAML 1.2 core schema ------------------------------------------------------------------
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_INT_DEC = re.compile(r"[-+]?[0-9]+\Z")
+_INT_OCT = re.compile(r"0o[0-7]+\Z")
+_INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
+_NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
+# Characters that can start a number: everything else is a string without any regex work.
+_NUMERIC_START = frozenset("0123456789+-.")
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+# Tag our resolver gives every scalar without an explicit tag, so ``!!str 12`` stays a string.
+_UNTAGGED = "platformctl:untagged"
+
+
+def resolve_plain(value: str) -> Any:
+    """Resolve an untagged plain scalar the way YAML 1.2's core schema does."""
+    if value in _NULLS:
+        return None
+    first = value[0]
+    if first in "tTfF":
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        return value
+    if first not in _NUMERIC_START:
+        return value
+    if _INT_DEC.match(value):
+        return int(value, 10)
+    if _INT_OCT.match(value):
+        return int(value[2:], 8)
+    if _INT_HEX.match(value):
+        return int(value[2:], 16)
+    if _FLOAT.match(value):
+        return float(value)
+    if _INF.match(value):
+        return -math.inf if value.startswith("-") else math.inf
+    if _NAN.match(value):
+        return math.nan
+    return value
+
+
+def _explicit(tag: str, value: str) -> Any:
+    if tag == _STR:
+        return value
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+    if tag in (_INT, _FLOAT_TAG):
+        resolved = resolve_plain(value)
+        if isinstance(resolved, (int, float)) and not isinstance(resolved, bool):
+            return float(resolved) if tag == _FLOAT_TAG else resolved
+    # Unknown or local tags (``!Ref``): the yaml package keeps the string value.
+    return value
+
+
+class _Abort(Exception):
+    def __init__(self, problem: YamlProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _composer_class() -> type:
+    import yaml
+    from yaml.resolver import BaseResolver
+
+    parser = getattr(yaml, "CParser", None)
+    if parser is None:  # pragma: no cover - PyYAML wheels ship libyaml
+        from yaml.composer import Composer
+        from yaml.parser import Parser
+        from yaml.reader import Reader
+        from yaml.scanner import Scanner
+
+        class _PyComposer(Reader, Scanner, Parser, Composer, BaseResolver):
+            DEFAULT_SCALAR_TAG = _UNTAGGED
+
+            def __init__(self, stream: str) -> None:
+                Reader.__init__(self, stream)
+                Scanner.__init__(self)
+                Parser.__init__(self)
+                Composer.__init__(self)
+                BaseResolver.__init__(self)
+
+        return _PyComposer
+
+    class _CComposer(parser, BaseResolver):  # type: ignore[misc, valid-type]
+        DEFAULT_SCALAR_TAG = _UNTAGGED
+
+        def __init__(self, stream: str) -> None:
+            parser.__init__(self, stream)
+            BaseResolver.__init__(self)
+
+    return _CComposer
+
+
+_COMPOSER: type | None = None
+
+
+class _Builder:
+    """Turns a PyYAML node graph into plain values, recording positions.
+
+    An alias shares its anchor's node object, so a node met a second time is an alias use.
+    Like the ``yaml`` package, an alias resolves to the anchor's already-built value (no
+    re-expansion), and uses are counted the way ``yaml`` counts them: each use costs the number
+    of alias expansions inside the anchored value, and a document whose total passes
+    ``max_aliases`` is rejected as a resource-exhaustion attempt.
+    """
+
+    def __init__(self, index: int, max_aliases: int, max_depth: int) -> None:
+        self.index = index
+        self.max_aliases = max_aliases
+        self.max_depth = max_depth
+        self.values: dict[int, Any] = {}
+        self.first: dict[int, tuple[int, int]] = {}  # node id -> (parent id, slot)
+        self.uses: dict[int, int] = {}
+        self.weights: dict[int, int] = {}
+        self.active: set[int] = set()
+        self.positions: dict[PathKey, Pos] = {}
+        self.key_positions: dict[PathKey, Pos] = {}
+
+    def problem(self, rule: str, message: str, node: Any, hint: str | None = None) -> _Abort:
+        mark = node.start_mark
+        return _Abort(
+            YamlProblem(rule, message, mark.line + 1, mark.column + 1, self.index, hint)
+        )
+
+    def _weight(self, node: Any) -> int:
+        node_id = id(node)
+        cached = self.weights.get(node_id)
+        if cached is not None:
+            return cached
+        if node.id == "scalar":
+            weight = 1
+        else:
+            weight = 1
+            children = (
+                [v for pair in node.value for v in pair] if node.id == "mapping" else node.value
+            )
+            for slot, child in enumerate(children):
+                child_id = id(child)
+                if self.first.get(child_id) == (node_id, slot) or child_id not in self.uses:
+                    weight = max(weight, self._weight(child))
+                else:
+                    weight = max(weight, self.uses[child_id] * self._weight(child))
+        self.weights[node_id] = weight
+        return weight
+
+    def build(self, node: Any, path: PathKey, depth: int, parent: int = 0, slot: int = 0) -> Any:
+        mark = node.start_mark
+        self.positions[path] = (mark.line + 1, mark.column + 1)
+        node_id = id(node)
+        if node_id in self.first and self.first[node_id] != (parent, slot):
+            if node_id in self.active:
+                raise self.problem("yaml/alias-cycle", "recursive alias", node)
+            uses = self.uses.get(node_id, 0) + 1
+            self.uses[node_id] = uses
+            if uses * self._weight(node) > self.max_aliases:
+                raise self.problem(
+                    "yaml/alias-limit",
+                    f"more than {self.max_aliases} alias expansions (possible alias bomb)",
+                    node,
+                    "remove the anchors/aliases; catalog files do not need them",
+                )
+            return self.values[node_id]
+        self.first[node_id] = (parent, slot)
+        if depth > self.max_depth:
+            raise self.problem(
+                "yaml/too-deep",
+                f"nesting deeper than {self.max_depth} levels",
+                node,
+                "flatten the document",
+            )
+        kind = node.id
+        if kind == "scalar":
+            value = node.value
+            tag = node.tag
+            if tag == _UNTAGGED:
+                result_value: Any = value if node.style is not None else (
+                    resolve_plain(value) if value else None
+                )
+            else:
+                result_value = _explicit(tag, value)
+            self.values[node_id] = result_value
+            return result_value
+        self.active.add(node_id)
+        try:
+            if kind == "mapping":
+                result: dict[str, Any] = {}
+                self.values[node_id] = result
+                for pair_index, (key_node, value_node) in enumerate(node.value):
+                    if key_node.id != "scalar":
+                        raise self.problem(
+                            "yaml/complex-key",
+                            "mapping keys must be plain strings",
+                            key_node,
+                        )
+                    key_value = key_node.value
+                    if key_node.style is None and key_node.tag == _UNTAGGED:
+                        key = _json_key(resolve_plain(key_value) if key_value else None)
+                    else:
+                        key = key_value
+                    if key in result:
+                        raise self.problem(
+                            "yaml/duplicate-key",
+                            f"duplicate key {key!r}",
+                            key_node,
+                            "remove or rename one of the keys: YAML 1.2 requires unique keys",
+                        )
+                    child = (*path, key)
+                    kmark = key_node.start_mark
+                    self.key_positions[child] = (kmark.line + 1, kmark.column + 1)
+                    self.first.setdefault(id(key_node), (node_id, 2 * pair_index))
+                    result[key] = self.build(
+                        value_node, child, depth + 1, node_id, 2 * pair_index + 1
+                    )
+                return result
+            items: list[Any] = []
+            self.values[node_id] = items
+            for i, item in enumerate(node.value):
+                items.append(self.build(item, (*path, i), depth + 1, node_id, i))
+            return items
+        finally:
+            self.active.discard(node_id)
+
+
+def _json_key(value: Any) -> str:
+    """Map keys as JSON.stringify would make them (``true:`` -> ``"true"``)."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def _first_bad_utf8(data: bytes) -> tuple[int, int]:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return line, column
+    return 1, 1  # pragma: no cover
+
+
+def decode(data: bytes, *, max_bytes: int = MAX_BYTES) -> tuple[str | None, list[YamlProblem]]:
+    """Bytes -> text, or the reason the bytes are not a YAML text file."""
+    problems: list[YamlProblem] = []
+    if len(data) > max_bytes:
+        return None, [
+            YamlProblem(
+                "yaml/too-large",
+                f"file is {len(data) / 1048576:.1f} MiB, over the {max_bytes / 1048576:.0f} MiB limit",
+                hint="catalog and configuration files are small; check that this is the right file",
+            )
+        ]
+    if b"\x00" in data[:8192] or b"\x00" in data:
+        return None, [
+            YamlProblem("yaml/binary", "binary file (contains NUL bytes), not YAML", 1, 1)
+        ]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        line, column = _first_bad_utf8(data)
+        return None, [
+            YamlProblem(
+                "yaml/encoding",
+                "file is not valid UTF-8",
+                line,
+                column,
+                hint="save the file as UTF-8",
+            )
+        ]
+    if text.startswith("\ufeff"):
+        # Backstage (the yaml package) accepts a byte-order mark; we say so and go on.
+        text = text[1:]
+        problems.append(
+            YamlProblem(
+                "yaml/bom",
+                "file starts with a UTF-8 byte-order mark",
+                1,
+                1,
+                hint="save the file as UTF-8 without BOM",
+                severity="warning",
+            )
+        )
+    return text, problems
+
+
+def iter_documents(
+    text: str,
+    *,
+    max_aliases: int = MAX_ALIASES,
+    max_depth: int = MAX_DEPTH,
+    problems: list[YamlProblem],
+) -> Iterator[Document]:
+    """Yield each document; parse errors are appended to ``problems`` and end the stream."""
+    global _COMPOSER
+    import yaml
+
+    if _COMPOSER is None:
+        _COMPOSER = _composer_class()
+    loader = _COMPOSER(text)
+    index = 0
+    try:
+        while True:
+            try:
+                if not loader.check_node():
+                    break
+                node = loader.get_node()
+            except yaml.MarkedYAMLError as exc:
+                mark = exc.problem_mark or exc.context_mark
+                problems.append(
+                    YamlProblem(
+                        "yaml/syntax",
+                        _syntax_message(exc),
+                        mark.line + 1 if mark else None,
+                        mark.column + 1 if mark else None,
+                        index,
+                        hint=_syntax_hint(exc),
+                    )
+                )
+                return
+            except yaml.YAMLError as exc:
+                problems.append(YamlProblem("yaml/syntax", str(exc).strip(), 1, 1, index))
+                return
+            except RecursionError:
+                problems.append(
+                    YamlProblem(
+                        "yaml/too-deep", f"nesting deeper than {max_depth} levels", 1, 1, index
+                    )
+                )
+                return
+            if node is None:
+                yield Document(index, None, 1, 1)
+                index += 1
+                continue
+            builder = _Builder(index, max_aliases, max_depth)
+            try:
+                data = builder.build(node, (), 0)
+            except _Abort as abort:
+                problems.append(abort.problem)
+                return
+            except RecursionError:
+                mark = node.start_mark
+                problems.append(
+                    YamlProblem(
+                        "yaml/too-deep",
+                        f"nesting deeper than {max_depth} levels",
+                        mark.line + 1,
+                        mark.column + 1,
+                        index,
+                    )
+                )
+                return
+            mark = node.start_mark
+            yield Document(
+                index,
+                data,
+                mark.line + 1,
+                mark.column + 1,
+                builder.positions,
+                builder.key_positions,
+            )
+            index += 1
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose:
+            dispose()
+
+
+def _syntax_message(exc: Any) -> str:
+    problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    if "'\\t'" in problem or "\\t" in problem:
+        return "tabs are not allowed as indentation"
+    if problem and context:
+        return f"{context}: {problem}"
+    return problem or context or "invalid YAML"
+
+
+def _syntax_hint(exc: Any) -> str | None:
+    problem = exc.problem or ""
+    if "\\t" in problem:
+        return "indent with spaces, not tabs"
+    if "'%'" in problem or "'{'" in problem:
+        return "unrendered template syntax? render the template before validating"
+    return "fix the YAML syntax at this position"
+
+
+def load_text(
+    text: str,
+    name: str = "<string>",
+    *,
+    max_aliases: int = MAX_ALIASES,
+    max_depth: int = MAX_DEPTH,
+) -> LoadedFile:
+    problems: list[YamlProblem] = []
+    docs = list(iter_documents(text, max_aliases=max_aliases, max_depth=max_depth, problems=problems))
+    return LoadedFile(name, docs, problems, text)
+
+
+def load_bytes(data: bytes, name: str = "<bytes>", *, max_bytes: int = MAX_BYTES) -> LoadedFile:
+    text, problems = decode(data, max_bytes=max_bytes)
+    if text is None:
+        return LoadedFile(name, [], problems, None)
+    loaded = load_text(text, name)
+    loaded.problems[:0] = problems
+    return loaded
+
+
+def load_file(path: str | Path, *, max_bytes: int = MAX_BYTES, display: str | None = None) -> LoadedFile:
+    """Read and parse a file; unreadable files come back as a problem, never an exception."""
+    name = display or str(path)
+    try:
+        size = Path(path).stat().st_size
+        if size > max_bytes:
+            return LoadedFile(name, [], decode(b"x" * 0, max_bytes=max_bytes)[1] or [
+                YamlProblem(
+                    "yaml/too-large",
+                    f"file is {size / 1048576:.1f} MiB, over the {max_bytes / 1048576:.0f} MiB limit",
+                    hint="catalog and configuration files are small; check that this is the right file",
+                )
+            ])
+        data = Path(path).read_bytes()
+    except IsADirectoryError:
+        return LoadedFile(name, [], [YamlProblem("yaml/unreadable", "is a directory, not a file")])
+    except OSError as exc:
+        return LoadedFile(
+            name, [], [YamlProblem("yaml/unreadable", f"cannot read file: {exc.strerror or exc}")]
+        )
+    return load_bytes(data, name, max_bytes=max_bytes)
+
+
+def load_one(path: str | Path, *, display: str | None = None, allow_empty: bool = True) -> Document:
+    """Load a single-document configuration file, raising InputFileError (exit 2) on problems."""
+    loaded = load_file(path, display=display)
+    name = loaded.path
+    for problem in loaded.problems:
+        if problem.severity == "error":
+            raise InputFileError(
+                problem.message, hint=problem.hint, file=name, line=problem.line, column=problem.column
+            )
+    docs = [d for d in loaded.documents if not d.empty]
+    if len(docs) > 1:
+        line, column = docs[1].line, docs[1].column
+        raise InputFileError(
+            "expected one YAML document, found several",
+            hint="remove the extra '---' documents",
+            file=name,
+            line=line,
+            column=column,
+        )
+    if not docs:
+        if allow_empty:
+            return Document(0, {}, 1, 1)
+        raise InputFileError("file is empty", file=name, line=1, column=1)
+    return docs[0]
+
+
+def expect_mapping(doc: Document, name: str, path: PathKey = ()) -> dict[str, Any]:
+    """The value at ``path`` must be a mapping: return it or raise InputFileError with position."""
+    value: Any = doc.data
+    for part in path:
+        value = value.get(part) if isinstance(value, dict) else None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        line, column = doc.position(path)
+        where = ".".join(str(p) for p in path) or "the document"
+        raise InputFileError(
+            f"{where} must be a mapping, not {type_name(value)}", file=name, line=line, column=column
+        )
+    return value
+
+
+def type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
