@@ -1,0 +1,222 @@
+"""Git operations, the one gateway to GitPython (imported inside each function).
+
+Errors become PlatformError subclasses: git missing -> EnvironmentProblem (exit 3); a dirty
+tree, a missing identity or a bad path -> UsageError (exit 2); a failed push -> EnvironmentProblem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from platformctl.core.errors import EnvironmentProblem, UsageError
+
+if TYPE_CHECKING:
+    from git import Repo
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    email: str
+
+    @classmethod
+    def parse(cls, text: str) -> Author:
+        """``"Jane Doe <jane@example.com>"`` -> Author."""
+        text = text.strip()
+        if "<" in text and text.endswith(">"):
+            name, _, email = text[:-1].partition("<")
+            if name.strip() and "@" in email:
+                return cls(name.strip(), email.strip())
+        raise UsageError(
+            f"invalid author {text!r}", hint='use --author "Your Name <you@example.com>"'
+        )
+
+
+def _git() -> Any:
+    try:
+        import git
+    except ImportError as exc:  # GitPython raises ImportError when the git binary is missing
+        raise EnvironmentProblem(
+            "git is not installed or not on PATH", hint="install git (e.g. apt-get install git)"
+        ) from exc
+    return git
+
+
+def open_repo(path: Path, *, search_parent: bool = True) -> Repo:
+    git = _git()
+    try:
+        return git.Repo(path, search_parent_directories=search_parent)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise UsageError(
+            f"{path} is not inside a git repository",
+            hint="run it from your repository, or `git init` first",
+        ) from None
+
+
+def repo_root(path: Path) -> Path | None:
+    """The work tree root containing ``path``, or None (cheap: no GitPython import)."""
+    current = path.resolve()
+    for folder in (current, *current.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def configured_author(path: Path | None = None) -> Author | None:
+    """The committer identity git would use (repo config, then global/system), or None."""
+    git = _git()
+    try:
+        reader = git.Repo(path).config_reader() if path else git.GitConfigParser(
+            [os.path.normpath(os.path.expanduser("~/.gitconfig"))]
+            + ([os.environ["GIT_CONFIG_GLOBAL"]] if os.environ.get("GIT_CONFIG_GLOBAL") else []),
+            read_only=True,
+        )
+        name = os.environ.get("GIT_AUTHOR_NAME") or reader.get_value("user", "name", "")
+        email = os.environ.get("GIT_AUTHOR_EMAIL") or reader.get_value("user", "email", "")
+    except Exception:  # noqa: BLE001 - unreadable config means "no identity"
+        return None
+    if name and email:
+        return Author(str(name), str(email))
+    return None
+
+
+def init_and_commit(path: Path, message: str, *, author: Author, branch: str = "main") -> str:
+    """``git init -b main``, add everything, first commit. Returns the commit sha."""
+    git = _git()
+    repo = git.Repo.init(path, initial_branch=branch)
+    repo.git.add(A=True)
+    actor = git.Actor(author.name, author.email)
+    commit = repo.index.commit(message, author=actor, committer=actor)
+    return commit.hexsha
+
+
+def is_dirty(path: Path, *, ignore: list[str] | None = None) -> list[str]:
+    """Paths with uncommitted changes (untracked included), relative to the repo root."""
+    repo = open_repo(path)
+    changed = [line[3:] for line in repo.git.status("--porcelain").splitlines() if line]
+    skip = set(ignore or [])
+    return [p.strip('"') for p in changed if p.strip('"') not in skip]
+
+
+def add_remote_and_push(path: Path, url: str, *, branch: str = "main", remote: str = "origin") -> None:
+    git = _git()
+    repo = open_repo(path, search_parent=False)
+    if remote in [r.name for r in repo.remotes]:
+        repo.delete_remote(repo.remote(remote))
+    repo.create_remote(remote, url)
+    push(path, branch=branch, remote=remote, set_upstream=True)
+
+
+def push(path: Path, *, branch: str, remote: str = "origin", set_upstream: bool = False) -> None:
+    git = _git()
+    repo = open_repo(path)
+    args = ["--set-upstream"] if set_upstream else []
+    try:
+        repo.git.push(*args, remote, f"{branch}:{branch}")
+    except git.GitCommandError as exc:
+        detail = (exc.stderr or str(exc)).strip().splitlines()
+        raise EnvironmentProblem(
+            f"git push to {remote} failed: {detail[-1] if detail else exc}",
+            hint="check the remote URL and your git credentials",
+        ) from None
+
+
+def commit_files(
+    path: Path,
+    files: list[Path],
+    message: str,
+    *,
+    branch: str | None = None,
+    author: Author | None = None,
+) -> str | None:
+    """Commit exactly ``files`` (optionally on a new or existing ``branch``).
+
+    Returns the new commit sha, or None when the files are already committed unchanged.
+    """
+    repo = open_repo(path)
+    root = Path(repo.working_tree_dir or path)
+    if branch and repo.active_branch.name != branch:
+        if branch in [h.name for h in repo.heads]:
+            repo.git.checkout(branch)
+        else:
+            repo.git.checkout("-b", branch)
+    rel = [str(Path(f).resolve().relative_to(root.resolve())) for f in files]
+    repo.git.add("--", *rel)
+    if not repo.git.diff("--cached", "--name-only", "--", *rel).strip():
+        return None
+    if author is None and configured_author(root) is None:
+        raise UsageError(
+            "git has no user identity to commit with",
+            hint='run git config --global user.name "Your Name" and user.email, or pass --author',
+        )
+    env = {}
+    if author is not None:
+        env = {
+            "GIT_AUTHOR_NAME": author.name,
+            "GIT_AUTHOR_EMAIL": author.email,
+            "GIT_COMMITTER_NAME": author.name,
+            "GIT_COMMITTER_EMAIL": author.email,
+        }
+    with repo.git.custom_environment(**env):
+        repo.git.commit("-m", message, "--", *rel)
+    return str(repo.head.commit.hexsha)
+
+
+def current_branch(path: Path) -> str:
+    return str(open_repo(path).active_branch.name)
+
+
+def remote_url(path: Path, remote: str = "origin") -> str | None:
+    """URL of ``remote`` without importing GitPython (parses .git/config)."""
+    import configparser
+
+    root = repo_root(path)
+    if root is None:
+        return None
+    config_file = root / ".git" / "config"
+    if not config_file.is_file():
+        return None
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    try:
+        parser.read(config_file, encoding="utf-8")
+    except configparser.Error:
+        return None
+    section = f'remote "{remote}"'
+    return parser.get(section, "url", fallback=None)
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "platformctl"
+
+
+def cached_clone(url: str, *, ref: str | None = None, refresh: bool = True) -> Path:
+    """Clone (or fetch) ``url`` into the cache and return the work tree."""
+    git = _git()
+    key = hashlib.sha256(url.encode()).hexdigest()[:16]
+    target = cache_dir() / "platforms" / key
+    try:
+        if (target / ".git").is_dir():
+            repo = git.Repo(target)
+            if refresh:
+                repo.remotes.origin.fetch(tags=True, prune=True)
+                repo.git.reset("--hard", ref or "origin/HEAD")
+        else:
+            if target.exists():
+                shutil.rmtree(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            repo = git.Repo.clone_from(url, target)
+            if ref:
+                repo.git.checkout(ref)
+    except git.GitCommandError as exc:
+        detail = (exc.stderr or str(exc)).strip().splitlines()
+        raise EnvironmentProblem(
+            f"cannot fetch platform repository {url}: {detail[-1] if detail else exc}",
+            hint="check the URL, your network and git credentials",
+        ) from None
+    return target
