@@ -57,7 +57,10 @@ def run(argv: list[str] | None = None) -> int:
     try:
         command = __import__("typer").main.get_command(app)
         result = command.main(args=args, prog_name="platformctl", standalone_mode=False)
-        return result if isinstance(result, int) else 0
+        code = result if isinstance(result, int) else 0
+        if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into Exit(130), click returns it
+            sys.stderr.write("\ninterrupted\n")
+        return code
     except PlatformError as exc:
         if debug:
             import traceback
@@ -66,6 +69,8 @@ def run(argv: list[str] | None = None) -> int:
         _error(exc.render(), exc.hint)
         return exc.exit_code
     except click.exceptions.Exit as exc:
+        if exc.exit_code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into Exit(130)
+            sys.stderr.write("\ninterrupted\n")
         return exc.exit_code
     except click.exceptions.Abort:
         sys.stderr.write("\ninterrupted\n")

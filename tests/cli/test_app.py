@@ -1,0 +1,135 @@
+"""The root app: version, help, the error boundary and its exit codes, startup imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("copier", "kubernetes", "git", "httpx", "questionary", "ruamel")
+
+
+def test_version(cli):
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("platformctl ")
+
+
+def test_help_lists_commands_without_importing_them(cli):
+    result = cli("--help")
+    assert result.exit_code == 0
+    for name in ("catalog", "config"):
+        assert name in result.stdout
+
+
+def test_unknown_command_is_usage_error(cli):
+    result = cli("no-such-command")
+    assert result.exit_code == 2
+    assert "No such command" in result.stderr
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["check", "--help"], ["catalog", "--help"]])
+def test_startup_imports_no_heavy_library(argv):
+    """DESIGN.md §1: --help and check --help must not import copier, kubernetes, git, httpx,
+    questionary (nor ruamel). Run in a fresh interpreter to see the real import set."""
+    code = (
+        "import sys\n"
+        "from platformctl.__main__ import run\n"
+        f"rc = run({argv!r})\n"
+        f"heavy = sorted(m for m in {HEAVY!r} if m in sys.modules)\n"
+        "print('HEAVY=' + ','.join(heavy))\n"
+        "sys.exit(rc)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if argv[0] == "check" and "No such command" in proc.stderr:
+        pytest.skip("check command not installed")
+    assert proc.returncode == 0, proc.stderr
+    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("HEAVY=")][-1]
+    assert line == "HEAVY=", f"{argv} imported {line[6:]}"
+
+
+def test_platform_error_is_one_line_with_hint(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLATFORMCTL_PLATFORM", str(tmp_path / "missing"))
+    result = cli("config", "show")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("error: platform folder")
+    assert lines[1].startswith("hint: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_internal_error_writes_log_and_exits_4(monkeypatch, capsys):
+    from platformctl import __main__ as boundary
+    from platformctl.cli import config as config_cli
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("kaboom secret=abc")
+
+    monkeypatch.setattr("platformctl.core.config.load", boom)
+    assert config_cli.app  # the command module is importable
+    code = boundary.run(["config", "show"])
+    err = capsys.readouterr().err
+    assert code == 4
+    assert "internal error: RuntimeError: kaboom" in err
+    log = Path(err.split("log at ")[1].strip())
+    text = log.read_text()
+    assert "Traceback" in text and "platformctl" in text
+    assert "Traceback" not in err
+
+
+def test_keyboard_interrupt_exits_130(monkeypatch, capsys):
+    from platformctl import __main__ as boundary
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("platformctl.core.config.load", interrupt)
+    assert boundary.run(["config", "show"]) == 130
+    assert "interrupted" in capsys.readouterr().err
+
+
+def test_python_dash_m_entry_point():
+    proc = subprocess.run(
+        [sys.executable, "-m", "platformctl", "--version"], capture_output=True, text=True
+    )
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("platformctl ")
+
+
+def test_config_show_json_lists_sources(cli, tmp_path, monkeypatch):
+    platform = tmp_path / "platform"
+    platform.mkdir()
+    (platform / "platform.yaml").write_text(
+        "apiVersion: platformctl.io/v1\nkind: Platform\nmetadata:\n  name: acme\n"
+        "settings:\n  backstage:\n    url: https://backstage.acme.test\n"
+    )
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / ".git").mkdir()
+    (repo / ".platformctl.yaml").write_text(
+        "golden_path: python-service\nsettings:\n  provision:\n    namespace: team-a\n"
+    )
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("PLATFORMCTL_PLATFORM", str(platform))
+    monkeypatch.setenv("PLATFORMCTL_BACKSTAGE_TOKEN", "s3cr3t-token")
+    result = cli("config", "show", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    settings = data["settings"]
+    assert settings["backstage.url"]["value"] == "https://backstage.acme.test"
+    assert settings["backstage.url"]["source"].startswith("platform (")
+    assert settings["provision.namespace"]["value"] == "team-a"
+    assert ".platformctl.yaml:4" in settings["provision.namespace"]["source"]
+    assert settings["golden_path"]["value"] == "python-service"
+    assert data["secrets"]["PLATFORMCTL_BACKSTAGE_TOKEN"] == "set"
+    assert "s3cr3t-token" not in result.stdout
+
+
+def test_config_show_text(cli):
+    result = cli("config", "show")
+    assert result.exit_code == 0
+    assert "provision.namespace" in result.stdout
+    assert "embedded default" in result.stdout
