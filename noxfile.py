@@ -16,14 +16,14 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["tests"]
 nox.options.error_on_missing_interpreters = True
 
-PYTHON = "3.11"
+
 
 
 def _install(session: nox.Session, extras: str = "test") -> None:
     session.install("-e", f".[{extras}]")
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def tests(session: nox.Session) -> None:
     """The default suite: unit, CLI and fast integration tests (real git, real copier,
     a local Kubernetes API test server)."""
@@ -32,7 +32,7 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *args)
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def golden(session: nox.Session) -> None:
     """Render every golden path with fixed answer sets, then run each generated project's own
     tests, linters (actionlint, hadolint, kubernetes-validate) and docs build."""
@@ -41,7 +41,7 @@ def golden(session: nox.Session) -> None:
     session.run("pytest", "-m", "golden", "-q", "-p", "no:cacheprovider", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def backstage(session: nox.Session) -> None:
     """Start a real Backstage catalog backend on 127.0.0.1 and run the catalog API tests."""
     _install(session)
@@ -51,7 +51,7 @@ def backstage(session: nox.Session) -> None:
     )
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff (incl. TID253 banned module-level imports), mypy, import-linter layers."""
     session.install("-e", ".[lint]")
@@ -60,14 +60,14 @@ def lint(session: nox.Session) -> None:
     session.run("lint-imports")
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def bench(session: nox.Session) -> None:
     """Timing benchmarks (budgets live here, not in unit tests). Writes benchmarks/results.json."""
     _install(session)
     session.run("python", "benchmarks/run.py", *session.posargs, env={"NO_COLOR": "1"})
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def docs(session: nox.Session) -> None:
     """Regenerate docs/reference/cli.md from the Typer app."""
     _install(session)
