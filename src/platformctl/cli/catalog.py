@@ -7,5 +7,12 @@ import typer
 
 app = typer.Typer(help="Validate and manage Backstage catalog files.", no_args_is_help=True)
 
+
+@app.callback()
+def _group() -> None:
+    """Validate and manage Backstage catalog files."""
+
+
 # Commands register themselves on `app` when their module is imported.
 from platformctl.cli import catalog_validate  # noqa: E402,F401
+from platformctl.cli import catalog_remote  # noqa: E402,F401

@@ -169,7 +169,10 @@ def _composer_class() -> type:
     import yaml
     from yaml.resolver import BaseResolver
 
-    parser = getattr(yaml, "CParser", None)
+    try:
+        from yaml.cyaml import CParser as parser  # libyaml: not re-exported by ``yaml``
+    except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
+        parser = None
     if parser is None:  # pragma: no cover - PyYAML wheels ship libyaml
         from yaml.composer import Composer
         from yaml.parser import Parser
@@ -280,7 +283,7 @@ class _Builder:
             value = node.value
             tag = node.tag
             if tag == _UNTAGGED:
-                result_value: Any = value if node.style is not None else (
+                result_value: Any = value if node.style else (
                     resolve_plain(value) if value else None
                 )
             else:
@@ -300,7 +303,7 @@ class _Builder:
                             key_node,
                         )
                     key_value = key_node.value
-                    if key_node.style is None and key_node.tag == _UNTAGGED:
+                    if not key_node.style and key_node.tag == _UNTAGGED:
                         key = _json_key(resolve_plain(key_value) if key_value else None)
                     else:
                         key = key_value
@@ -422,11 +425,11 @@ def iter_documents(
                 problems.append(
                     YamlProblem(
                         "yaml/syntax",
-                        _syntax_message(exc),
+                        _syntax_message(exc, _char_at(text, mark)),
                         mark.line + 1 if mark else None,
                         mark.column + 1 if mark else None,
                         index,
-                        hint=_syntax_hint(exc),
+                        hint=_syntax_hint(exc, _char_at(text, mark)),
                     )
                 )
                 return
@@ -478,21 +481,31 @@ def iter_documents(
             dispose()
 
 
-def _syntax_message(exc: Any) -> str:
+def _char_at(text: str, mark: Any) -> str:
+    """The character a parse error points at (libyaml's messages do not quote it)."""
+    index = getattr(mark, "index", None)
+    if isinstance(index, int) and 0 <= index < len(text):
+        return text[index]
+    return ""
+
+
+def _syntax_message(exc: Any, char: str = "") -> str:
     problem = (exc.problem or "").strip()
     context = (exc.context or "").strip()
-    if "'\\t'" in problem or "\\t" in problem:
+    if char == "\t" or "'\\t'" in problem or "\\t" in problem:
         return "tabs are not allowed as indentation"
+    if char in ("%", "@", "`"):
+        return f"a plain value cannot start with {char!r}"
     if problem and context:
         return f"{context}: {problem}"
     return problem or context or "invalid YAML"
 
 
-def _syntax_hint(exc: Any) -> str | None:
+def _syntax_hint(exc: Any, char: str = "") -> str | None:
     problem = exc.problem or ""
-    if "\\t" in problem:
+    if char == "\t" or "\\t" in problem:
         return "indent with spaces, not tabs"
-    if "'%'" in problem or "'{'" in problem:
+    if char in ("%", "{") or "'%'" in problem or "'{'" in problem:
         return "unrendered template syntax? render the template before validating"
     return "fix the YAML syntax at this position"
 

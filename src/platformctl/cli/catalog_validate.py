@@ -1,0 +1,85 @@
+"""`platformctl catalog validate [PATHS...]`: Backstage's catalog rules, offline, with positions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from platformctl.cli.catalog import app
+
+FORMATS = ("text", "json", "sarif", "junit", "github")
+
+
+@app.command("validate")
+def validate(
+    paths: list[Path] = typer.Argument(
+        None,
+        help="Catalog files or folders (default: catalog-info.yaml, catalog-info.yml and "
+        "*.catalog.yaml under the current folder, respecting .gitignore).",
+        show_default=False,
+    ),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, json, sarif, junit or github."),
+    output: str = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
+    strict: bool = typer.Option(False, "--strict", help="Warnings fail too (exit 1)."),
+    strict_refs: bool = typer.Option(
+        False, "--strict-refs", help="Unresolved entity references are errors, not warnings."
+    ),
+) -> None:
+    """Validate Backstage catalog entity files the way Backstage's catalog ingests them.
+
+    Exit 0 when nothing fails, 1 when an entity is invalid (or a warning with --strict),
+    2 when a file could not be read or parsed (the other files are still validated).
+    """
+    from platformctl.cli import render
+    from platformctl.core import config as config_mod
+    from platformctl.core.catalog.validate import validate_paths
+    from platformctl.core.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageError
+    from platformctl.core.report import fails
+    from platformctl.core.report import render as render_report
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}", hint=f"choose one of: {', '.join(FORMATS)}")
+    cwd = Path.cwd()
+    config = config_mod.load(cwd=cwd)
+    targets = list(paths) if paths else [cwd]
+    missing = [p for p in targets if not p.exists()]
+    result = validate_paths(
+        [p for p in targets if p.exists()], config=config, strict_refs=strict_refs, base=cwd
+    )
+    report = result.report
+    for path in missing:
+        from platformctl.core.report import Finding
+
+        report.findings.append(
+            Finding(
+                "yaml/unreadable",
+                "error",
+                "no such file or folder",
+                str(path),
+                hint="check the path",
+            )
+        )
+        report.files.append(str(path))
+    if missing:
+        result.input_errors = True
+        report.summary["errors"] = report.counts().get("error", 0)
+        report.summary["files"] = len(report.files)
+        report.summary["input_errors"] = True
+        report.summary["line"] = (
+            f"{len(report.files)} files, {report.summary['entities']} entities, "
+            f"{report.summary['errors']} errors, {report.summary['warnings']} warnings"
+        )
+    if not report.files and not paths:
+        render.warn("no catalog files found (catalog-info.yaml, catalog-info.yml, *.catalog.yaml)")
+    if fmt == "text":
+        render.print_report_text(report, output)
+    else:
+        render.emit(render_report(report, fmt), output)
+        if output and output != "-":
+            render.info(str(report.summary.get("line", "")))
+    if result.input_errors:
+        raise typer.Exit(EXIT_USAGE)
+    if fails(report.findings, "warning" if strict else "error"):
+        raise typer.Exit(EXIT_PROBLEMS)
+    raise typer.Exit(EXIT_OK)

@@ -1,0 +1,101 @@
+"""Entity references the way ``@backstage/catalog-model`` parses them (``entity/ref.ts``).
+
+``[<kind>:][<namespace>/]<name>``: a ``/`` before the first ``:`` means there is no kind;
+missing parts come from the caller's defaults; an empty part is an error.  Also the relation
+fields Backstage's ``BuiltinKindsEntityProcessor`` turns into relations, with the default
+kind it assumes for each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_NAMESPACE = "default"
+
+
+class EntityRefError(ValueError):
+    """A reference that Backstage's ``parseEntityRef`` would reject."""
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    kind: str
+    namespace: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.kind.lower()}:{self.namespace}/{self.name}"
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """Comparison key: Backstage compares refs case-insensitively."""
+        return (self.kind.lower(), self.namespace.lower(), self.name.lower())
+
+
+def _split(ref: str) -> tuple[str | None, str | None, str]:
+    colon = ref.find(":")
+    slash = ref.find("/")
+    if slash != -1 and slash < colon:
+        colon = -1
+    kind = None if colon == -1 else ref[:colon]
+    namespace = None if slash == -1 else ref[colon + 1 : slash]
+    name = ref[max(colon + 1, slash + 1) :]
+    if kind == "" or namespace == "" or name == "":
+        raise EntityRefError(
+            f'entity reference "{ref}" is not of the form [<kind>:][<namespace>/]<name>'
+        )
+    return kind, namespace, name
+
+
+def parse_entity_ref(
+    ref: str,
+    default_kind: str | None = None,
+    default_namespace: str = DEFAULT_NAMESPACE,
+) -> EntityRef:
+    """Parse ``ref`` with Backstage's ``parseEntityRef`` semantics; raise EntityRefError."""
+    if not ref:
+        raise EntityRefError("entity reference must not be empty")
+    if not isinstance(ref, str):
+        raise EntityRefError(f"entity reference must be a string, not {type(ref).__name__}")
+    kind, namespace, name = _split(ref)
+    kind = kind if kind is not None else default_kind
+    namespace = namespace if namespace is not None else (default_namespace or DEFAULT_NAMESPACE)
+    if not kind:
+        raise EntityRefError(
+            f'entity reference "{ref}" has no kind (e.g. did not start with "component:" '
+            "or similar) and this field has no default kind"
+        )
+    return EntityRef(kind, namespace, name)
+
+
+def stringify_entity_ref(kind: str, namespace: str | None, name: str) -> str:
+    """``kind:namespace/name`` with the kind lower-cased (Backstage lower-cases all parts;
+    we keep the namespace and name as written so messages match the file)."""
+    return f"{str(kind).lower()}:{namespace or DEFAULT_NAMESPACE}/{name}"
+
+
+# kind -> [(spec field, default kind or None)] as BuiltinKindsEntityProcessor.postProcessEntity
+RELATION_FIELDS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "Component": (
+        ("owner", "Group"),
+        ("subcomponentOf", "Component"),
+        ("providesApis", "API"),
+        ("consumesApis", "API"),
+        ("dependsOn", None),
+        ("dependencyOf", None),
+        ("system", "System"),
+    ),
+    "API": (("owner", "Group"), ("system", "System")),
+    "Resource": (
+        ("owner", "Group"),
+        ("dependsOn", None),
+        ("dependencyOf", None),
+        ("system", "System"),
+    ),
+    "User": (("memberOf", "Group"),),
+    "Group": (("parent", "Group"), ("children", "Group"), ("members", "User")),
+    "System": (("owner", "Group"), ("domain", "Domain")),
+    "Domain": (("owner", "Group"), ("subdomainOf", "Domain")),
+    # Not emitted by Backstage as relations, but checked by us as references.
+    "Template": (("owner", "Group"),),
+}
