@@ -8,6 +8,7 @@ are JavaScript ``String.length`` (UTF-16 code units); the patterns only admit AS
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 _DNS_LABEL = re.compile(r"[a-z0-9]+(?:-+[a-z0-9]+)*\Z")
@@ -47,6 +48,11 @@ def _prefix_and_or_suffix(value: Any, prefix_ok: Any, suffix_ok: Any) -> bool:
 
 
 def is_valid_api_version(value: Any) -> bool:
+    return isinstance(value, str) and _api_version(value)
+
+
+@lru_cache(maxsize=1024)
+def _api_version(value: str) -> bool:
     return _prefix_and_or_suffix(
         value,
         is_valid_dns_subdomain,
@@ -66,8 +72,14 @@ is_valid_entity_name = is_valid_object_name
 is_valid_namespace = is_valid_dns_label
 
 
-def is_valid_label_key(value: Any) -> bool:
+@lru_cache(maxsize=16384)
+def _label_key(value: str) -> bool:
     return _prefix_and_or_suffix(value, is_valid_dns_subdomain, is_valid_object_name)
+
+
+def is_valid_label_key(value: Any) -> bool:
+    # Keys repeat across thousands of entities: memoised.
+    return isinstance(value, str) and _label_key(value)
 
 
 def is_valid_label_value(value: Any) -> bool:
@@ -82,7 +94,12 @@ def is_valid_annotation_value(value: Any) -> bool:
 
 
 def is_valid_tag(value: Any) -> bool:
-    return isinstance(value, str) and 1 <= _js_len(value) <= 63 and bool(_TAG.match(value))
+    return isinstance(value, str) and _tag(value)
+
+
+@lru_cache(maxsize=16384)
+def _tag(value: str) -> bool:
+    return 1 <= _js_len(value) <= 63 and bool(_TAG.match(value))
 
 
 def is_non_empty_string(value: Any) -> bool:

@@ -1,0 +1,167 @@
+"""Catalog benchmarks (issue 2):
+
+(a) ``platformctl --help``: median wall time over 20 runs and its ratio to ``python -c pass``
+    (budget: ratio <= 3);
+(b) ``catalog validate`` on a generated tree of 10,000 entities in 2,000 files: entities per
+    second, in-process (the core) and through the CLI in a subprocess (budget: >= 20,000/s).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = 20
+FILES = 2_000
+PER_FILE = 5
+
+_KINDS = ("Component", "API", "Resource", "System", "Group")
+
+
+def _entity(i: int, j: int) -> str:
+    kind = _KINDS[j % len(_KINDS)]
+    name = f"{kind.lower()}-{i}-{j}"
+    head = (
+        f"apiVersion: backstage.io/v1alpha1\nkind: {kind}\nmetadata:\n  name: {name}\n"
+        f"  description: Generated {kind} number {i}.{j}\n"
+        f"  annotations:\n    github.com/project-slug: example/{name}\n"
+        f"  tags: [generated, bench]\n"
+        f"  links:\n    - url: https://example.com/{name}\n      title: Dashboard\n"
+    )
+    if kind == "Component":
+        spec = (
+            "spec:\n  type: service\n  lifecycle: production\n  owner: group:team-0\n"
+            f"  system: system-{i}-3\n  providesApis: [api-{i}-1]\n"
+            f"  dependsOn: [resource:resource-{i}-2]\n"
+        )
+    elif kind == "API":
+        spec = (
+            "spec:\n  type: openapi\n  lifecycle: production\n  owner: team-0\n"
+            "  definition: |\n    openapi: 3.0.0\n    info: {title: x, version: '1'}\n"
+        )
+    elif kind == "Resource":
+        spec = "spec:\n  type: database\n  owner: team-0\n"
+    elif kind == "System":
+        spec = "spec:\n  owner: team-0\n"
+    else:
+        spec = "spec:\n  type: team\n  children: []\n"
+        if i == 0:
+            name = "team-0"
+            head = head.replace(f"name: {kind.lower()}-{i}-{j}", "name: team-0")
+    return head + spec
+
+
+def generate_tree(root: Path, files: int = FILES, per_file: int = PER_FILE) -> int:
+    for i in range(files):
+        folder = root / f"svc-{i // 100}" / f"svc-{i}"
+        folder.mkdir(parents=True, exist_ok=True)
+        docs = [_entity(i, j) for j in range(per_file)]
+        (folder / "catalog-info.yaml").write_text("---\n".join(docs))
+    return files * per_file
+
+
+def _median_wall(cmd: list[str], runs: int = RUNS) -> float:
+    times = []
+    env = {**os.environ, "NO_COLOR": "1"}
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_help() -> dict[str, float]:
+    baseline = _median_wall([sys.executable, "-c", "pass"])
+    help_time = _median_wall([sys.executable, "-m", "platformctl", "--help"])
+    return {
+        "help_median_s": round(help_time, 4),
+        "python_pass_median_s": round(baseline, 4),
+        "ratio": round(help_time / baseline, 2),
+    }
+
+
+def bench_validate(root: Path, entities: int) -> dict[str, float]:
+    from platformctl.core.catalog.validate import validate_paths
+
+    out: dict[str, float] = {}
+    for label, jobs in (("serial", 1), ("parallel", None)):
+        start = time.perf_counter()
+        result = validate_paths([root], base=root, jobs=jobs)
+        elapsed = time.perf_counter() - start
+        errors = result.report.counts().get("error", 0)
+        if len(result.entities) != entities or errors:
+            raise RuntimeError(
+                f"unexpected result: {len(result.entities)} entities, {errors} errors"
+            )
+        out[f"{label}_s"] = round(elapsed, 3)
+        out[f"{label}_entities_per_s"] = round(entities / elapsed)
+    env = {**os.environ, "NO_COLOR": "1"}
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "platformctl", "catalog", "validate", str(root), "--format", "json"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=root,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0,):
+        raise RuntimeError(f"CLI exit {proc.returncode}: {proc.stderr.decode()[-500:]}")
+    out["cli_s"] = round(elapsed, 3)
+    out["cli_entities_per_s"] = round(entities / elapsed)
+    return out
+
+
+def main() -> dict[str, object]:
+    results: dict[str, object] = {}
+    results["help"] = bench_help()
+    with tempfile.TemporaryDirectory(prefix="platformctl-bench-") as tmp:
+        root = Path(tmp)
+        entities = generate_tree(root)
+        results["validate"] = {
+            "files": FILES,
+            "entities": entities,
+            **bench_validate(root, entities),
+        }
+    h = results["help"]
+    v = results["validate"]
+    assert isinstance(h, dict) and isinstance(v, dict)
+    rows = [
+        (
+            "platformctl --help (median)",
+            f"{h['help_median_s'] * 1000:.0f} ms",
+            f"{h['ratio']}x python -c pass ({h['python_pass_median_s'] * 1000:.0f} ms); "
+            "budget <= 3x",
+        ),
+        (
+            "validate, core, 1 process",
+            f"{v['serial_entities_per_s']:,} entities/s",
+            f"{v['serial_s']} s",
+        ),
+        (
+            "validate, core, auto jobs",
+            f"{v['parallel_entities_per_s']:,} entities/s",
+            f"{v['parallel_s']} s",
+        ),
+        (
+            "validate, CLI subprocess",
+            f"{v['cli_entities_per_s']:,} entities/s",
+            f"{v['cli_s']} s; budget >= 20,000/s",
+        ),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for name, value, note in rows:
+        print(f"  {name:<{width}}  {value:>22}  {note}")
+    return results
+
+
+if __name__ == "__main__":
+    main()
