@@ -1,0 +1,175 @@
+"""`platformctl new [GOLDEN_PATH] [NAME]`: create a repository from a golden path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from platformctl.cli import render
+
+app = typer.Typer(add_completion=False, rich_markup_mode=None)
+
+
+@app.command(
+    "new",
+    help="Create a repository from a golden path (a copier template): ./NAME, or --dest DIR.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+def new(
+    golden_path: str | None = typer.Argument(
+        None,
+        metavar="[GOLDEN_PATH]",
+        help="Golden path name or alias (see --list).",
+        show_default=False,
+    ),
+    name: str | None = typer.Argument(
+        None,
+        metavar="[NAME]",
+        help="Repository name: lowercase letters, digits, '-'.",
+        show_default=False,
+    ),
+    list_: bool = typer.Option(False, "--list", help="List the golden paths and exit."),
+    fmt: str = typer.Option("text", "--format", help="Output of --list: text or json."),
+    dest: Path | None = typer.Option(
+        None, "--dest", help="Create the repository here instead of ./NAME."
+    ),
+    data: list[str] = typer.Option(
+        [], "--data", "-d", metavar="KEY=VALUE", help="Answer a question (repeatable)."
+    ),
+    data_file: Path | None = typer.Option(None, "--data-file", help="YAML file of answers."),
+    defaults: bool = typer.Option(
+        False, "--defaults", help="Use the default for every unanswered question."
+    ),
+    no_input: bool = typer.Option(
+        False, "--no-input", help="Never prompt; missing answers are an error."
+    ),
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty destination."),
+    no_git: bool = typer.Option(False, "--no-git", help="Do not create a git repository."),
+    author: str | None = typer.Option(
+        None, "--author", help='Author of the first commit: "Name <email>" (default: git config).'
+    ),
+    remote: str | None = typer.Option(
+        None, "--remote", metavar="URL", help="Add origin and push main."
+    ),
+    trust: bool = typer.Option(
+        False, "--trust", help="Allow tasks and migrations of a golden path that is not bundled."
+    ),
+    ref: str | None = typer.Option(
+        None, "--ref", metavar="VERSION", help="Golden path version (default: latest)."
+    ),
+) -> None:
+    from platformctl.cli.app import get_context
+    from platformctl.core import config as config_mod
+    from platformctl.core.errors import UsageError
+    from platformctl.core.scaffold import create as create_mod
+    from platformctl.core.scaffold.registry import load_registry
+
+    if fmt not in ("text", "json"):
+        raise UsageError(f"unknown format {fmt!r}", hint="use --format text or --format json")
+    registry = load_registry(config_mod.load())
+    if list_:
+        _print_list(registry, fmt)
+        return
+    ctx = get_context()
+    interactive = ctx.interactive and not no_input
+    if golden_path is None:
+        if not registry.paths:
+            raise UsageError(
+                "no golden paths are available", hint="check your platform's golden_paths"
+            )
+        if not interactive:
+            raise UsageError(
+                "missing GOLDEN_PATH",
+                hint="platformctl new GOLDEN_PATH NAME; available: " + _available(registry),
+            )
+        from platformctl.cli import prompts
+
+        golden_path = prompts.select(
+            "Which golden path?",
+            [(p.name, f"{p.name} - {p.title}") for p in registry.list()],
+        )
+    path = registry.resolve(golden_path)
+
+    answers: dict[str, object] = {}
+    if data_file is not None:
+        answers.update(create_mod.load_data_file(data_file))
+    answers.update(create_mod.parse_data(data))
+    if name is None and "name" not in answers and interactive and not defaults:
+        from platformctl.cli import prompts
+
+        def _valid(value: str) -> str | None:
+            try:
+                create_mod.validate_name(value)
+            except UsageError as exc:
+                return exc.message
+            return None
+
+        name = prompts.text("Repository name:", validate=_valid)
+    elif name is not None:
+        create_mod.validate_name(name)
+
+    render.info(
+        f"Creating from golden path {path.name}"
+        + (f" {path.version}" if path.version else "")
+        + " ..."
+    )
+    result = create_mod.create(
+        registry,
+        path.name,
+        name,
+        dest=dest,
+        data=answers,
+        defaults=defaults,
+        interactive=interactive,
+        force=force,
+        git=not no_git,
+        author=author,
+        remote=remote,
+        trust=trust,
+        ref=ref,
+        quiet=ctx.verbose == 0,
+    )
+    for warning in result.warnings:
+        render.warn(warning)
+    version = f" {result.version}" if result.version else ""
+    render.info(f"Created {result.destination} from golden path {result.golden_path}{version}")
+    if result.commit:
+        pushed = f", pushed to {result.remote}" if result.remote else ""
+        render.info(f"  git: initial commit {result.commit[:8]} on {result.branch}{pushed}")
+    render.info("Next steps:")
+    for step in result.next_steps:
+        render.info(f"  {step}")
+
+
+def _available(registry: object) -> str:
+    from platformctl.core.scaffold.registry import Registry
+
+    assert isinstance(registry, Registry)
+    parts = []
+    for path in registry.list():
+        aliases = [a for a, n in registry.aliases.items() if n == path.name]
+        parts.append(path.name + (f" (alias {', '.join(sorted(aliases))})" if aliases else ""))
+    return ", ".join(parts) or "(none)"
+
+
+def _print_list(registry: object, fmt: str) -> None:
+    from platformctl.core.scaffold.registry import Registry
+
+    assert isinstance(registry, Registry)
+    paths = registry.list()
+    if fmt == "json":
+        payload = {"version": 1, "golden_paths": [p.to_json() for p in paths]}
+        render.emit(json.dumps(payload, indent=2) + "\n")
+        return
+    rows = [("NAME", "VERSION", "ALIASES", "ORIGIN", "DESCRIPTION")]
+    for p in paths:
+        aliases = sorted({*p.aliases, *(a for a, n in registry.aliases.items() if n == p.name)})
+        rows.append((p.name, p.version or "-", ",".join(aliases) or "-", p.origin, p.title))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    lines = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r[:-1])) + "  " + r[-1]
+        for r in rows
+    ]
+    render.emit("\n".join(line.rstrip() for line in lines) + "\n")

@@ -1,0 +1,82 @@
+"""`platformctl update [PATH]`: pull golden-path changes into a repository (copier update)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from platformctl.cli import render
+
+app = typer.Typer(add_completion=False, rich_markup_mode=None)
+
+
+@app.command(
+    "update",
+    help="Pull golden-path changes into this repository (3-way merge; conflicts inline).",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+def update(
+    path: Path = typer.Argument(Path("."), help="The repository (default: current folder)."),
+    check: bool = typer.Option(
+        False, "--check", help="Only report whether the repository is behind (exit 1 when it is)."
+    ),
+    fmt: str = typer.Option("text", "--format", help="Output of --check: text or json."),
+    to: str | None = typer.Option(
+        None, "--to", metavar="VERSION", help="Update to this version (default: latest)."
+    ),
+    pretend: bool = typer.Option(
+        False, "--pretend", help="Show what would change; change nothing."
+    ),
+    trust: bool = typer.Option(
+        False, "--trust", help="Allow tasks and migrations of a golden path that is not bundled."
+    ),
+    no_input: bool = typer.Option(False, "--no-input", help="Never prompt for new questions."),
+) -> None:
+    from platformctl.cli.app import get_context
+    from platformctl.core.errors import ProblemsFound, UsageError
+    from platformctl.core.scaffold import update as update_mod
+
+    if fmt not in ("text", "json"):
+        raise UsageError(f"unknown format {fmt!r}", hint="use --format text or --format json")
+    if check:
+        status = update_mod.check_drift(path)
+        if fmt == "json":
+            render.emit(json.dumps({"version": 1, **status.to_json()}, indent=2) + "\n")
+        else:
+            state = "behind" if status.behind else "up to date"
+            lines = [f"{status.golden_path}: {status.current} (latest {status.latest}) - {state}"]
+            lines += [f"  {line}" for line in status.changelog]
+            if status.behind:
+                lines.append("run platformctl update to apply")
+            render.emit("\n".join(lines) + "\n")
+        raise typer.Exit(1 if status.behind else 0)
+
+    ctx = get_context()
+    result = update_mod.update(
+        path,
+        to=to,
+        pretend=pretend,
+        trust=trust,
+        interactive=ctx.interactive and not no_input,
+        quiet=ctx.verbose == 0,
+    )
+    if result.up_to_date and not result.changed:
+        render.info(f"{result.golden_path} is up to date ({result.from_version})")
+        return
+    verb = "would update" if result.pretend else "updated"
+    render.info(f"{verb} {result.golden_path} {result.from_version} -> {result.to_version}")
+    for rel in result.changed:
+        mark = "!" if rel in result.conflicts else " "
+        render.info(f" {mark} {rel}")
+    if result.conflicts:
+        files = ", ".join(result.conflicts)
+        if result.pretend:
+            raise ProblemsFound(f"the update would leave conflicts in: {files}")
+        raise ProblemsFound(
+            f"the update left conflicts in: {files}",
+            hint="resolve the <<<<<<< / >>>>>>> markers, then git add and commit",
+        )
+    if not result.pretend:
+        render.info("review with git diff, then commit")
