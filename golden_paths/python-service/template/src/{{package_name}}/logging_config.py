@@ -12,7 +12,8 @@ from typing import Any
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and is logged too.
-_RESERVED = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+# uvicorn's `color_message` (ANSI-coloured copy of the message) is dropped too.
+_RESERVED = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "color_message"}
 
 
 class JsonFormatter(logging.Formatter):
