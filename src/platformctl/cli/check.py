@@ -1,0 +1,248 @@
+"""`platformctl check`: score this repository against its scorecards (golden-path compliance).
+
+Maps options onto ``core.compliance.scoring.run`` and renders the result; heavy imports stay in
+the body.  Exit codes (DESIGN.md §2): 0 nothing at or above the threshold, 1 failing rules (or a
+score under --fail-under, or --fix --diff with changes to make), 2 bad usage or a malformed
+scorecard / .platformctl.yaml, 4 internal error.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from platformctl.cli import render
+
+if TYPE_CHECKING:
+    from platformctl.core.compliance.scoring import CheckResult
+
+app = typer.Typer(
+    help="Score this repository against its scorecards.",
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+DEFAULT_BASELINE = ".platformctl-baseline.json"
+
+
+@app.command()
+def check(
+    path: Path = typer.Argument(Path("."), help="Repository to check (default: here)."),
+    scorecard: list[str] = typer.Option(
+        [], "--scorecard", "-s", help="Only this scorecard (repeatable)."
+    ),
+    fmt: str = typer.Option(
+        "text", "--format", "-f", help="text, json, sarif, junit, markdown or github."
+    ),
+    output: str = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
+    fail_under: float = typer.Option(
+        None, "--fail-under", help="Also fail when a scorecard scores below SCORE (0-100)."
+    ),
+    severity: str = typer.Option(
+        "error", "--severity", help="Fail on findings at or above: error, warning or info."
+    ),
+    baseline: Path = typer.Option(
+        None, "--baseline", help="Only failures not recorded in this baseline file fail."
+    ),
+    write_baseline: bool = typer.Option(
+        False,
+        "--write-baseline",
+        help=f"Record current failures (to --baseline or {DEFAULT_BASELINE}).",
+    ),
+    fix: bool = typer.Option(False, "--fix", help="Apply the fixes the failing rules declare."),
+    diff: bool = typer.Option(False, "--diff", help="With --fix: print the patch, write nothing."),
+    explain: str = typer.Option(None, "--explain", help="Explain a rule (check/<card>/<rule>)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No output when everything passes."),
+) -> None:
+    """Score this repository against its scorecards (golden-path compliance)."""
+    from platformctl.core import config as config_mod
+    from platformctl.core import report as report_mod
+    from platformctl.core.compliance import scoring
+    from platformctl.core.errors import UsageError
+
+    if fmt not in report_mod.FORMATS:
+        raise UsageError(
+            f"unknown format {fmt!r}", hint=f"use one of: {', '.join(report_mod.FORMATS)}"
+        )
+    if severity not in report_mod.SEVERITIES:
+        raise UsageError(f"unknown severity {severity!r}", hint="use error, warning or info")
+    if diff and not fix:
+        raise UsageError("--diff only works with --fix", hint="run platformctl check --fix --diff")
+    if fail_under is not None and not 0 <= fail_under <= 100:
+        raise UsageError("--fail-under must be between 0 and 100")
+    if not path.is_dir():
+        raise UsageError(f"{path} is not a folder", hint="pass the repository folder to check")
+
+    cfg = config_mod.load(cwd=path)
+    root = _root(path, cfg)
+
+    if explain:
+        from platformctl.core.compliance.output import explain as explain_text
+
+        available = scoring.available_scorecards(cfg)
+        for entry in cfg.repo.get("scorecards") or []:
+            if isinstance(entry, str) and entry.endswith((".yaml", ".yml")):
+                scoring.select_scorecards(cfg, available, root)
+                break
+        render.emit(explain_text(scoring.find_rule(explain, available)), output)
+        raise typer.Exit(0)
+
+    result = scoring.run(root=root, config=cfg, only=scorecard or None)
+
+    if fix:
+        code = _fix(result, root, cfg, diff=diff, output=output)
+        if diff:
+            raise typer.Exit(code)
+        result = scoring.run(root=root, config=cfg, only=scorecard or None)
+
+    if os.environ.get("PLATFORMCTL_DEBUG") == "1":
+        for card in result.scorecards:
+            for r in card.results:
+                if r.detail:
+                    render.err().print(f"{r.rule.full_id} crashed:\n{r.detail}", markup=False)
+
+    from platformctl.core.compliance import baseline as baseline_mod
+
+    if write_baseline:
+        target = baseline or root / DEFAULT_BASELINE
+        count = baseline_mod.write(target, result.findings)
+        render.info(f"wrote {count} failure(s) to {target}")
+        raise typer.Exit(0)
+    if baseline is not None:
+        known = baseline_mod.read(baseline)
+        count = scoring.apply_baseline(result.findings, known, baseline.name)
+        if count and not quiet:
+            render.info(f"{count} known failure(s) in baseline {baseline}")
+
+    failed = scoring.failed(result, severity=severity, fail_under=fail_under)
+    if fail_under is not None and not quiet:
+        for card in result.scorecards:
+            if card.score < fail_under:
+                render.info(
+                    f"{card.scorecard.id} scores {card.score}, under --fail-under {fail_under:g}"
+                )
+    if fmt == "text":
+        if not (quiet and not failed):
+            _print_text(result, output, quiet=quiet)
+    elif fmt == "markdown":
+        from platformctl.core.compliance.output import to_markdown
+
+        render.emit(to_markdown(result), output)
+    else:
+        render.emit(report_mod.render(result.report(), fmt), output)
+    raise typer.Exit(1 if failed else 0)
+
+
+def _root(path: Path, cfg: object) -> Path:
+    repo_root = getattr(cfg, "repo_root", None)
+    if repo_root is not None:
+        return Path(repo_root)
+    from platformctl.core.vcs import repo_root as git_root
+
+    return git_root(path) or path.resolve()
+
+
+def _fix(result: CheckResult, root: Path, cfg: object, *, diff: bool, output: str | None) -> int:
+    from platformctl.core.compliance.fixes import Changeset, FixNotPossible
+    from platformctl.core.compliance.registry import FIX_TYPES
+    from platformctl.core.compliance.scoring import FAIL
+
+    changes = Changeset(root)
+    context = {"golden_path": result.golden_path, "catalog_file": result.facts.catalog_file()}
+    applied: list[str] = []
+    for card in result.scorecards:
+        for r in card.results:
+            if r.state != FAIL or r.rule.fix is None:
+                continue
+            fix_type = FIX_TYPES[r.rule.fix.type]
+            try:
+                done = fix_type.func(changes, r.rule.fix.options, context)  # type: ignore[misc]
+            except FixNotPossible as exc:
+                render.warn(f"{r.rule.full_id}: cannot fix: {exc}")
+                continue
+            if done:
+                applied.append(f"{r.rule.full_id}: {done}")
+    if diff:
+        patch = changes.diff()
+        render.emit(patch, output)
+        render.info(f"{len(changes.changed)} file(s) would change" if patch else "nothing to fix")
+        return 1 if patch else 0
+    written = changes.write()
+    for line in applied:
+        render.info(f"fixed {line}")
+    if not written:
+        render.info("nothing to fix automatically")
+    return 0
+
+
+def _print_text(result: CheckResult, output: str | None, *, quiet: bool) -> None:
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from platformctl.core.compliance import output as out_mod
+    from platformctl.core.report import to_text
+
+    to_file = bool(output and output != "-")
+    buffer = io.StringIO()
+    console: Console = (
+        Console(file=buffer, no_color=True, width=120, highlight=False, soft_wrap=False)
+        if to_file
+        else render.out()
+    )
+    styles = {
+        "pass": "green",
+        "fail": "bold red",
+        "error": "bold red",
+        "waived": "yellow",
+        "n/a": "dim",
+        "skipped": "dim",
+    }
+    if not result.scorecards:
+        console.print(
+            "No scorecard applies to this repository (set golden_path or scorecards "
+            "in .platformctl.yaml).",
+            markup=False,
+        )
+    for card in result.scorecards:
+        table = Table(
+            title=f"{card.scorecard.title} ({card.scorecard.id})",
+            title_justify="left",
+            show_lines=False,
+            expand=False,
+        )
+        table.add_column("rule", no_wrap=True)
+        table.add_column("level")
+        table.add_column("result", overflow="fold")
+        table.add_column("weight", justify="right")
+        table.add_column("remediation", overflow="fold")
+        for r in card.results:
+            if quiet and r.ok or quiet and not r.counted:
+                continue
+            remedy = r.rule.remediation.strip() if r.state == "fail" else ""
+            table.add_row(
+                r.rule.id,
+                r.rule.level,
+                out_mod.result_cell(r),
+                out_mod.weight_text(r.rule.weight),
+                remedy,
+                style=styles.get(r.state) if r.state != "pass" else None,
+            )
+        console.print(table)
+        console.print(f"{card.scorecard.id}: {out_mod.headline(card)}", markup=False)
+        nxt = out_mod.next_level_text(card)
+        if nxt:
+            console.print(nxt, markup=False)
+        console.print()
+    others = [f for f in result.findings if f.rule not in result.rules]
+    if others:
+        from platformctl.core.report import Report
+
+        console.print(to_text(Report("check", others)).rstrip("\n"), markup=False)
+    if to_file:
+        render.emit(buffer.getvalue(), output)

@@ -1,0 +1,62 @@
+"""Baselines: a ratchet for adopting repositories.
+
+``--write-baseline`` records the current failures (rule id + file); with ``--baseline FILE``
+only failures not recorded there fail the run.  Recorded failures are still reported, marked
+suppressed ("in baseline").  The file is JSON::
+
+    {"version": 1, "tool": "platformctl check", "failures": [{"rule": "...", "file": "..."}]}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from platformctl.core.errors import InputFileError
+from platformctl.core.report import Finding
+
+BASELINE_VERSION = 1
+
+
+def key(finding: Finding) -> tuple[str, str]:
+    return (finding.rule, finding.file or "")
+
+
+def read(path: Path) -> set[tuple[str, str]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputFileError(
+            "baseline file not found", file=str(path), hint="create it with --write-baseline"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise InputFileError(f"cannot read baseline: {exc}", file=str(path)) from None
+    if (
+        not isinstance(data, dict)
+        or data.get("version") != BASELINE_VERSION
+        or not isinstance(data.get("failures"), list)
+    ):
+        raise InputFileError(
+            "not a platformctl check baseline (version 1)",
+            file=str(path),
+            hint="recreate it with --write-baseline",
+        )
+    out: set[tuple[str, str]] = set()
+    for item in data["failures"]:
+        if isinstance(item, dict) and isinstance(item.get("rule"), str):
+            out.add((item["rule"], str(item.get("file") or "")))
+    return out
+
+
+def write(path: Path, findings: list[Finding]) -> int:
+    failures = sorted({key(f) for f in findings if not f.suppressed})
+    payload = {
+        "version": BASELINE_VERSION,
+        "tool": "platformctl check",
+        "failures": [{"rule": rule, "file": file or None} for rule, file in failures],
+    }
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return len(failures)

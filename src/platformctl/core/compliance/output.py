@@ -1,0 +1,128 @@
+"""Check-specific text building blocks (plain strings; the CLI adds tables and colour):
+markdown with one table per scorecard, and the ``--explain`` text of a rule."""
+
+from __future__ import annotations
+
+import json
+
+from platformctl.core.compliance.scorecard import Rule
+from platformctl.core.compliance.scoring import FAIL, CheckResult, RuleResult, ScorecardResult
+
+RESULT_LABEL = {
+    "pass": "pass",
+    "fail": "FAIL",
+    "error": "ERROR",
+    "skipped": "skipped",
+    "n/a": "n/a",
+    "waived": "waived",
+}
+
+
+def result_cell(result: RuleResult) -> str:
+    label = RESULT_LABEL[result.state]
+    if result.state in ("fail", "error", "skipped", "waived") and result.message:
+        where = (
+            f" ({result.file}:{result.line})"
+            if result.file and result.line
+            else (f" ({result.file})" if result.file else "")
+        )
+        if result.state == "waived" and result.waiver:
+            return f"{label}: {result.waiver.reason} (until {result.waiver.expires})"
+        return f"{label}: {result.message}{where}"
+    return label
+
+
+def weight_text(weight: float) -> str:
+    return f"{weight:g}"
+
+
+def headline(card: ScorecardResult) -> str:
+    return f"score {card.score}/100 · level {card.level or 'none'} · {card.status}"
+
+
+def next_level_text(card: ScorecardResult) -> str | None:
+    if card.next_level is None:
+        return None
+    if not card.next_rules:
+        return None
+    items = ", ".join(f"{r.rule.id} (+{weight_text(r.rule.weight)})" for r in card.next_rules)
+    return f"next level {card.next_level}: fix {items}"
+
+
+def to_markdown(result: CheckResult) -> str:
+    lines = ["### platformctl check", ""]
+    for card in result.scorecards:
+        lines.append(f"#### {card.scorecard.title} (`{card.scorecard.id}`)")
+        lines.append("")
+        lines.append(f"**{card.score}/100** · level **{card.level or 'none'}** · `{card.status}`")
+        lines.append("")
+        lines += [
+            "| rule | level | result | weight | remediation |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for r in card.results:
+            remedy = r.rule.remediation.strip() if r.state == FAIL else ""
+            cells = [
+                f"`{r.rule.id}` {r.rule.title}",
+                r.rule.level,
+                result_cell(r),
+                weight_text(r.rule.weight),
+                remedy,
+            ]
+            lines.append(
+                "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+            )
+        nxt = next_level_text(card)
+        if nxt:
+            lines += ["", nxt]
+        lines.append("")
+    others = [f for f in result.findings if f.rule not in result.rules]
+    if others:
+        lines += [
+            "#### Other findings",
+            "",
+            "| severity | rule | where | message |",
+            "| --- | --- | --- | --- |",
+        ]
+        for f in others:
+            sev = "suppressed" if f.suppressed else f.severity
+            message = f.message.replace("|", "\\|")
+            lines.append(f"| {sev} | `{f.rule}` | {f.where} | {message} |")
+        lines.append("")
+    if not result.scorecards:
+        lines.append("No scorecard applies to this repository.")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def explain(rule: Rule) -> str:
+    lines = [f"{rule.full_id}: {rule.title}", ""]
+    lines.append(
+        f"scorecard: {rule.scorecard}   level: {rule.level}   severity: {rule.severity}"
+        f"   weight: {weight_text(rule.weight)}"
+    )
+    if rule.file:
+        lines.append(f"defined in: {rule.file}:{rule.line}")
+    if rule.description:
+        lines += ["", "Why:", "  " + rule.description.strip().replace("\n", "\n  ")]
+    if rule.applies_when:
+        conditions = ", ".join(f"{k} = {json.dumps(v)}" for k, v in rule.applies_when.items())
+        lines += ["", f"Applies when: {conditions}"]
+    lines += ["", f"Check: {rule.check.type}"]
+    from platformctl.core.compliance.registry import CHECK_TYPES
+
+    lines.append("  " + CHECK_TYPES[rule.check.type].summary)
+    for key, value in rule.check.options.items():
+        lines.append(f"  {key}: {json.dumps(value)}")
+    for child in rule.check.children:
+        lines.append(f"  - {json.dumps(child.to_data())}")
+    if rule.remediation:
+        lines += ["", "How to satisfy it:", "  " + rule.remediation.strip().replace("\n", "\n  ")]
+    if rule.fix:
+        lines += [
+            "",
+            f"Automatic fix (platformctl check --fix): {rule.fix.type} "
+            + json.dumps(rule.fix.options),
+        ]
+    if rule.policy_url:
+        lines += ["", f"Policy: {rule.policy_url}"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,493 @@
+"""Run scorecards against a checkout and score them.
+
+``run(root=..., config=...)`` picks the scorecards that apply, evaluates every rule (a rule that
+crashes becomes an error finding; the others still run), applies waivers, and returns a
+``CheckResult``: per-scorecard score (0-100, weighted, rules that do not apply do not count),
+level held (every rule of that rung and below passes), status (``compliant`` = 100,
+``partial`` >= 70, ``non_compliant`` < 70), the next rung and the failing rules that stand in
+its way (cheapest first), and the findings for the report writers.
+"""
+
+from __future__ import annotations
+
+import math
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from platformctl.core.compliance import registry
+from platformctl.core.compliance.facts import Facts
+from platformctl.core.compliance.scorecard import Rule, Scorecard, load_scorecard
+from platformctl.core.compliance.waivers import Waiver, parse_waivers
+from platformctl.core.errors import InputFileError, UsageError
+from platformctl.core.report import SEVERITY_RANK, Finding, Report, RuleInfo
+
+PARTIAL_AT = 70
+PASS, FAIL, ERROR, SKIPPED, NOT_APPLICABLE, WAIVED = (
+    "pass",
+    "fail",
+    "error",
+    "skipped",
+    "n/a",
+    "waived",
+)
+
+
+@dataclass
+class RuleResult:
+    rule: Rule
+    state: str
+    message: str = ""
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    waiver: Waiver | None = None
+    detail: str | None = None  # traceback of a crashed rule
+
+    @property
+    def counted(self) -> bool:
+        return self.state not in (NOT_APPLICABLE, SKIPPED)
+
+    @property
+    def ok(self) -> bool:
+        return self.state in (PASS, WAIVED)
+
+
+@dataclass
+class ScorecardResult:
+    scorecard: Scorecard
+    results: list[RuleResult]
+    score: int
+    level: str | None
+    status: str
+    next_level: str | None
+    next_rules: list[RuleResult]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.scorecard.title,
+            "score": self.score,
+            "level": self.level,
+            "levels": self.scorecard.levels,
+            "status": self.status,
+            "next_level": None
+            if self.next_level is None
+            else {
+                "level": self.next_level,
+                "rules": [r.rule.full_id for r in self.next_rules],
+                "weight": sum(r.rule.weight for r in self.next_rules),
+            },
+            "rules": {
+                r.rule.id: {
+                    "result": r.state,
+                    "weight": r.rule.weight,
+                    "level": r.rule.level,
+                    "severity": r.rule.severity,
+                }
+                for r in self.results
+            },
+        }
+
+
+@dataclass
+class CheckResult:
+    root: Path
+    golden_path: str | None
+    scorecards: list[ScorecardResult]
+    findings: list[Finding]
+    facts: Facts
+    rules: dict[str, Rule] = field(default_factory=dict)
+
+    @property
+    def all_pass(self) -> bool:
+        return all(s.status == "compliant" for s in self.scorecards) and not any(
+            not f.suppressed for f in self.findings
+        )
+
+    def report(self) -> Report:
+        summary: dict[str, Any] = {
+            "root": str(self.root),
+            "golden_path": self.golden_path,
+            "scorecards": {s.scorecard.id: s.to_json() for s in self.scorecards},
+            "counts": {
+                sev: sum(1 for f in self.findings if f.severity == sev and not f.suppressed)
+                for sev in ("error", "warning", "info")
+            },
+            "suppressed": sum(1 for f in self.findings if f.suppressed),
+            "line": summary_line(self.scorecards),
+        }
+        infos = {
+            rid: RuleInfo(rid, rule.title, rule_help(rule), rule.policy_url)
+            for rid, rule in self.rules.items()
+        }
+        return Report("check", list(self.findings), summary, infos)
+
+
+def summary_line(results: list[ScorecardResult]) -> str:
+    if not results:
+        return "no scorecard applies to this repository"
+    return " · ".join(
+        f"{s.scorecard.id}: {s.score}/100, level {s.level or 'none'}, {s.status}" for s in results
+    )
+
+
+def rule_help(rule: Rule) -> str:
+    parts = [rule.description.strip(), rule.remediation.strip()]
+    return "\n\n".join(p for p in parts if p)
+
+
+# --- which scorecards ------------------------------------------------------------------------
+
+
+def available_scorecards(config: Any) -> dict[str, Scorecard]:
+    """Every scorecard the configured platforms name (``scorecards:`` in platform.yaml), by id;
+    a later (more specific) platform replaces a scorecard of the same id."""
+    found: dict[str, Scorecard] = {}
+    for layer in config.platforms:
+        entries = layer.data.get("scorecards") or []
+        manifest = str(layer.root / "platform.yaml")
+        if not isinstance(entries, list):
+            line, col = layer.document.position(("scorecards",)) if layer.document else (None, None)
+            raise InputFileError(
+                "'scorecards' must be a list of files", file=manifest, line=line, column=col
+            )
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, str):
+                line, col = (
+                    layer.document.position(("scorecards", index))
+                    if layer.document
+                    else (None, None)
+                )
+                raise InputFileError(
+                    "each scorecards entry must be a file path",
+                    file=manifest,
+                    line=line,
+                    column=col,
+                )
+            paths = (
+                sorted(layer.root.glob(entry))
+                if any(c in entry for c in "*?[")
+                else [layer.root / entry]
+            )
+            for path in paths:
+                if not path.is_file():
+                    line, col = (
+                        layer.document.position(("scorecards", index))
+                        if layer.document
+                        else (None, None)
+                    )
+                    raise InputFileError(
+                        f"scorecard file {entry} not found", file=manifest, line=line, column=col
+                    )
+                display = _display(path, layer)
+                card = load_scorecard(path, display=display)
+                found[card.id] = card
+    return found
+
+
+def _display(path: Path, layer: Any) -> str:
+    if layer.embedded:
+        return f"<embedded>/{path.relative_to(layer.root).as_posix()}"
+    return str(path)
+
+
+def select_scorecards(
+    config: Any, available: dict[str, Scorecard], root: Path, only: list[str] | None = None
+) -> list[Scorecard]:
+    golden_path = config.get("golden_path")
+    chosen: dict[str, Scorecard] = {
+        sid: card for sid, card in available.items() if card.applies_to(golden_path)
+    }
+    repo_list = config.repo.get("scorecards")
+    doc = config.repo_document
+    repo_file = str(config.repo_root / ".platformctl.yaml") if config.repo_root else None
+    if repo_list is not None:
+        if not isinstance(repo_list, list):
+            line, col = doc.position(("scorecards",)) if doc else (None, None)
+            raise InputFileError(
+                "'scorecards' must be a list of scorecard ids or files",
+                file=repo_file,
+                line=line,
+                column=col,
+            )
+        for index, entry in enumerate(repo_list):
+            line, col = doc.position(("scorecards", index)) if doc else (None, None)
+            if not isinstance(entry, str):
+                raise InputFileError(
+                    "each scorecards entry must be a string", file=repo_file, line=line, column=col
+                )
+            if entry.endswith((".yaml", ".yml")):
+                base = config.repo_root or root
+                path = (base / entry).resolve()
+                if not path.is_file():
+                    raise InputFileError(
+                        f"scorecard file {entry} not found", file=repo_file, line=line, column=col
+                    )
+                card = load_scorecard(path, display=entry)
+                available[card.id] = card
+                chosen[card.id] = card
+            elif entry in available:
+                chosen[entry] = available[entry]
+            else:
+                raise InputFileError(
+                    f"unknown scorecard {entry!r}",
+                    file=repo_file,
+                    line=line,
+                    column=col,
+                    hint=f"known: {', '.join(sorted(available))}",
+                )
+    if only:
+        picked: dict[str, Scorecard] = {}
+        for sid in only:
+            if sid not in available:
+                raise UsageError(
+                    f"unknown scorecard {sid!r}",
+                    hint=f"known scorecards: {', '.join(sorted(available))}",
+                )
+            picked[sid] = available[sid]
+        return list(picked.values())
+    return list(chosen.values())
+
+
+# --- evaluation ------------------------------------------------------------------------------
+
+
+def applies(facts: Facts, rule: Rule, context: dict[str, Any]) -> bool:
+    for key, value in rule.applies_when.items():
+        if not registry.CONDITIONS[key].func(facts, value, context):
+            return False
+    return True
+
+
+def evaluate(facts: Facts, rule: Rule, context: dict[str, Any]) -> RuleResult:
+    from platformctl.core.compliance.checks import run_check
+
+    try:
+        if not applies(facts, rule, context):
+            return RuleResult(rule, NOT_APPLICABLE, "does not apply")
+        outcome = run_check(facts, rule.check)
+    except Exception as exc:  # noqa: BLE001 - a crashing rule must not stop the others
+        return RuleResult(
+            rule, ERROR, f"rule crashed: {type(exc).__name__}: {exc}", detail=traceback.format_exc()
+        )
+    if outcome.passed is None:
+        return RuleResult(rule, SKIPPED, outcome.message)
+    return RuleResult(
+        rule,
+        PASS if outcome.passed else FAIL,
+        outcome.message,
+        outcome.file,
+        outcome.line,
+        outcome.column,
+    )
+
+
+def score(card: Scorecard, results: list[RuleResult]) -> ScorecardResult:
+    counted = [r for r in results if r.counted]
+    total = sum(r.rule.weight for r in counted)
+    passed = sum(r.rule.weight for r in counted if r.ok)
+    if total > 0:
+        value = math.floor(100 * passed / total + 1e-9)
+    else:
+        value = 100 if all(r.ok for r in counted) else 0
+    if value == 100 and not all(r.ok for r in counted):
+        value = 99  # a failing zero-weight rule still keeps the card from "compliant"
+    ladder = card.levels
+    rank = {name: i for i, name in enumerate(ladder)}
+    held: str | None = None
+    for index, level in enumerate(ladder):
+        if all(r.ok for r in counted if rank[r.rule.level] <= index):
+            held = level
+        else:
+            break
+    held_index = -1 if held is None else rank[held]
+    next_level = ladder[held_index + 1] if held_index + 1 < len(ladder) else None
+    next_rules: list[RuleResult] = []
+    if next_level is not None:
+        next_rules = sorted(
+            (r for r in counted if not r.ok and rank[r.rule.level] <= held_index + 1),
+            key=lambda r: (r.rule.weight, r.rule.id),
+        )
+    status = "compliant" if value == 100 else "partial" if value >= PARTIAL_AT else "non_compliant"
+    return ScorecardResult(card, results, value, held, status, next_level, next_rules)
+
+
+def finding_for(result: RuleResult, entity: str | None, catalog_file: str | None) -> Finding | None:
+    rule = result.rule
+    hint = rule.remediation.strip().splitlines()[0] if rule.remediation.strip() else None
+    ent = entity if result.file and result.file == catalog_file else None
+    if result.state == FAIL:
+        message = f"{rule.title}: {result.message}" if result.message else rule.title
+        return Finding(
+            rule.full_id,
+            rule.severity,
+            message,
+            result.file,
+            result.line,
+            result.column,
+            None,
+            ent,
+            hint,
+        )
+    if result.state == WAIVED:
+        waiver = result.waiver
+        message = f"{rule.title}: {result.message}" if result.message else rule.title
+        reason = waiver.reason if waiver else "waived"
+        extra = f" (owner {waiver.owner}, expires {waiver.expires})" if waiver else ""
+        return Finding(
+            rule.full_id,
+            rule.severity,
+            message,
+            result.file,
+            result.line,
+            result.column,
+            None,
+            ent,
+            hint,
+            suppressed=reason + extra,
+        )
+    if result.state == ERROR:
+        return Finding(
+            rule.full_id,
+            "error",
+            result.message,
+            rule.file,
+            rule.line,
+            None,
+            None,
+            None,
+            "a bug in the check or its options; --debug shows the traceback",
+        )
+    if result.state == SKIPPED:
+        return Finding(
+            rule.full_id,
+            "info",
+            f"{rule.title}: {result.message}",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
+    return None
+
+
+def run(
+    *,
+    root: Path,
+    config: Any,
+    only: list[str] | None = None,
+    scorecards: list[Scorecard] | None = None,
+    facts: Facts | None = None,
+) -> CheckResult:
+    registry.ensure_loaded()
+    root = root.resolve()
+    facts = facts or Facts(root)
+    if scorecards is None:
+        available = available_scorecards(config)
+        scorecards = select_scorecards(config, available, root, only)
+    repo_file = str(config.repo_root / ".platformctl.yaml") if config.repo_root else None
+    waivers, findings = parse_waivers(config.repo, config.repo_document, _rel(repo_file, root))
+    golden_path = config.get("golden_path")
+    context = {"golden_path": golden_path, "catalog_file": facts.catalog_file()}
+    entity_obj = None
+    try:
+        entity_obj = facts.entity()
+    except Exception:  # noqa: BLE001 - a broken catalog file is reported by the rules
+        entity_obj = None
+    entity = entity_obj.ref if entity_obj else None
+    results: list[ScorecardResult] = []
+    rules: dict[str, Rule] = {}
+    used_waivers: set[int] = set()
+    for card in scorecards:
+        rule_results = []
+        for rule in card.rules:
+            rules[rule.full_id] = rule
+            result = evaluate(facts, rule, context)
+            if result.state in (FAIL, ERROR):
+                for index, waiver in enumerate(waivers):
+                    if waiver.matches(rule.full_id):
+                        result.state = WAIVED
+                        result.waiver = waiver
+                        used_waivers.add(index)
+                        break
+            rule_results.append(result)
+            finding = finding_for(result, entity, context["catalog_file"])
+            if finding is not None:
+                findings.append(finding)
+        results.append(score(card, rule_results))
+    known = set(rules)
+    for waiver in waivers:
+        import fnmatch
+
+        pattern = waiver.rule if waiver.rule.startswith("check/") else f"check/{waiver.rule}"
+        if not any(fnmatch.fnmatchcase(r, pattern) for r in known):
+            findings.append(
+                Finding(
+                    "check/waiver/unknown-rule",
+                    "warning",
+                    f"waiver for {waiver.rule} matches no rule of the scorecards run",
+                    _rel(repo_file, root),
+                    waiver.line,
+                    None,
+                    None,
+                    None,
+                    "check the rule id (platformctl check --format json lists them)",
+                )
+            )
+    return CheckResult(root, golden_path, results, findings, facts, rules)
+
+
+def _rel(path: str | None, root: Path) -> str | None:
+    if path is None:
+        return None
+    try:
+        return Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path
+
+
+# --- the verdict -----------------------------------------------------------------------------
+
+
+def apply_baseline(findings: list[Finding], baseline: set[tuple[str, str]], name: str) -> int:
+    """Mark findings recorded in the baseline as suppressed; returns how many."""
+    count = 0
+    for finding in findings:
+        if not finding.suppressed and (finding.rule, finding.file or "") in baseline:
+            finding.suppressed = f"in baseline {name}"
+            count += 1
+    return count
+
+
+def failed(
+    result: CheckResult, *, severity: str = "error", fail_under: float | None = None
+) -> bool:
+    limit = SEVERITY_RANK[severity]
+    if any(SEVERITY_RANK[f.severity] >= limit for f in result.findings if not f.suppressed):
+        return True
+    return fail_under is not None and any(s.score < fail_under for s in result.scorecards)
+
+
+def find_rule(rule_id: str, available: dict[str, Scorecard]) -> Rule:
+    """``check/<card>/<rule>``, ``<card>/<rule>`` or a bare rule id (if unique)."""
+    wanted = rule_id.removeprefix("check/")
+    matches = []
+    for card in available.values():
+        for rule in card.rules:
+            if wanted in (f"{card.id}/{rule.id}", rule.id):
+                matches.append(rule)
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise UsageError(
+            f"unknown rule {rule_id!r}",
+            hint="rule ids look like check/<scorecard>/<rule>; "
+            "platformctl check --format json lists them",
+        )
+    raise UsageError(
+        f"rule id {rule_id!r} is ambiguous",
+        hint="use one of: " + ", ".join(r.full_id for r in matches),
+    )
