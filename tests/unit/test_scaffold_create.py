@@ -17,7 +17,21 @@ def test_valid_names(name: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["", "Payments", "-svc", "svc-", "svc_x", "a" * 64, "../x", "a/b", "a\\b", ".", "..", "svc.x", "ä"],
+    [
+        "",
+        "Payments",
+        "-svc",
+        "svc-",
+        "svc_x",
+        "a" * 64,
+        "../x",
+        "a/b",
+        "a\\b",
+        ".",
+        "..",
+        "svc.x",
+        "ä",
+    ],
 )
 def test_invalid_names(name: str) -> None:
     with pytest.raises(UsageError):

@@ -62,7 +62,9 @@ def _platform(tmp_path: Path, spec: str) -> Path:
 
 def test_platform_adds_and_replaces(tmp_path: Path) -> None:
     platform = _platform(tmp_path, "golden_paths: ./gp\n")
-    cfg = config_mod.load(cwd=tmp_path, env={"PLATFORMCTL_PLATFORM": str(platform), "HOME": str(tmp_path)})
+    cfg = config_mod.load(
+        cwd=tmp_path, env={"PLATFORMCTL_PLATFORM": str(platform), "HOME": str(tmp_path)}
+    )
     registry = load_registry(cfg)
     assert registry.resolve("go").name == "go-service"
     replaced = registry.resolve("python-service")
@@ -75,7 +77,9 @@ def test_platform_adds_and_replaces(tmp_path: Path) -> None:
 
 def test_platform_can_hide_embedded(tmp_path: Path) -> None:
     platform = _platform(tmp_path, "golden_paths:\n  source: gp\n  embedded: false\n")
-    cfg = config_mod.load(cwd=tmp_path, env={"PLATFORMCTL_PLATFORM": str(platform), "HOME": str(tmp_path)})
+    cfg = config_mod.load(
+        cwd=tmp_path, env={"PLATFORMCTL_PLATFORM": str(platform), "HOME": str(tmp_path)}
+    )
     registry = load_registry(cfg)
     assert registry.names() == ["go-service", "python-service", "remote-one"]
     assert registry.get("service") is None  # the embedded aliases went with the embedded paths
@@ -85,10 +89,14 @@ def test_platform_golden_paths_must_exist(tmp_path: Path) -> None:
     platform = tmp_path / "platform"
     platform.mkdir()
     (platform / "platform.yaml").write_text("golden_paths: ./nowhere\n")
-    cfg = config_mod.load(cwd=tmp_path, env={"PLATFORMCTL_PLATFORM": str(platform), "HOME": str(tmp_path)})
+    cfg = config_mod.load(
+        cwd=tmp_path, env={"PLATFORMCTL_PLATFORM": str(platform), "HOME": str(tmp_path)}
+    )
     with pytest.raises(UsageError, match="index.yaml"):
         load_registry(cfg)
     (platform / "platform.yaml").write_text("golden_paths: [1, 2]\n")
-    cfg = config_mod.load(cwd=tmp_path, env={"PLATFORMCTL_PLATFORM": str(platform), "HOME": str(tmp_path)})
+    cfg = config_mod.load(
+        cwd=tmp_path, env={"PLATFORMCTL_PLATFORM": str(platform), "HOME": str(tmp_path)}
+    )
     with pytest.raises(InputFileError):
         load_registry(cfg)

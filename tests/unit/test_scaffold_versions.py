@@ -23,7 +23,10 @@ def _template(folder: Path, text: str = "one\n") -> Path:
 
 def _tags(bundle: Path) -> list[str]:
     out = subprocess.run(
-        ["git", "ls-remote", "--tags", "--refs", str(bundle)], capture_output=True, text=True, check=True
+        ["git", "ls-remote", "--tags", "--refs", str(bundle)],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return sorted(line.split("refs/tags/")[1] for line in out.splitlines())
 
@@ -45,7 +48,9 @@ def test_build_is_idempotent_appends_and_replaces(tmp_path: Path) -> None:
     assert _tags(bundle) == ["v1.0.0"]
 
     (folder / "template" / "README.md.jinja").write_text("three\n")
-    appended = versions.build_history("demo", folder, root, "1.1.0", changelog=["README says three"])
+    appended = versions.build_history(
+        "demo", folder, root, "1.1.0", changelog=["README says three"]
+    )
     assert appended.action == "appended"
     assert _tags(bundle) == ["v1.0.0", "v1.1.0"]
     assert bundle.stat().st_size < 10_000
@@ -68,7 +73,9 @@ def test_snapshot_holds_files_the_template_gitignores(tmp_path: Path) -> None:
     folder = _template(root / "demo")
     versions.build_history("demo", folder, root, "1")
     clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", str(root / "_history" / "demo.bundle"), str(clone)], check=True)
+    subprocess.run(
+        ["git", "clone", "-q", str(root / "_history" / "demo.bundle"), str(clone)], check=True
+    )
     assert (clone / "template" / "keep.log").is_file()
     assert (clone / "template" / ".gitignore").is_file()
 
@@ -76,7 +83,8 @@ def test_snapshot_holds_files_the_template_gitignores(tmp_path: Path) -> None:
 def test_changelog_from_changelog_md(tmp_path: Path) -> None:
     folder = _template(tmp_path / "demo")
     (folder / "CHANGELOG.md").write_text(
-        "# Changelog\n\n## 1.1.0\n\n- Added readiness probe\n- Pinned FastAPI\n\n## 1.0.0\n\n- First\n"
+        "# Changelog\n\n## 1.1.0\n\n- Added readiness probe\n- Pinned FastAPI\n\n"
+        "## 1.0.0\n\n- First\n"
     )
     assert versions.read_changelog(folder, "1.1.0") == ["Added readiness probe", "Pinned FastAPI"]
     assert versions.read_changelog(folder, "v1.0.0") == ["First"]

@@ -1,0 +1,305 @@
+"""`platformctl new`: listing, answers, validation, destination safety, git, secrets."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from platformctl.core.scaffold import registry as registry_mod
+from platformctl.core.scaffold import versions
+
+COPIER_YML = """\
+_subdirectory: template
+name:
+  type: str
+  help: Service name
+  validator: "{% if name | length < 3 %}name must be at least 3 characters{% endif %}"
+owner:
+  type: str
+  default: team-a
+  validator: "{% if not owner.startswith('team-') %}owner must start with team-{% endif %}"
+has_database:
+  type: bool
+  default: false
+api_token:
+  type: str
+  secret: true
+  default: s3cr3t-default
+"""
+
+
+def make_template(folder: Path, *, extra: str = "", files: dict[str, str] | None = None) -> Path:
+    (folder / "template").mkdir(parents=True, exist_ok=True)
+    (folder / "copier.yml").write_text(COPIER_YML + extra)
+    base = {
+        "{{_copier_conf.answers_file}}.jinja": "{{ _copier_answers|to_nice_yaml }}",
+        "README.md.jinja": "# {{ name }}\nowned by {{ owner }}\n",
+        "token.txt.jinja": "{{ api_token }}\n",
+        "src/app.py": "print('hello')\n",
+    }
+    for rel, text in {**base, **(files or {})}.items():
+        path = folder / "template" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return folder
+
+
+@pytest.fixture
+def golden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An embedded golden_paths folder with one golden path `demo` (alias `d`) and its history."""
+    root = tmp_path / "golden_paths"
+    make_template(root / "demo")
+    (root / "index.yaml").write_text(
+        "golden_paths:\n"
+        "  - name: demo\n    title: Demo service\n    version: 1.0.0\n    aliases: [d]\n"
+        "    tags: [test]\n    next_steps: ['make test NAME={name}']\n"
+    )
+    versions.build_history("demo", root / "demo", root, "1.0.0")
+    monkeypatch.setattr(registry_mod, "embedded_root", lambda: root)
+    return root
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def _git(*args: str, cwd: Path) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_list_text_and_json(cli, golden: Path) -> None:
+    result = cli("new", "--list")
+    assert result.exit_code == 0, result.output
+    assert "demo" in result.stdout and "1.0.0" in result.stdout and "d" in result.stdout
+    result = cli("new", "--list", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["version"] == 1
+    assert data["golden_paths"][0]["name"] == "demo"
+    assert data["golden_paths"][0]["aliases"] == ["d"]
+
+
+def test_no_argument_off_a_terminal_is_a_usage_error(cli, golden: Path, work: Path) -> None:
+    result = cli("new")
+    assert result.exit_code == 2
+    assert "missing GOLDEN_PATH" in result.stderr
+    assert "demo (alias d)" in result.stderr
+
+
+def test_create_with_defaults_commits_and_prints_next_steps(cli, golden: Path, work: Path) -> None:
+    result = cli("new", "d", "my-svc", "--defaults")
+    assert result.exit_code == 0, result.output
+    repo = work / "my-svc"
+    assert (repo / "README.md").read_text() == "# my-svc\nowned by team-a\n"
+    log = _git("log", "--format=%an <%ae>|%s", cwd=repo).strip()
+    assert log == "Test User <test@example.com>|Initial commit from golden path demo 1.0.0"
+    assert _git("branch", "--show-current", cwd=repo).strip() == "main"
+    assert _git("status", "--porcelain", cwd=repo) == ""
+    answers = (repo / ".copier-answers.yml").read_text()
+    assert "_src_path: git+platformctl:golden-paths/demo" in answers
+    assert "_commit: v1.0.0" in answers
+    assert "cd my-svc" in result.stderr
+    assert "make test NAME=my-svc" in result.stderr
+    assert "platformctl check" in result.stderr
+    assert "provision db" not in result.stderr
+    # nothing but the repository was left in the working folder
+    assert sorted(p.name for p in work.iterdir()) == ["my-svc"]
+
+
+def test_secret_answers_never_land_in_the_answers_file(cli, golden: Path, work: Path) -> None:
+    result = cli(
+        "new", "demo", "sec-svc", "--defaults", "--no-git", "--data", "api_token=hunter2-xyz"
+    )
+    assert result.exit_code == 0, result.output
+    repo = work / "sec-svc"
+    assert (repo / "token.txt").read_text() == "hunter2-xyz\n"  # the template got it ...
+    answers = (repo / ".copier-answers.yml").read_text()
+    assert "hunter2" not in answers and "api_token" not in answers  # ... the answers file not
+    assert "owner: team-a" in answers
+
+
+def test_database_answer_adds_the_provision_step(cli, golden: Path, work: Path) -> None:
+    result = cli("new", "demo", "db-svc", "--no-git", "--data", "has_database=true")
+    assert result.exit_code == 0, result.output
+    assert "platformctl provision db db-svc-db" in result.stderr
+
+
+def test_missing_answers_are_listed_together(cli, golden: Path, work: Path) -> None:
+    make_template(
+        golden / "demo", extra="team:\n  type: str\nregion:\n  type: str\n  when: false\n"
+    )
+    versions.build_history("demo", golden / "demo", golden, "1.0.0")
+    result = cli("new", "demo", "--no-input")
+    assert result.exit_code == 2
+    assert "missing required answers: name, team" in result.stderr
+    assert "--data team=VALUE" in result.stderr and "NAME" in result.stderr
+    assert "region" not in result.stderr
+    assert list(work.iterdir()) == []
+
+
+def test_validator_errors_name_the_question(cli, golden: Path, work: Path) -> None:
+    result = cli("new", "demo", "ok-svc", "--no-git", "--data", "owner=someone")
+    assert result.exit_code == 2
+    assert "invalid answer for owner: owner must start with team-" in result.stderr
+    assert list(work.iterdir()) == []
+    result = cli("new", "demo", "ab", "--no-git", "--defaults")
+    assert result.exit_code == 2
+    assert "name must be at least 3 characters" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["Bad", "../escape", "a/b", "x" * 64, "x-", "a.b"])
+def test_invalid_names_touch_nothing(cli, golden: Path, work: Path, name: str) -> None:
+    result = cli("new", "demo", name, "--defaults", "--no-git")
+    assert result.exit_code == 2
+    assert "invalid name" in result.stderr
+    assert list(work.iterdir()) == []
+    assert list(work.parent.glob("*.platformctl-new")) == []
+
+
+def test_data_file_and_its_errors(cli, golden: Path, work: Path) -> None:
+    answers = work.parent / "answers.yaml"
+    answers.write_text("owner: team-b\nhas_database: true\n")
+    result = cli(
+        "new", "demo", "file-svc", "--no-git", "--data-file", str(answers), "--data", "owner=team-c"
+    )
+    assert result.exit_code == 0, result.output
+    assert "owned by team-c" in (work / "file-svc" / "README.md").read_text()
+    bad = work.parent / "bad.yaml"
+    bad.write_text("owner: team-b\nowner: team-c\n")
+    result = cli("new", "demo", "bad-svc", "--no-git", "--data-file", str(bad))
+    assert result.exit_code == 2
+    assert f"{bad}:2:1" in result.stderr
+    assert not (work / "bad-svc").exists()
+
+
+def test_non_empty_destination_needs_force(cli, golden: Path, work: Path) -> None:
+    dest = work / "taken"
+    dest.mkdir()
+    (dest / "notes.txt").write_text("mine\n")
+    (dest / "README.md").write_text("old readme\n")
+    result = cli("new", "demo", "taken", "--defaults", "--no-git")
+    assert result.exit_code == 2
+    assert "is not empty" in result.stderr and "--force" in result.stderr
+    assert (dest / "README.md").read_text() == "old readme\n"
+    result = cli("new", "demo", "taken", "--defaults", "--no-git", "--force")
+    assert result.exit_code == 0, result.output
+    assert (dest / "notes.txt").read_text() == "mine\n"
+    assert (dest / "README.md").read_text().startswith("# taken")
+    # an empty destination folder is fine without --force
+    (work / "empty").mkdir()
+    assert cli("new", "demo", "empty", "--defaults", "--no-git").exit_code == 0
+    assert (work / "empty" / "README.md").is_file()
+
+
+def test_dest_option(cli, golden: Path, work: Path) -> None:
+    result = cli("new", "demo", "elsewhere", "--defaults", "--no-git", "--dest", "deep/er/place")
+    assert result.exit_code == 0, result.output
+    assert (work / "deep" / "er" / "place" / "README.md").read_text().startswith("# elsewhere")
+
+
+def test_missing_git_identity_names_author_flag(cli, golden: Path, work: Path, monkeypatch) -> None:
+    empty = work.parent / "empty.gitconfig"
+    empty.write_text("")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))
+    monkeypatch.setenv("HOME", str(work.parent))
+    for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL"):
+        monkeypatch.delenv(var, raising=False)
+    result = cli("new", "demo", "anon-svc", "--defaults")
+    assert result.exit_code == 2
+    assert "--author" in result.stderr
+    assert not (work / "anon-svc").exists()
+    result = cli("new", "demo", "anon-svc", "--defaults", "--author", "Jane Doe <jane@example.com>")
+    assert result.exit_code == 0, result.output
+    assert (
+        _git("log", "--format=%an <%ae>", cwd=work / "anon-svc").strip()
+        == "Jane Doe <jane@example.com>"
+    )
+
+
+def test_remote_pushes_main_to_a_bare_repository(cli, golden: Path, work: Path) -> None:
+    bare = work.parent / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    result = cli("new", "demo", "pushed-svc", "--defaults", "--remote", str(bare))
+    assert result.exit_code == 0, result.output
+    assert "pushed to" in result.stderr
+    local_head = _git("rev-parse", "HEAD", cwd=work / "pushed-svc").strip()
+    assert _git("rev-parse", "main", cwd=bare).strip() == local_head
+    assert _git("remote", "get-url", "origin", cwd=work / "pushed-svc").strip() == str(bare)
+
+
+def test_failed_push_leaves_nothing_behind(cli, golden: Path, work: Path) -> None:
+    result = cli(
+        "new", "demo", "lost-svc", "--defaults", "--remote", str(work.parent / "missing.git")
+    )
+    assert result.exit_code == 3
+    assert "push" in result.stderr
+    assert list(work.iterdir()) == []
+
+
+def test_render_failure_leaves_nothing_behind(cli, golden: Path, work: Path) -> None:
+    make_template(golden / "demo", files={"broken.txt.jinja": "{{ name | no_such_filter }}"})
+    result = cli("new", "demo", "broken-svc", "--defaults", "--no-git")
+    assert result.exit_code != 0
+    assert list(work.iterdir()) == []
+
+
+def _platform(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_extra: str = "") -> Path:
+    platform = tmp_path / "platform"
+    make_template(platform / "gp" / "task-svc", extra=template_extra)
+    (platform / "gp" / "index.yaml").write_text(
+        "golden_paths:\n  - name: task-svc\n    version: '1'\n"
+    )
+    (platform / "platform.yaml").write_text("metadata:\n  name: acme\ngolden_paths: ./gp\n")
+    monkeypatch.setenv("PLATFORMCTL_PLATFORM", str(platform))
+    return platform
+
+
+def test_tasks_from_a_non_bundled_source_need_trust(
+    cli, golden: Path, work: Path, tmp_path, monkeypatch
+) -> None:
+    _platform(tmp_path, monkeypatch, "_tasks:\n  - touch task-ran\n")
+    result = cli("new", "task-svc", "t-svc", "--defaults", "--no-git")
+    assert result.exit_code == 2
+    assert "--trust" in result.stderr
+    assert list(work.iterdir()) == []
+    result = cli("new", "task-svc", "t-svc", "--defaults", "--no-git", "--trust")
+    assert result.exit_code == 0, result.output
+    assert (work / "t-svc" / "task-ran").is_file()
+    # the platform's golden path shows in the list next to the embedded one
+    listing = cli("new", "--list").stdout
+    assert "task-svc" in listing and "acme" in listing and "demo" in listing
+
+
+def test_unversioned_golden_path_warns(cli, golden: Path, work: Path) -> None:
+    (golden / "demo" / "template" / "extra.txt").write_text("not in the history yet\n")
+    result = cli("new", "demo", "dev-svc", "--defaults", "--no-git")
+    assert result.exit_code == 0, result.output
+    assert "not in its release history" in result.stderr
+    assert (work / "dev-svc" / "extra.txt").is_file()
+
+
+def test_help_does_not_import_copier() -> None:
+    code = (
+        "import sys\n"
+        "from platformctl.__main__ import run\n"
+        "rc = run(['new', '--help'])\n"
+        "mods = ('copier', 'git', 'questionary', 'jinja2', 'plumbum')\n"
+        "heavy = [m for m in mods if m in sys.modules]\n"
+        "print(rc, heavy)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ}
+    ).stdout
+    assert out.strip().splitlines()[-1] == "0 []"
+    assert "--data" in out and "--defaults" in out
