@@ -1,0 +1,325 @@
+"""`platformctl catalog register|get|unregister|pull|init`: the live Backstage catalog.
+
+Registered on the catalog sub-app (``platformctl.cli.catalog.app``).  The core lives in
+``platformctl.core.backstage`` (httpx client, register) and ``platformctl.core.catalog.remote`` /
+``.generate``; this module only parses options, prompts on a TTY and renders.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from platformctl.cli import render
+from platformctl.cli.app import get_context
+from platformctl.cli.catalog import app
+
+if TYPE_CHECKING:
+    from platformctl.core.backstage import BackstageClient
+
+UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def _client() -> BackstageClient:
+    """The configured client; with -v its request lines (never headers) go to stderr."""
+    from platformctl.core import backstage
+
+    verbose = get_context().verbose
+    if verbose:
+        logger = logging.getLogger("platformctl.backstage")
+        if not any(getattr(h, "_platformctl", False) for h in logger.handlers):
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter("backstage: %(message)s"))
+            handler._platformctl = True  # type: ignore[attr-defined]
+            logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+    return backstage.client_from_config()
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
+    from platformctl.core.errors import UsageError
+
+    if fmt not in allowed:
+        raise UsageError(f"unknown format {fmt!r}", hint=f"use --format {' or '.join(allowed)}")
+
+
+# --- register --------------------------------------------------------------------------------
+
+
+@app.command("register")
+def register(
+    target: str = typer.Argument(
+        ".", metavar="[PATH_OR_URL]", help="Catalog file, its folder, or an http(s) URL."
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Ask Backstage what it would create; register nothing."
+    ),
+    wait: bool = typer.Option(
+        True, "--wait/--no-wait", help="Wait until the entities are visible in the catalog."
+    ),
+    timeout: float = typer.Option(60.0, "--timeout", help="Seconds to wait for the entities."),
+    fmt: str = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """Register a catalog file as a Backstage location (type url for URLs, file for paths)."""
+    from platformctl.core import backstage
+
+    _check_format(fmt, ("text", "json"))
+    with _client() as client:
+        result = backstage.register_location(
+            client,
+            target,
+            dry_run=dry_run,
+            wait=wait,
+            timeout=timeout,
+            progress=render.info if fmt == "text" else None,
+        )
+    if fmt == "json":
+        payload = {
+            "version": 1,
+            "location": {
+                "id": result.location.id,
+                "type": result.location.type,
+                "target": result.location.target,
+            },
+            "dry_run": result.dry_run,
+            "existed": result.existed,
+            "visible": result.visible,
+            "entities": [
+                {
+                    "ref": str(n),
+                    "kind": n.kind,
+                    "namespace": n.namespace,
+                    "name": n.name,
+                    "link": result.links.get(str(n)),
+                }
+                for n in result.entities
+            ],
+        }
+        render.emit(json.dumps(payload, indent=2) + "\n")
+        return
+    where = result.location.ref
+    if result.existed:
+        render.info(f"already registered: {where} (location id {result.location.id})")
+    elif result.dry_run:
+        render.info(f"dry run: registering {where} would create {len(result.entities)} entities:")
+    elif result.visible:
+        render.info(f"registered {where} (location id {result.location.id})")
+    else:
+        render.info(f"registered {where} (location id {result.location.id}); not waiting")
+    width = max((len(str(n)) for n in result.entities), default=0)
+    lines = [f"{str(n):<{width}}  {result.links[str(n)]}" for n in result.entities]
+    render.emit("".join(line + "\n" for line in lines))
+
+
+# --- get -------------------------------------------------------------------------------------
+
+
+@app.command("get")
+def get(
+    ref: str = typer.Argument(
+        ..., metavar="REF", help="kind:namespace/name, or a bare name (a Component in default)."
+    ),
+    fmt: str = typer.Option("text", "--format", help="text, json or yaml."),
+) -> None:
+    """Show one entity from the live catalog (exit 1 when it does not exist)."""
+    from platformctl.core import backstage
+
+    _check_format(fmt, ("text", "json", "yaml"))
+    name = backstage.parse_ref(ref)
+    with _client() as client:
+        entity = client.get_entity(name)
+        portal = client.portal
+    if fmt == "json":
+        render.emit(json.dumps(entity, indent=2) + "\n")
+        return
+    if fmt == "yaml":
+        import yaml
+
+        render.emit(yaml.safe_dump(entity, sort_keys=False, allow_unicode=True))
+        return
+    render.emit(_entity_text(entity, portal))
+
+
+def _entity_text(entity: dict[str, Any], portal: str) -> str:
+    from platformctl.core import backstage
+
+    name = backstage.entity_name(entity)
+    meta = entity.get("metadata") or {}
+    spec = entity.get("spec") or {}
+    annotations = meta.get("annotations") or {}
+    rows: list[tuple[str, Any]] = [
+        ("ref", str(name)),
+        ("title", meta.get("title")),
+        ("description", meta.get("description")),
+    ]
+    for key in ("type", "lifecycle", "owner", "system", "domain", "parent", "profile"):
+        value = spec.get(key)
+        if value is not None and not isinstance(value, dict | list):
+            rows.append((key, value))
+    if meta.get("tags"):
+        rows.append(("tags", ", ".join(map(str, meta["tags"]))))
+    rows.append(("location", annotations.get("backstage.io/managed-by-location")))
+    relations = entity.get("relations") or []
+    if relations:
+        rows.append(
+            ("relations", ", ".join(f"{r.get('type')} {r.get('targetRef')}" for r in relations))
+        )
+    rows.append(("portal", backstage.portal_link(portal, name)))
+    width = max(len(k) for k, _ in rows)
+    return "".join(f"{k:<{width}}  {v}\n" for k, v in rows if v not in (None, ""))
+
+
+# --- unregister ------------------------------------------------------------------------------
+
+
+@app.command("unregister")
+def unregister(
+    target: str = typer.Argument(
+        ...,
+        metavar="REF_OR_LOCATION_ID",
+        help="An entity ref (its location is removed) or a location id.",
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Remove a location (and the entities it provides) from the catalog."""
+    from platformctl.core import backstage
+    from platformctl.core.errors import UsageError
+
+    with _client() as client:
+        if UUID.match(target):
+            location = client.get_location(target)
+        else:
+            location = client.location_by_entity(backstage.parse_ref(target))
+        if not yes:
+            if not get_context().interactive:
+                raise UsageError(
+                    f"refusing to unregister {location.ref} without confirmation",
+                    hint="pass --yes to unregister without being asked",
+                )
+            if not typer.confirm(
+                f"Unregister {location.ref} (location id {location.id}) and its entities?",
+                default=False,
+            ):
+                render.info("nothing unregistered")
+                raise typer.Exit(0)
+        client.delete_location(location.id)
+    render.info(f"unregistered {location.ref} (location id {location.id})")
+
+
+# --- pull ------------------------------------------------------------------------------------
+
+
+@app.command("pull")
+def pull() -> None:
+    """Cache the refs and kinds of the live catalog for `validate --offline`."""
+    from platformctl.core.catalog import remote
+
+    with _client() as client:
+        path = remote.pull_cache(client)
+    cache = remote.load_cache(path=path)
+    kinds = ", ".join(f"{k} {n}" for k, n in cache.kinds.items()) or "no entities"
+    render.info(f"cached {len(cache.refs)} entities ({kinds}) from {cache.source} in {path}")
+
+
+# --- init ------------------------------------------------------------------------------------
+
+
+def _parse_data(items: list[str]) -> dict[str, str]:
+    from platformctl.core.errors import UsageError
+
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(
+                f"invalid --data {item!r}", hint="use --data key=value, e.g. owner=team-a"
+            )
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _validate(text: str, name: str) -> None:
+    """Validate the generated file with the catalog validator before writing it."""
+    from platformctl.core.errors import PlatformError
+
+    try:
+        from platformctl.core.catalog.validate import validate_text
+    except ModuleNotFoundError as exc:  # the validator is not part of this build
+        if exc.name and exc.name.startswith("platformctl.core.catalog"):
+            render.warn("catalog validator unavailable; the generated file was not validated")
+            return
+        raise
+    result = validate_text(text, name)
+    errors = [
+        f
+        for f in result.report.findings
+        if f.severity == "error" and not f.suppressed and not f.rule.startswith("refs/")
+    ]
+    if errors:
+        first = errors[0]
+        raise PlatformError(
+            f"the generated catalog file is invalid: {first.message} ({first.rule})",
+            hint="this is a bug in catalog init; pass different --data values meanwhile",
+        )
+
+
+@app.command("init")
+def init(
+    path: Path = typer.Argument(Path("."), help="The repository folder."),
+    data: list[str] = typer.Option(
+        [],
+        "--data",
+        "-d",
+        metavar="KEY=VALUE",
+        help="An answer: name, owner, lifecycle, type, description, system, title.",
+    ),
+    no_input: bool = typer.Option(
+        False, "--no-input", help="Never prompt; fail listing what is missing."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing catalog-info.yaml."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the file instead of writing it."),
+) -> None:
+    """Write a catalog-info.yaml for an existing repository, inferred from what it holds."""
+    from platformctl.core.catalog import generate
+    from platformctl.core.errors import MissingInputError
+
+    answers = _parse_data(data)
+    plan = generate.plan(path, answers=answers, force=force or dry_run)
+    missing = plan.missing
+    if missing:
+        if no_input or not get_context().interactive:
+            raise MissingInputError([(k, f"--data {k}=...") for k in missing])
+        for key in missing:
+            value = _ask(key)
+            generate.check_answer(key, value)
+            plan.values[key] = generate.Inferred(value, "asked")
+    text = generate.render(plan)
+    _validate(text, str(plan.path))
+    if dry_run:
+        render.emit(text)
+        return
+    written = generate.write(plan, text, force=force)
+    for key, inferred in plan.values.items():
+        if inferred.reason not in ("given", "asked"):
+            render.info(f"{key}: {inferred.value} (from {inferred.reason})")
+    render.info(f"wrote {written}")
+    render.info("next: commit it, then `platformctl catalog register` it")
+
+
+def _ask(key: str) -> str:
+    from platformctl.core.catalog import generate
+
+    if key == "lifecycle":
+        choice = typer.prompt(
+            f"lifecycle ({'/'.join(generate.LIFECYCLES)})", default="experimental"
+        )
+        return str(choice).strip()
+    if key == "owner":
+        return str(typer.prompt("owner (group or user:name)")).strip()
+    return str(typer.prompt(key)).strip()
