@@ -470,3 +470,20 @@ def test_platformctl_catalog_validate(project: Generated) -> None:
     findings = json.loads(as_json.stdout)["findings"]
     unexpected = [f for f in findings if f["rule"] != "refs/unresolved"]
     assert not unexpected, unexpected
+
+
+def test_platformctl_check_scores_100(project: Generated) -> None:
+    """A repository fresh from the golden path is fully compliant with every scorecard that
+    applies to it."""
+    result = subprocess.run(
+        [sys.executable, "-m", "platformctl", "check", "--format", "json", str(project.path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, _explain(result)
+    scorecards = json.loads(result.stdout)["summary"]["scorecards"]
+    assert "golden-path-python-service" in scorecards
+    scores = {name: card["score"] for name, card in scorecards.items()}
+    assert all(score == 100 for score in scores.values()), scores
