@@ -1,0 +1,61 @@
+"""The golden paths shipped in golden_paths/: their index, and their release history bundle."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from platformctl.core import resources
+from platformctl.core.scaffold import versions
+from platformctl.core.scaffold.registry import load_registry
+
+pytestmark = pytest.mark.integration
+ROOT = resources.golden_paths_dir()
+
+
+def _shipped() -> list[str]:
+    return [p.name for p in load_registry().list() if p.embedded]
+
+
+def test_every_shipped_golden_path_has_a_version_and_a_template() -> None:
+    for path in load_registry().list():
+        assert path.version, path.name
+        assert path.folder is not None and (path.folder / "copier.yml").is_file()
+
+
+@pytest.mark.parametrize("name", _shipped())
+def test_shipped_history_renders_from_a_fresh_cache(
+    cli, name: str, tmp_path: Path, monkeypatch
+) -> None:
+    history = versions.load_history(ROOT, name)
+    if history is None or history.latest is None:
+        pytest.skip(f"no history built for {name} yet (python scripts/golden_history.py)")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh-cache"))
+    monkeypatch.chdir(tmp_path)
+    oldest = history.versions[0].version
+    result = cli("new", name, "shipped-svc", "--defaults", "--no-git", "--ref", oldest)
+    assert result.exit_code == 0, result.output
+    answers = (tmp_path / "shipped-svc" / ".copier-answers.yml").read_text()
+    assert f"_src_path: {versions.symbolic_source(name)}" in answers
+    assert f"_commit: {history.versions[0].tag}" in answers
+
+
+@pytest.mark.golden
+def test_shipped_history_is_in_sync_with_the_templates() -> None:
+    """Fails when a golden path changed without regenerating its history (release check)."""
+    proc = subprocess.run(
+        [sys.executable, str(ROOT.parent / "scripts" / "golden_history.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, (
+        proc.stdout
+        + proc.stderr
+        + (
+            "\nrun: python scripts/golden_history.py (and bump the version in "
+            "golden_paths/index.yaml if the previous one was released)"
+        )
+    )
