@@ -284,6 +284,7 @@ class _Placeholder:
     path: tuple[Any, ...]
     resolver: str
     target: Any
+    failed: bool = False  # reported already: no schema findings at or under this path
 
 
 def _substitute(
@@ -317,7 +318,10 @@ def _substitute(
         return node, False
     placeholder = _Placeholder(path, resolver, node[key])
     found.append(placeholder)
-    return resolve(placeholder), True
+    value = resolve(placeholder)
+    if placeholder.failed:
+        return node, False
+    return value, True
 
 
 # --- the per-entity pipeline -----------------------------------------------------------------
@@ -584,6 +588,8 @@ def _schema_findings(
         if sig in seen:
             continue
         seen.add(sig)
+        if any(p.failed and path[: len(prefix)] == prefix for prefix, p in placeholders.items()):
+            continue
         for prefix, placeholder in placeholders.items():
             if path[: len(prefix)] == prefix:
                 message += f" (value comes from ${placeholder.resolver} {placeholder.target})"
@@ -776,6 +782,7 @@ def _resolve_placeholder(ctx: _FileContext, doc: yamlio.Document, ref: str, p: _
     target = p.target
     where = _dotted(p.path)
     if not isinstance(target, str):
+        p.failed = True
         ctx.add(
             "backstage/placeholder",
             f"placeholder ${p.resolver} at {where} expected a string value parameter, "
@@ -846,6 +853,14 @@ def _techdocs_check(
         )
 
 
+def _close(value: str, choices: Iterable[str]) -> list[str]:
+    """The allowed value the user most likely meant (prefixes count: prod -> production)."""
+    choices = list(choices)
+    low = value.lower()
+    prefixed = [c for c in choices if c.lower().startswith(low) or low.startswith(c.lower())]
+    return prefixed[:1] or difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
+
+
 def _org_checks(
     ctx: _FileContext, doc: yamlio.Document, entity: dict[str, Any], ref: str, kind_ok: bool
 ) -> None:
@@ -872,7 +887,7 @@ def _org_checks(
         and isinstance(lifecycle, str)
         and lifecycle not in org.allowed_lifecycles
     ):
-        close = difflib.get_close_matches(lifecycle, org.allowed_lifecycles, n=1)
+        close = _close(lifecycle, org.allowed_lifecycles)
         ctx.add(
             "org/lifecycle",
             f"spec.lifecycle {lifecycle!r} is not allowed here",
@@ -886,7 +901,7 @@ def _org_checks(
     allowed_types = org.allowed_types.get(kind)
     spec_type = spec.get("type")
     if allowed_types is not None and isinstance(spec_type, str) and spec_type not in allowed_types:
-        close = difflib.get_close_matches(spec_type, allowed_types, n=1)
+        close = _close(spec_type, allowed_types)
         ctx.add(
             "org/type",
             f"spec.type {spec_type!r} is not an allowed {kind} type",

@@ -1,0 +1,247 @@
+"""`platformctl catalog validate` end to end: formats, exit codes, discovery, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "docs" / "examples"
+
+GOOD = """\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: checkout
+spec:
+  type: service
+  lifecycle: production
+  owner: team-a
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata:
+  name: team-a
+spec:
+  type: team
+  children: []
+"""
+
+BAD = """\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: Checkout Service
+  tags: [Java]
+spec:
+  type: service
+  owner: team-a
+"""
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "good").mkdir()
+    (tmp_path / "good" / "catalog-info.yaml").write_text(GOOD)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_valid_tree_exits_0(cli, tree: Path) -> None:
+    result = cli("catalog", "validate")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("1 file, 2 entities, 0 errors, 0 warnings")
+
+
+def test_invalid_entity_exits_1_with_positions(cli, tree: Path) -> None:
+    (tree / "bad.catalog.yaml").write_text(BAD)
+    result = cli("catalog", "validate")
+    assert result.exit_code == 1
+    out = result.stdout
+    assert "bad.catalog.yaml\n" in out
+    assert "4:9  error" in out and "(backstage/field-format)" in out
+    assert "5:10  error" in out  # the tag
+    assert "8:1  error" not in out
+    assert "missing required field 'spec.lifecycle'" in out
+    assert "[component:default/Checkout Service]" in out
+    assert "hint: for example: checkout-service" in out
+    assert out.strip().endswith("2 files, 3 entities, 3 errors, 0 warnings")
+    assert "Traceback" not in result.output
+
+
+def test_json_format(cli, tree: Path) -> None:
+    (tree / "bad.catalog.yaml").write_text(BAD)
+    result = cli("catalog", "validate", "--format", "json")
+    assert result.exit_code == 1
+    payload = json.loads(result.stdout)
+    assert payload["version"] == 1
+    assert payload["summary"]["files"] == 2 and payload["summary"]["errors"] == 3
+    first = payload["findings"][0]
+    assert set(first) >= {
+        "rule",
+        "severity",
+        "message",
+        "file",
+        "line",
+        "column",
+        "document",
+        "entity",
+        "hint",
+    }
+    assert {f["file"] for f in payload["findings"]} == {"bad.catalog.yaml"}
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "junit", "github"])
+def test_other_formats(cli, tree: Path, fmt: str) -> None:
+    (tree / "bad.catalog.yaml").write_text(BAD)
+    result = cli("catalog", "validate", "--format", fmt)
+    assert result.exit_code == 1
+    if fmt == "sarif":
+        log = json.loads(result.stdout)
+        assert log["version"] == "2.1.0" and len(log["runs"][0]["results"]) == 3
+    elif fmt == "junit":
+        root = ET.fromstring(result.stdout)
+        assert root.get("failures") == "3"
+        assert {s.get("name") for s in root} == {"bad.catalog.yaml", "good/catalog-info.yaml"}
+    else:
+        assert "::error file=bad.catalog.yaml,line=4,col=9,title=backstage/field-format::" in (
+            result.stdout
+        )
+
+
+def test_output_file(cli, tree: Path) -> None:
+    result = cli("catalog", "validate", "--format", "json", "--output", "report.json")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert json.loads((tree / "report.json").read_text())["summary"]["entities"] == 2
+    assert "1 file, 2 entities" in result.stderr
+
+
+def test_strict_and_strict_refs(cli, tree: Path) -> None:
+    lonely = GOOD.split("---")[0]
+    (tree / "good" / "catalog-info.yaml").write_text(lonely)
+    result = cli("catalog", "validate")
+    assert result.exit_code == 0
+    assert "warning" in result.stdout and "(refs/unresolved)" in result.stdout
+    assert cli("catalog", "validate", "--strict").exit_code == 1
+    strict_refs = cli("catalog", "validate", "--strict-refs")
+    assert strict_refs.exit_code == 1
+    assert "error    spec.owner refers to group:default/team-a" in strict_refs.stdout
+
+
+def test_explicit_file_with_any_name(cli, tree: Path) -> None:
+    (tree / "entities.yaml").write_text(GOOD)
+    result = cli("catalog", "validate", "entities.yaml")
+    assert result.exit_code == 0
+    assert "1 file, 2 entities" in result.stdout
+
+
+def test_missing_path_and_bad_format(cli, tree: Path) -> None:
+    result = cli("catalog", "validate", "nope.yaml", "good")
+    assert result.exit_code == 2
+    assert "nope.yaml" in result.stdout and "no such file" in result.stdout
+    assert "2 files, 2 entities" in result.stdout
+    bad_format = cli("catalog", "validate", "--format", "xml")
+    assert bad_format.exit_code == 2
+    assert "error: unknown format 'xml'" in bad_format.stderr
+
+
+def _alias_bomb() -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    prev = "a"
+    for name in "bcdefghi":
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+        prev = name
+    return "\n".join(lines) + "\n"
+
+
+BAD_INPUT: dict[str, tuple[bytes, str, str]] = {
+    # name: (content, rule, line:col)
+    "malformed": (b"apiVersion: backstage.io/v1alpha1\nkind: [Component\n", "yaml/syntax", "3:1"),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "yaml/binary", "1:1"),
+    "alias-bomb": (_alias_bomb().encode(), "yaml/alias-limit", ""),
+    "deep": (b"a: " + b"[" * 200 + b"]" * 200 + b"\n", "yaml/too-deep", ""),
+    "list": (
+        b"- apiVersion: backstage.io/v1alpha1\n- kind: Component\n",
+        "yaml/not-a-mapping",
+        "1:1",
+    ),
+    "scalar": (b"just a string\n", "yaml/not-a-mapping", "1:1"),
+    "latin1": (
+        b"apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: caf\xe9\n",
+        "yaml/encoding",
+        "4:12",
+    ),
+    "tabs": (
+        b"apiVersion: backstage.io/v1alpha1\nkind: User\nspec:\n\tmemberOf: []\n",
+        "yaml/syntax",
+        "4:1",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUT))
+def test_bad_input_exit_2_and_others_still_validated(cli, tree: Path, case: str) -> None:
+    content, rule, where = BAD_INPUT[case]
+    (tree / "x.catalog.yaml").write_bytes(content)
+    (tree / "good" / "broken.catalog.yaml").write_text(BAD)  # another file, still validated
+    result = cli("catalog", "validate")
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = result.stdout.splitlines()
+    block = lines[lines.index("x.catalog.yaml") + 1 :]
+    mine = [line for line in block if f"({rule})" in line]
+    assert len(mine) == 1, result.stdout
+    if where:
+        assert mine[0].strip().startswith(where + "  error"), mine[0]
+    assert "good/broken.catalog.yaml" in result.stdout
+    assert "(backstage/field-format)" in result.stdout  # the other file's own error
+
+
+def test_fifty_megabytes_is_refused_without_reading(cli, tree: Path) -> None:
+    big = tree / "big.catalog.yaml"
+    with big.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    result = cli("catalog", "validate")
+    assert result.exit_code == 2
+    assert "(yaml/too-large)" in result.stdout and "50.0 MiB" in result.stdout
+    assert (
+        "good/catalog-info.yaml" not in result.stdout
+        or "error" not in result.stdout.split("good/catalog-info.yaml")[1]
+    )
+
+
+def test_bom_is_only_a_warning(cli, tree: Path) -> None:
+    (tree / "good" / "catalog-info.yaml").write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    result = cli("catalog", "validate")
+    assert result.exit_code == 0
+    assert "1:1  warning  file starts with a UTF-8 byte-order mark  (yaml/bom)" in result.stdout
+    assert cli("catalog", "validate", "--strict").exit_code == 1
+
+
+def test_unreadable_file(cli, tree: Path) -> None:
+    result = cli("catalog", "validate", str(tree / "good"), str(tree / "good" / "missing.yaml"))
+    assert result.exit_code == 2
+
+
+def test_org_rules_from_the_platform(cli, tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    platform = tree / "platform"
+    platform.mkdir()
+    (platform / "platform.yaml").write_text(
+        "apiVersion: platformctl.io/v1\nkind: Platform\nmetadata: {name: acme}\n"
+        "catalog:\n  allowed_lifecycles: [experimental, deprecated]\n"
+    )
+    monkeypatch.setenv("PLATFORMCTL_PLATFORM", str(platform))
+    result = cli("catalog", "validate", "good")
+    assert result.exit_code == 1
+    assert "(org/lifecycle)" in result.stdout
+
+
+def test_the_shipped_example_catalog_is_valid(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    result = cli("catalog", "validate", "--strict", "--strict-refs", ".")
+    assert result.exit_code == 0, result.output
+    assert "6 files, 15 entities, 0 errors, 0 warnings" in result.stdout

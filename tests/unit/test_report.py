@@ -1,0 +1,153 @@
+"""The Finding/Report writers: json envelope, SARIF 2.1.0 (schema-validated), JUnit (parsed
+back), GitHub annotations, text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from platformctl.core.report import (
+    Finding,
+    Report,
+    RuleInfo,
+    fails,
+    render,
+    to_github,
+    to_json,
+    to_junit,
+    to_sarif,
+    to_text,
+)
+
+SARIF_SCHEMA = Path(__file__).resolve().parent.parent / "data" / "sarif" / "sarif-schema-2.1.0.json"
+
+
+def sample() -> Report:
+    report = Report(
+        "catalog validate",
+        findings=[
+            Finding(
+                "backstage/field-format",
+                "error",
+                'metadata.name "My Service" is not valid',
+                "svc/catalog-info.yaml",
+                4,
+                9,
+                0,
+                "component:default/My Service",
+                "for example: my-service",
+            ),
+            Finding(
+                "refs/unresolved",
+                "warning",
+                "spec.owner refers to group:default/team-a, which is not defined",
+                "svc/catalog-info.yaml",
+                12,
+                10,
+                0,
+                "component:default/my-service",
+            ),
+            Finding(
+                "yaml/syntax", "error", "tabs, 100%, a,b: c\nnext", "bad file.yaml", 2, 1, None
+            ),
+            Finding("check/readme", "info", "no README", None),
+            Finding("org/lifecycle", "error", "waived one", "x.yaml", 1, 1, 0, suppressed="ADR-7"),
+        ],
+        rules={
+            "yaml/syntax": RuleInfo("yaml/syntax", "Invalid YAML", "fix it", "https://yaml.org")
+        },
+        files=["svc/catalog-info.yaml", "bad file.yaml", "ok.yaml", "x.yaml"],
+    )
+    report.summary = {"files": 4, "entities": 1, "errors": 2, "warnings": 1, "line": "4 files"}
+    return report
+
+
+def test_json_envelope_is_stable() -> None:
+    payload = json.loads(to_json(sample()))
+    assert payload["version"] == 1
+    assert payload["tool"]["command"] == "catalog validate"
+    assert payload["summary"] == {"files": 4, "entities": 1, "errors": 2, "warnings": 1}
+    keys = {"rule", "severity", "message", "file", "line", "column", "document", "entity", "hint"}
+    for finding in payload["findings"]:
+        assert keys <= set(finding)
+    # sorted by file, document (file-level first), line
+    assert [f["file"] for f in payload["findings"]][:2] == [None, "bad file.yaml"]
+    assert payload["findings"][-1]["suppressed"] == "ADR-7"
+
+
+def test_sarif_validates_against_the_2_1_0_schema() -> None:
+    from jsonschema import Draft4Validator
+
+    schema = json.loads(SARIF_SCHEMA.read_text())
+    log = json.loads(to_sarif(sample()))
+    errors = sorted(Draft4Validator(schema).iter_errors(log), key=str)
+    assert not errors, [e.message for e in errors]
+    run = log["runs"][0]
+    results = run["results"]
+    assert {r["level"] for r in results} == {"error", "warning", "note"}
+    rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    for result in results:
+        assert rules[result["ruleIndex"]] == result["ruleId"]
+    located = [r for r in results if "locations" in r]
+    uri = located[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert " " not in uri
+    assert any(r.get("suppressions") for r in results)
+
+
+def test_sarif_of_an_empty_report_is_valid() -> None:
+    from jsonschema import Draft4Validator
+
+    schema = json.loads(SARIF_SCHEMA.read_text())
+    log = json.loads(to_sarif(Report("catalog validate")))
+    assert not list(Draft4Validator(schema).iter_errors(log))
+    assert log["runs"][0]["results"] == []
+
+
+def test_junit_parses_back() -> None:
+    root = ET.fromstring(to_junit(sample()))
+    assert root.tag == "testsuites"
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert set(suites) >= {"svc/catalog-info.yaml", "bad file.yaml", "ok.yaml", "(general)"}
+    assert suites["svc/catalog-info.yaml"].get("failures") == "1"
+    failure = suites["svc/catalog-info.yaml"].find("testcase/failure")
+    assert failure is not None and failure.get("type") == "backstage/field-format"
+    assert suites["ok.yaml"].find("testcase") is not None  # a passing file is a passing test
+    assert suites["x.yaml"].find("testcase/skipped") is not None
+    assert int(root.get("failures")) == 2
+
+
+def test_github_annotations_escape_properties_and_data() -> None:
+    lines = to_github(sample()).splitlines()
+    error = next(line for line in lines if "yaml/syntax" in line)
+    assert error.startswith("::error file=bad file.yaml,line=2,col=1,title=yaml/syntax::")
+    assert "100%25" in error and "%0A" in error
+    assert "::notice" in "\n".join(lines)
+    assert not any("waived one" in line for line in lines)
+    assert lines[-1] == "4 files"
+
+
+def test_text_groups_by_file_with_hints() -> None:
+    text = to_text(sample())
+    assert "svc/catalog-info.yaml\n" in text
+    assert "      4:9  error" in text
+    assert "hint: for example: my-service" in text
+    assert text.rstrip().endswith("4 files")
+
+
+def test_fails_threshold_ignores_suppressed() -> None:
+    report = sample()
+    assert fails(report.findings)
+    only_waived = [f for f in report.findings if f.suppressed]
+    assert not fails(only_waived)
+    warnings = [f for f in report.findings if f.severity == "warning"]
+    assert not fails(warnings) and fails(warnings, "warning")
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    from platformctl.core.errors import UsageError
+
+    with pytest.raises(UsageError):
+        render(sample(), "yaml")
