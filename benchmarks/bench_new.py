@@ -1,0 +1,112 @@
+"""`platformctl new python-service x --defaults --no-git` vs copier.run_copy on the same template.
+
+Each run is a fresh process (what a user waits for), median of several runs, interleaved so
+machine noise hits both sides alike.  Baselines:
+
+* ``copier (same source)``: copier.run_copy on exactly what platformctl hands copier (the
+  embedded history bundle through the same git URL rewrite when the history is current, the
+  template folder otherwise) -- the overhead budget (<= 10 %) is measured against this;
+* ``copier (folder)``: copier.run_copy on the plain template folder, for reference.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+GOLDEN_PATH = "python-service"
+BUDGET = 0.10
+
+
+def _copier_script(src: str, ref: str | None, env_vars: dict[str, str]) -> str:
+    return (
+        "import os, sys\n"
+        f"os.environ.update({env_vars!r})\n"
+        "import copier\n"
+        f"copier.run_copy({src!r}, sys.argv[1], data={{'name': 'x'}}, defaults=True, "
+        f"vcs_ref={ref!r}, quiet=True, unsafe=True)\n"
+    )
+
+
+def _time(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    return time.perf_counter() - start
+
+
+def main() -> dict[str, object]:
+    from platformctl.core.scaffold import engine
+    from platformctl.core.scaffold.create import template_source
+    from platformctl.core.scaffold.registry import load_registry
+
+    path = load_registry().resolve(GOLDEN_PATH)
+    source = template_source(path)
+    assert path.folder is not None
+    env_vars = engine.git_env(source.rewrites, os.environ)
+    with tempfile.TemporaryDirectory(prefix="bench-new-") as tmp_name:
+        tmp = Path(tmp_name)
+        env = {**os.environ, "XDG_CACHE_HOME": str(tmp / "cache"), "NO_COLOR": "1"}
+        same = tmp / "same.py"
+        same.write_text(_copier_script(source.src, source.vcs_ref, env_vars))
+        folder = tmp / "folder.py"
+        folder.write_text(_copier_script(str(path.folder), None, {}))
+        exe = sys.executable
+        commands = {
+            "platformctl new": lambda d: [
+                exe,
+                "-m",
+                "platformctl",
+                "new",
+                GOLDEN_PATH,
+                "x",
+                "--defaults",
+                "--no-git",
+                "--dest",
+                str(d),
+            ],
+            "copier (same source)": lambda d: [exe, str(same), str(d)],
+            "copier (folder)": lambda d: [exe, str(folder), str(d)],
+        }
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for i in range(RUNS + 1):  # the first round warms caches and is dropped
+            for name, make in commands.items():
+                dest = tmp / f"out-{i}-{len(times[name])}-{name.split()[0]}"
+                elapsed = _time(make(dest), tmp, env)
+                shutil.rmtree(dest, ignore_errors=True)
+                if i:
+                    times[name].append(elapsed)
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    baseline = medians["copier (same source)"]
+    overhead = medians["platformctl new"] / baseline - 1
+    result: dict[str, object] = {
+        "runs": RUNS,
+        "source": "history bundle" if source.updatable and source.vcs_ref else "template folder",
+        "median_seconds": {k: round(v, 4) for k, v in medians.items()},
+        "overhead_vs_copier": round(overhead, 4),
+        "overhead_vs_copier_folder": round(
+            medians["platformctl new"] / medians["copier (folder)"] - 1, 4
+        ),
+        "budget": BUDGET,
+        "within_budget": overhead <= BUDGET,
+    }
+    print(f"   {'command':<22} {'median s':>9}")
+    for name, value in medians.items():
+        print(f"   {name:<22} {value:>9.3f}")
+    print(
+        f"   overhead vs copier on the same source: {overhead:+.1%} (budget {BUDGET:.0%}); "
+        f"source: {result['source']}"
+    )
+    return result
+
+
+if __name__ == "__main__":
+    main()
