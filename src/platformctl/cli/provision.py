@@ -1,0 +1,1001 @@
+"""`platformctl provision`: request infrastructure through Crossplane claims.
+
+``platformctl provision TYPE NAME [--param value ...]`` is a command generated per claim type:
+its options come from the XRD's openAPIV3Schema (enum -> choices, boolean -> flag, integer
+ranges, defaults, required), so ``platformctl provision db --help`` lists that type's
+parameters.  ``types``, ``explain``, ``status``, ``list`` and ``delete`` are ordinary
+sub-commands.  Everything else happens in ``platformctl.core.provision``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from platformctl.cli import render
+from platformctl.cli.app import get_context
+from platformctl.core.errors import MissingInputError, UsageError
+
+SUBCOMMANDS = ("types", "explain", "status", "list", "delete")
+
+
+def _registry() -> Any:
+    from platformctl.core.provision import claim
+
+    return claim.registry_from_config()
+
+
+class ProvisionGroup(TyperGroup):
+    """Fixed sub-commands plus one generated command per claim type (and alias)."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        registry = _registry()
+        claim_type = registry.find(cmd_name)
+        if claim_type is None:
+            registry.get(cmd_name)  # raises UsageError naming the known types
+            return None
+        return ClaimCommand(claim_type, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_commands(ctx, formatter)
+        try:
+            registry = _registry()
+        except Exception:  # noqa: BLE001 - help must not fail on a broken platform folder
+            return
+        rows = []
+        for name, ct in registry.types.items():
+            aliases = f" (alias: {', '.join(ct.aliases)})" if ct.aliases else ""
+            rows.append((name, f"{ct.kind}{aliases}. {ct.description}".strip()))
+        if rows:
+            with formatter.section("Claim types (platformctl provision TYPE NAME --help)"):
+                formatter.write_dl(rows)
+
+
+app = typer.Typer(
+    cls=ProvisionGroup,
+    help="Request infrastructure via Crossplane claims: "
+    "platformctl provision TYPE NAME [--param value ...].",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def _group() -> None:
+    """Request infrastructure via Crossplane claims.
+
+    platformctl provision TYPE NAME [--param value ...]  (e.g. provision db orders-db --size medium)
+    """
+
+
+# --- the generated claim command ---------------------------------------------------------
+
+COMMON_HELP = {
+    "set": "Set any field under spec: --set parameters.size=medium (repeatable).",
+    "namespace": "Namespace of the claim (default: the kube context's namespace, "
+    "or settings provision.namespace).",
+    "context": "kubeconfig context to use.",
+    "kubeconfig": "kubeconfig file (default: $KUBECONFIG or ~/.kube/config).",
+    "output": "Print the claim as yaml or json and stop (nothing is sent).",
+    "dry_run": "Send it with the server's dry run (dryRun=All): checked by the cluster, "
+    "not stored.",
+    "wait": "Wait until Ready (default: wait on a terminal).",
+    "timeout": "How long to wait for Ready, e.g. 90s, 15m (default 15m).",
+    "fmt": "Progress output: text, or json (one JSON event per change).",
+    "force_conflicts": "Take over fields another manager owns (server-side apply force).",
+    "show_values": "Show the connection secret's values (hidden by default).",
+    "export_env": "Write the connection secret to a .env FILE (mode 0600).",
+    "gitops": "Write the claim to a git repository and commit it, instead of sending it.",
+    "repo": "GitOps repository (default: the current directory's repository).",
+    "path": "Folder in the repository (default: settings provision.gitops_dir).",
+    "branch": "Branch to commit on (default: provision/<kind>-<name>).",
+    "push": "Push the branch to origin after committing.",
+    "record": "Record the dependency in catalog-info.yaml (default: ask on a terminal).",
+    "catalog_file": "The catalog file to record the dependency in (default: ./catalog-info.yaml).",
+    "no_input": "Never prompt; fail listing the missing values instead.",
+    "yes": "Answer yes to confirmations.",
+}
+
+
+def _param_help(p: Any, *, click_shows_range: bool = False) -> str:
+    text = p.description or ""
+    extra = []
+    if p.enum and p.type != "boolean":
+        extra.append("one of " + ", ".join(str(v) for v in p.enum))
+    if (p.minimum is not None or p.maximum is not None) and not (
+        click_shows_range and p.type in ("integer", "number")
+    ):
+        lo = "" if p.minimum is None else f"{p.minimum:g}"
+        hi = "" if p.maximum is None else f"{p.maximum:g}"
+        extra.append(f"range {lo}..{hi}")
+    if p.pattern:
+        extra.append(f"pattern {p.pattern}")
+    if p.type == "array":
+        extra.append("comma-separated list")
+    if p.has_default:
+        default = json.dumps(p.default) if not isinstance(p.default, str) else p.default
+        extra.append(f"default: {default}")
+    if p.required:
+        extra.append("required")
+    if extra:
+        text = f"{text} [{'; '.join(extra)}]".strip()
+    return text
+
+
+def _click_param(p: Any) -> click.Option:
+    dest = "p_" + p.option.replace("-", "_")
+    if p.type == "boolean":
+        return click.Option(
+            [f"--{p.option}/--no-{p.option}", dest], default=None, help=_param_help(p)
+        )
+    if p.enum and p.type in ("string", "int-or-string"):
+        choice: click.ParamType = click.Choice([str(v) for v in p.enum])
+    elif p.type == "integer" and (p.minimum is not None or p.maximum is not None):
+        choice = click.IntRange(
+            None if p.minimum is None else int(p.minimum),
+            None if p.maximum is None else int(p.maximum),
+        )
+    elif p.type == "integer":
+        choice = click.INT
+    elif p.type == "number":
+        choice = (
+            click.FloatRange(p.minimum, p.maximum)
+            if (p.minimum is not None or p.maximum is not None)
+            else click.FLOAT
+        )
+    else:
+        choice = click.STRING
+    metavar = None
+    if p.enum and p.type != "boolean":
+        metavar = "[" + "|".join(str(v) for v in p.enum) + "]"
+    return click.Option(
+        [f"--{p.option}", dest],
+        type=choice,
+        default=None,
+        help=_param_help(p, click_shows_range=True),
+        metavar=metavar,
+    )
+
+
+class ClaimCommand(click.Command):
+    """``provision TYPE NAME``: parameters generated from the claim type's XRD."""
+
+    def __init__(self, claim_type: Any, invoked_as: str) -> None:
+        self.claim_type = claim_type
+        self.dests = {"p_" + p.option.replace("-", "_"): p.option for p in claim_type.params}
+        params: list[click.Parameter] = [click.Argument(["name"], required=False, metavar="NAME")]
+        params += [_click_param(p) for p in claim_type.params]
+        common: list[click.Parameter] = [
+            click.Option(
+                ["--set", "sets"], multiple=True, metavar="PATH=VALUE", help=COMMON_HELP["set"]
+            ),
+            click.Option(["-n", "--namespace"], default=None, help=COMMON_HELP["namespace"]),
+            click.Option(["--context"], default=None, help=COMMON_HELP["context"]),
+            click.Option(
+                ["--kubeconfig"], default=None, metavar="FILE", help=COMMON_HELP["kubeconfig"]
+            ),
+            click.Option(
+                ["-o", "--output"],
+                type=click.Choice(["yaml", "json"]),
+                default=None,
+                help=COMMON_HELP["output"],
+            ),
+            click.Option(["--dry-run"], is_flag=True, default=False, help=COMMON_HELP["dry_run"]),
+            click.Option(["--wait/--no-wait"], default=None, help=COMMON_HELP["wait"]),
+            click.Option(
+                ["--timeout"], default="15m", show_default=True, help=COMMON_HELP["timeout"]
+            ),
+            click.Option(
+                ["--format", "fmt"],
+                type=click.Choice(["text", "json"]),
+                default="text",
+                help=COMMON_HELP["fmt"],
+            ),
+            click.Option(
+                ["--force-conflicts"],
+                is_flag=True,
+                default=False,
+                help=COMMON_HELP["force_conflicts"],
+            ),
+            click.Option(
+                ["--show-values"], is_flag=True, default=False, help=COMMON_HELP["show_values"]
+            ),
+            click.Option(
+                ["--export-env"], default=None, metavar="FILE", help=COMMON_HELP["export_env"]
+            ),
+            click.Option(["--gitops"], is_flag=True, default=False, help=COMMON_HELP["gitops"]),
+            click.Option(["--repo"], default=None, metavar="PATH", help=COMMON_HELP["repo"]),
+            click.Option(["--path"], default=None, metavar="DIR", help=COMMON_HELP["path"]),
+            click.Option(["--branch"], default=None, help=COMMON_HELP["branch"]),
+            click.Option(["--push"], is_flag=True, default=False, help=COMMON_HELP["push"]),
+            click.Option(["--record/--no-record"], default=None, help=COMMON_HELP["record"]),
+            click.Option(
+                ["--catalog-file"], default=None, metavar="FILE", help=COMMON_HELP["catalog_file"]
+            ),
+            click.Option(["--no-input"], is_flag=True, default=False, help=COMMON_HELP["no_input"]),
+            click.Option(["-y", "--yes"], is_flag=True, default=False, help=COMMON_HELP["yes"]),
+            click.Option(["--poll-interval"], type=float, default=2.0, hidden=True),
+        ]
+        xrd = claim_type.xrd
+        aliases = f" Aliases: {', '.join(claim_type.aliases)}." if claim_type.aliases else ""
+        help_text = (
+            f"Request a {claim_type.name}: a {xrd.request_kind} ({xrd.api_version_of_request}, "
+            f"XRD {xrd.name}).{aliases}\n\n{claim_type.description}\n\n"
+            "Parameters come from the XRD's schema; nested fields can be set with --set. "
+            "Without --gitops the claim is sent with server-side apply to the current kube context."
+        )
+        super().__init__(
+            name=invoked_as,
+            params=params + common,
+            callback=self._run,
+            help=help_text,
+            short_help=claim_type.description,
+            context_settings={"help_option_names": ["-h", "--help"]},
+        )
+
+    def _run(self, **kwargs: Any) -> None:
+        values = {self.dests[k]: v for k, v in kwargs.items() if k in self.dests}
+        options = {k: v for k, v in kwargs.items() if k not in self.dests}
+        request(self.claim_type, values=values, **options)
+
+
+# --- prompts (questionary, imported lazily; only on a terminal) ---------------------------
+
+
+def _ask(param: Any) -> Any:
+    import questionary
+
+    label = f"{param.option} ({param.description})" if param.description else param.option
+    if param.type == "boolean":
+        answer = questionary.confirm(label, default=bool(param.default)).ask()
+    elif param.enum:
+        answer = questionary.select(label, choices=[str(v) for v in param.enum]).ask()
+    else:
+        answer = questionary.text(label).ask()
+    if answer is None:
+        raise click.exceptions.Abort()
+    return answer
+
+
+def _ask_text(label: str) -> str:
+    import questionary
+
+    answer = questionary.text(label).ask()
+    if answer is None:
+        raise click.exceptions.Abort()
+    return str(answer)
+
+
+def _confirm(question: str, default: bool = False) -> bool:
+    import questionary
+
+    answer = questionary.confirm(question, default=default).ask()
+    if answer is None:
+        raise click.exceptions.Abort()
+    return bool(answer)
+
+
+def _interactive(no_input: bool) -> bool:
+    return not no_input and get_context().interactive
+
+
+# --- the request flow ----------------------------------------------------------------------
+
+
+def _namespace(flag: str | None, cfg: Any, cluster_default: str | None = None) -> str:
+    if flag:
+        return flag
+    source = cfg.source("provision.namespace")
+    if source is not None and source.layer != "embedded default" and cfg.get("provision.namespace"):
+        return str(cfg.get("provision.namespace"))
+    return cluster_default or str(cfg.get("provision.namespace", "default"))
+
+
+def _stamp() -> str:
+    return time.strftime("%H:%M:%S")
+
+
+def request(
+    claim_type: Any,
+    *,
+    values: dict[str, Any],
+    name: str | None,
+    sets: tuple[str, ...],
+    namespace: str | None,
+    context: str | None,
+    kubeconfig: str | None,
+    output: str | None,
+    dry_run: bool,
+    wait: bool | None,
+    timeout: str,
+    fmt: str,
+    force_conflicts: bool,
+    show_values: bool,
+    export_env: str | None,
+    gitops: bool,
+    repo: str | None,
+    path: str | None,
+    branch: str | None,
+    push: bool,
+    record: bool | None,
+    catalog_file: str | None,
+    no_input: bool,
+    yes: bool,
+    poll_interval: float,
+) -> None:
+    from platformctl.core import config as config_mod
+    from platformctl.core.provision import claim as claims
+    from platformctl.core.provision import status as status_mod
+
+    cfg = config_mod.load(overrides={"provision.context": context} if context else None)
+    context = context or cfg.get("provision.context")
+    seconds = status_mod.parse_duration(timeout)
+    interactive = _interactive(no_input)
+
+    # 1. collect input; prompt or list everything that is missing
+    set_paths = {}
+    object_schema = claim_type.xrd.object_schema()
+    for expression in sets:
+        parsed_path, value = claims.parse_set(expression, object_schema)
+        set_paths[parsed_path] = value
+    missing = claims.missing_required(claim_type, values, set_paths)
+    if interactive:
+        if not name:
+            name = _ask_text(f"name of the {claim_type.name}")
+        for param in missing:
+            values[param.option] = _ask(param)
+    elif not name or missing:
+        items = ([("NAME", "NAME (argument)")] if not name else []) + [
+            (p.option, f"{p.flag} VALUE") for p in missing
+        ]
+        raise MissingInputError(items, what=f"values for {claim_type.name}")
+    assert name is not None
+
+    # 2. cluster or GitOps target; namespace
+    cluster = None
+    if not output and not gitops:
+        from platformctl.core.provision import kube
+
+        cluster = kube.connect(kubeconfig=kubeconfig, context=context, namespace=namespace)
+    ns = _namespace(namespace, cfg, cluster.namespace if cluster else None)
+
+    # 3. build and validate locally
+    built = claims.build_claim(claim_type, name, namespace=ns, values=values, sets=list(sets))
+    problems = [str(e) for e in built.errors] + [f"{u}: unknown field" for u in built.unknown]
+    if problems:
+        for line in problems:
+            render.err().print(f"  {line}", markup=False)
+        raise UsageError(
+            f"the {claim_type.kind} is invalid: {problems[0]}"
+            + (f" (and {len(problems) - 1} more, listed above)" if len(problems) > 1 else ""),
+            hint=f"platformctl provision explain {claim_type.name} lists the parameters "
+            "and their allowed values",
+        )
+
+    if output:
+        _print_object(built.object, output)
+        return
+
+    if gitops:
+        result = _gitops(built, cfg, repo=repo, path=path, branch=branch, push=push, fmt=fmt)
+        _maybe_record(built, record, catalog_file, interactive, gitops_result=result)
+        return
+
+    # 4. API mode
+    from platformctl.core.provision import kube
+
+    assert cluster is not None
+    selector = (
+        built.object["spec"].get("compositionSelector")
+        or (built.object["spec"].get("crossplane") or {}).get("compositionSelector")
+        or {}
+    ).get("matchLabels")
+    notes = kube.preflight(cluster, claim_type, ns, selector=selector)
+    for note in notes:
+        render.info(f"note: {note}")
+    result = cluster.apply(
+        built.object, claim_type.xrd.request_plural, force=force_conflicts, dry_run=dry_run
+    )
+    ref = f"{built.kind}/{built.namespace + '/' if built.namespace else ''}{built.name}"
+    suffix = " (server dry run)" if dry_run else ""
+    if fmt == "json":
+        _json_line(
+            {
+                "event": "applied",
+                "object": ref,
+                "outcome": result.outcome,
+                "dryRun": dry_run,
+                "requestId": built.request_id,
+            }
+        )
+    else:
+        render.info(f"{ref} {result.outcome}{suffix} (request {built.request_id})")
+    if dry_run:
+        return
+    should_wait = sys.stdout.isatty() if wait is None else wait
+    if not should_wait:
+        if fmt != "json":
+            render.info(
+                f"follow it with: platformctl provision status {built.name} -t {claim_type.name}"
+            )
+        _maybe_record(built, record, catalog_file, interactive)
+        return
+    snapshot = _wait(cluster, claim_type, built.name, built.namespace, seconds, fmt, poll_interval)
+    _ready(cluster, claim_type, snapshot, fmt=fmt, show_values=show_values, export_env=export_env)
+    _maybe_record(built, record, catalog_file, interactive)
+
+
+def _print_object(obj: dict[str, Any], output: str) -> None:
+    if output == "json":
+        render.emit(json.dumps(obj, indent=2) + "\n")
+    else:
+        from platformctl.core.provision import gitops
+
+        render.emit(gitops.render(obj))
+
+
+def _json_line(data: dict[str, Any]) -> None:
+    data = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **data}
+    sys.stdout.write(json.dumps(data) + "\n")
+    sys.stdout.flush()
+
+
+def _gitops(
+    built: Any,
+    cfg: Any,
+    *,
+    repo: str | None,
+    path: str | None,
+    branch: str | None,
+    push: bool,
+    fmt: str,
+) -> Any:
+    from platformctl.core.provision import gitops
+
+    directory = path or str(cfg.get("provision.gitops_dir", "infra/claims"))
+    result = gitops.submit(
+        built.object, repo=Path(repo or "."), directory=directory, branch=branch, push=push
+    )
+    if fmt == "json":
+        _json_line({"event": "gitops", **result.to_json(), "requestId": built.request_id})
+    elif result.changed:
+        render.info(
+            f"wrote {result.file} and committed it on branch {result.branch} ({result.commit[:8]})"
+            + (" and pushed it" if result.pushed else "")
+        )
+        render.info(
+            f"once merged and applied, follow it with: platformctl provision status {built.name}"
+        )
+    else:
+        render.info(
+            f"{result.file} already requested on branch {result.branch}; nothing to commit"
+            + (" (pushed)" if result.pushed else "")
+        )
+    return result
+
+
+def _render_snapshot_line(snapshot: Any, elapsed: float) -> str:
+    from platformctl.core.provision import status as status_mod
+
+    root = snapshot.root
+    head = f"Synced={root.synced} Ready={root.ready}" if root else "not found"
+    parts = []
+    if snapshot.composite is not None:
+        parts.append(
+            f"composite {snapshot.composite.kind}/{snapshot.composite.name}: "
+            f"Ready={snapshot.composite.ready}"
+        )
+    if snapshot.composed:
+        ready = sum(1 for r in snapshot.composed if r.ready == "True")
+        parts.append(f"composed {ready}/{len(snapshot.composed)} ready")
+    detail = f" ({'; '.join(parts)})" if parts else ""
+    return f"{_stamp()} [{status_mod.format_duration(elapsed)}] {head}{detail} - {snapshot.message}"
+
+
+def _wait(
+    cluster: Any,
+    claim_type: Any,
+    name: str,
+    namespace: str | None,
+    seconds: float,
+    fmt: str,
+    interval: float,
+) -> Any:
+    from platformctl.core.provision import status as status_mod
+
+    last = None
+    try:
+        for event in status_mod.wait(
+            cluster,
+            claim_type,
+            name,
+            namespace,
+            timeout=seconds,
+            interval=interval,
+            max_interval=max(interval * 5, interval),
+        ):
+            last = event.snapshot
+            if fmt == "json":
+                _json_line(
+                    {
+                        "event": "status",
+                        "elapsed": round(event.elapsed, 2),
+                        **event.snapshot.to_json(),
+                    }
+                )
+            else:
+                render.info(_render_snapshot_line(event.snapshot, event.elapsed))
+    except status_mod.NotReady as exc:
+        snapshot = exc.snapshot
+        if exc.timed_out:
+            events = status_mod.collect_events(cluster, snapshot)
+            lines = status_mod.post_mortem(snapshot, events)
+            if fmt == "json":
+                _json_line({"event": "timeout", **snapshot.to_json(), "postMortem": lines})
+            else:
+                render.info("post-mortem (last known state):")
+                for line in lines:
+                    render.info(f"  {line}")
+        else:
+            failing = snapshot.failing
+            if fmt == "json":
+                _json_line({"event": "failed", **snapshot.to_json()})
+            elif failing is not None and failing.failure is not None:
+                render.info(
+                    f"failed: {failing.ref} is {failing.failure.type}=False "
+                    f"({failing.failure.reason}):"
+                )
+                render.info(f"  {failing.failure.message}")
+        raise
+    return last
+
+
+def _ready(
+    cluster: Any,
+    claim_type: Any,
+    snapshot: Any,
+    *,
+    fmt: str,
+    show_values: bool,
+    export_env: str | None,
+) -> None:
+    from platformctl.core.provision import secrets
+
+    ns, secret_name = snapshot.secret
+    if fmt == "json":
+        payload: dict[str, Any] = {"event": "ready"}
+    else:
+        render.info(f"{snapshot.root.ref} is Ready")
+    if not secret_name or not ns:
+        if fmt == "json":
+            _json_line(payload)
+        return
+    secret = cluster.secret(ns, secret_name)
+    if secret is None:
+        render.warn(f"connection secret {ns}/{secret_name} does not exist (yet)")
+        if fmt == "json":
+            _json_line(payload)
+        return
+    info = secrets.describe(secret, claim_type.xrd.connection_secret_keys)
+    for warning in info.warnings:
+        render.warn(warning)
+    if export_env:
+        written = secrets.export_env(info, Path(export_env))
+        if fmt != "json":
+            render.info(f"wrote {len(info.keys)} variables to {written} (mode 0600)")
+    if fmt == "json":
+        payload["secret"] = info.to_json(show_values=show_values)
+        _json_line(payload)
+        return
+    out = render.out()
+    out.print(f"connection secret: {info.namespace}/{info.name}", markup=False)
+    out.print(f"keys: {', '.join(info.keys) or '(none)'}", markup=False)
+    if show_values:
+        for key in info.keys:
+            out.print(f"  {key}={info.values.get(key, '')}", markup=False)
+    out.print("use it in a container spec:", markup=False)
+    out.print(secrets.snippet(info).rstrip(), markup=False)
+
+
+def _maybe_record(
+    built: Any,
+    record: bool | None,
+    catalog_file: str | None,
+    interactive: bool,
+    *,
+    gitops_result: Any = None,
+) -> None:
+    from platformctl.core.provision import record as record_mod
+
+    target = Path(catalog_file) if catalog_file else Path("catalog-info.yaml")
+    if record is False:
+        return
+    if not target.is_file():
+        if record:
+            raise UsageError(f"{target} does not exist", hint="pass --catalog-file FILE")
+        return
+    if record is None:
+        if not interactive:
+            return
+        if not _confirm(f"Record {built.name} as a dependency in {target}?", default=True):
+            return
+    ns = built.namespace
+    result = record_mod.record_dependency(
+        target,
+        name=built.name,
+        resource_type=built.claim_type.resource_type,
+        description=f"{built.claim_type.name} requested with platformctl provision",
+        claim_kind=built.kind,
+        claim_namespace=ns,
+    )
+    if result.changed:
+        render.info(
+            f"recorded {result.ref} in {target} "
+            f"(Resource entity and dependsOn of {result.component})"
+        )
+    else:
+        render.info(f"{target} already records {result.ref}")
+    if gitops_result is not None:
+        _commit_record(built, target, gitops_result)
+
+
+def _commit_record(built: Any, target: Path, gitops_result: Any) -> None:
+    """In GitOps mode the catalog change goes on the claim's branch when in the same repo."""
+    from platformctl.core.provision import gitops
+
+    path = target.resolve()
+    root = Path(gitops_result.repo).resolve()
+    if root not in path.parents:
+        return
+    sha = gitops.commit_extra(
+        root, [path], f"catalog: record dependency on {built.name}\n", gitops_result.branch
+    )
+    if sha:
+        render.info(f"committed {target} on branch {gitops_result.branch} ({sha[:8]})")
+
+
+# --- the fixed sub-commands ----------------------------------------------------------------
+
+
+@app.command("types")
+def types_cmd(
+    fmt: str = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """List the claim types this platform offers."""
+    registry = _registry()
+    rows = []
+    for name, ct in registry.types.items():
+        rows.append(
+            {
+                "name": name,
+                "aliases": ct.aliases,
+                "kind": ct.kind,
+                "apiVersion": ct.xrd.api_version_of_request,
+                "xrd": ct.xrd.name,
+                "crossplane": f"v{ct.xrd.major}",
+                "platform": ct.platform,
+                "description": ct.description,
+            }
+        )
+    if fmt == "json":
+        render.emit(
+            json.dumps({"version": 1, "types": rows, "unusable": registry.errors}, indent=2) + "\n"
+        )
+        return
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for col in ("type", "aliases", "kind", "apiVersion", "description"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(
+            row["name"],
+            ", ".join(row["aliases"]),
+            row["kind"],
+            row["apiVersion"],
+            row["description"],
+        )
+    render.out().print(table)
+    for name, why in registry.errors.items():
+        render.warn(f"claim type {name} is unusable: {why}")
+
+
+@app.command("explain")
+def explain_cmd(
+    type_name: str = typer.Argument(
+        ..., metavar="TYPE", help="Claim type or alias (see provision types)."
+    ),
+    fmt: str = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """Show a claim type's parameters: types, allowed values, defaults, descriptions."""
+    ct = _registry().get(type_name)
+    xrd = ct.xrd
+    params = ct.params
+    if fmt == "json":
+        render.emit(
+            json.dumps(
+                {
+                    "version": 1,
+                    "type": ct.name,
+                    "aliases": ct.aliases,
+                    "kind": xrd.request_kind,
+                    "apiVersion": xrd.api_version_of_request,
+                    "xrd": xrd.name,
+                    "scope": "Namespaced" if xrd.request_namespaced else "Cluster",
+                    "connectionSecretKeys": xrd.connection_secret_keys,
+                    "parameters": [
+                        {
+                            "option": p.flag,
+                            "field": p.dotted,
+                            "type": p.type,
+                            "enum": p.enum,
+                            "default": p.default,
+                            "hasDefault": p.has_default,
+                            "required": p.required,
+                            "minimum": p.minimum,
+                            "maximum": p.maximum,
+                            "pattern": p.pattern,
+                            "description": p.description,
+                        }
+                        for p in params
+                    ],
+                },
+                indent=2,
+                default=str,
+            )
+            + "\n"
+        )
+        return
+    out = render.out()
+    out.print(f"{ct.name}: {xrd.request_kind} ({xrd.api_version_of_request})", markup=False)
+    if ct.aliases:
+        out.print(f"aliases: {', '.join(ct.aliases)}", markup=False)
+    out.print(
+        f"XRD: {xrd.name} ({xrd.api_version}, "
+        f"{'claim' if xrd.request_is_claim else 'composite resource'}, "
+        f"{'namespaced' if xrd.request_namespaced else 'cluster scoped'})",
+        markup=False,
+    )
+    if ct.description:
+        out.print(ct.description, markup=False)
+    if xrd.connection_secret_keys:
+        out.print(f"connection secret keys: {', '.join(xrd.connection_secret_keys)}", markup=False)
+    out.print("", markup=False)
+    out.print("parameters:", markup=False)
+    for p in params:
+        out.print(f"  {p.flag} ({p.dotted}, {p.type})", markup=False)
+        help_text = _param_help(p)
+        if help_text:
+            out.print(f"      {help_text}", markup=False)
+    out.print("", markup=False)
+    out.print(
+        f"example: platformctl provision {ct.aliases[0] if ct.aliases else ct.name} NAME "
+        + " ".join(f"{p.flag} {p.enum[0] if p.enum else 'VALUE'}" for p in params if p.required),
+        markup=False,
+    )
+    out.print(
+        "other fields under spec: --set path=value (e.g. --set parameters.size=medium)",
+        markup=False,
+    )
+
+
+def _find(
+    registry: Any, cluster: Any, name: str, namespace: str, type_name: str | None
+) -> tuple[Any, dict[str, Any]]:
+    from platformctl.core.errors import EnvironmentProblem
+
+    candidates = [registry.get(type_name)] if type_name else list(registry.types.values())
+    found = []
+    for ct in candidates:
+        xrd = ct.xrd
+        served = cluster.resource_for(xrd.api_version_of_request, xrd.request_kind)
+        if served is None:
+            if type_name:
+                raise EnvironmentProblem(
+                    f"the cluster does not serve {xrd.request_kind}: "
+                    f"the XRD {xrd.name} is not installed",
+                    hint="ask the platform team to install this claim type, or check --context",
+                )
+            continue
+        plural, namespaced = served
+        obj = cluster.get(
+            xrd.api_version_of_request, plural, name, namespace if namespaced else None
+        )
+        if obj is not None:
+            found.append((ct, obj))
+    if not found:
+        from platformctl.core.errors import ProblemsFound
+
+        raise ProblemsFound(
+            f"no claim named {name!r} in namespace {namespace}",
+            hint="platformctl provision list shows what exists; pass -n NAMESPACE or -t TYPE",
+        )
+    if len(found) > 1:
+        raise UsageError(
+            f"several claims are named {name!r}: " + ", ".join(ct.name for ct, _ in found),
+            hint="pass -t TYPE",
+        )
+    return found[0]
+
+
+@app.command("status")
+def status_cmd(
+    name: str = typer.Argument(..., help="Name of the claim."),
+    type_name: str | None = typer.Option(
+        None, "--type", "-t", help="Claim type (default: search all)."
+    ),
+    namespace: str | None = typer.Option(None, "--namespace", "-n"),
+    context: str | None = typer.Option(None, "--context"),
+    kubeconfig: str | None = typer.Option(None, "--kubeconfig"),
+    fmt: str = typer.Option("text", "--format", help="text or json."),
+    show_values: bool = typer.Option(False, "--show-values", help="Show connection secret values."),
+) -> None:
+    """Show a claim's conditions, its composite and composed resources, and its secret."""
+    from platformctl.core import config as config_mod
+    from platformctl.core.provision import kube, secrets
+    from platformctl.core.provision import status as status_mod
+    from platformctl.core.provision.claim import REQUEST_ID
+
+    cfg = config_mod.load()
+    cluster = kube.connect(
+        kubeconfig=kubeconfig, context=context or cfg.get("provision.context"), namespace=namespace
+    )
+    ns = _namespace(namespace, cfg, cluster.namespace)
+    ct, obj = _find(_registry(), cluster, name, ns, type_name)
+    snapshot = status_mod.observe(cluster, ct, name, ns)
+    request_id = ((obj.get("metadata") or {}).get("annotations") or {}).get(REQUEST_ID)
+    secret_info = None
+    sns, sname = snapshot.secret
+    if snapshot.phase == status_mod.READY and sns and sname:
+        secret = cluster.secret(sns, sname)
+        if secret is not None:
+            secret_info = secrets.describe(secret, ct.xrd.connection_secret_keys)
+    if fmt == "json":
+        render.emit(
+            json.dumps(
+                {
+                    "version": 1,
+                    "type": ct.name,
+                    "requestId": request_id,
+                    **snapshot.to_json(),
+                    "secret": secret_info.to_json(show_values=show_values) if secret_info else None,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+    else:
+        out = render.out()
+        out.print(f"{snapshot.root.ref}: {snapshot.phase} - {snapshot.message}", markup=False)
+        if request_id:
+            out.print(f"request: {request_id}", markup=False)
+        for line in status_mod.post_mortem(snapshot, []):
+            out.print(f"  {line}", markup=False)
+        if secret_info is not None:
+            out.print(
+                f"connection secret: {secret_info.namespace}/{secret_info.name}", markup=False
+            )
+            out.print(f"keys: {', '.join(secret_info.keys)}", markup=False)
+            if show_values:
+                for key in secret_info.keys:
+                    out.print(f"  {key}={secret_info.values.get(key, '')}", markup=False)
+            for warning in secret_info.warnings:
+                render.warn(warning)
+    if snapshot.phase == status_mod.FAILED:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_cmd(
+    type_name: str | None = typer.Option(None, "--type", "-t", help="Only this claim type."),
+    namespace: str | None = typer.Option(None, "--namespace", "-n"),
+    all_namespaces: bool = typer.Option(False, "--all-namespaces", "-A"),
+    context: str | None = typer.Option(None, "--context"),
+    kubeconfig: str | None = typer.Option(None, "--kubeconfig"),
+    fmt: str = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """List claims: kind, name, ready, synced, age, secret."""
+    from platformctl.core import config as config_mod
+    from platformctl.core.provision import kube
+    from platformctl.core.provision import status as status_mod
+    from platformctl.core.provision.claim import connection_secret_ref
+
+    cfg = config_mod.load()
+    cluster = kube.connect(
+        kubeconfig=kubeconfig, context=context or cfg.get("provision.context"), namespace=namespace
+    )
+    ns = None if all_namespaces else _namespace(namespace, cfg, cluster.namespace)
+    registry = _registry()
+    types = [registry.get(type_name)] if type_name else list(registry.types.values())
+    rows = []
+    for ct in types:
+        xrd = ct.xrd
+        served = cluster.resource_for(xrd.api_version_of_request, xrd.request_kind)
+        if served is None:
+            continue
+        plural, namespaced = served
+        for obj in cluster.list(xrd.api_version_of_request, plural, ns if namespaced else None):
+            state = status_mod.state_of(obj, 0)
+            sns, sname = connection_secret_ref(obj, xrd)
+            rows.append(
+                {
+                    "type": ct.name,
+                    "kind": state.kind,
+                    "namespace": state.namespace,
+                    "name": state.name,
+                    "ready": state.ready,
+                    "synced": state.synced,
+                    "age": status_mod.age(state.created),
+                    "secret": f"{sns}/{sname}" if sname else "",
+                }
+            )
+    if fmt == "json":
+        render.emit(json.dumps({"version": 1, "claims": rows}, indent=2) + "\n")
+        return
+    if not rows:
+        render.info(f"no claims in {'any namespace' if ns is None else 'namespace ' + ns}")
+        return
+    from rich.table import Table
+
+    table = Table()
+    for col in ("kind", "name", "ready", "synced", "age", "secret"):
+        table.add_column(col)
+    for row in rows:
+        shown = (
+            f"{row['namespace']}/{row['name']}"
+            if all_namespaces and row["namespace"]
+            else row["name"]
+        )
+        table.add_row(row["kind"], shown, row["ready"], row["synced"], row["age"], row["secret"])
+    render.out().print(table)
+
+
+@app.command("delete")
+def delete_cmd(
+    name: str = typer.Argument(..., help="Name of the claim."),
+    type_name: str | None = typer.Option(
+        None, "--type", "-t", help="Claim type (default: search all)."
+    ),
+    namespace: str | None = typer.Option(None, "--namespace", "-n"),
+    context: str | None = typer.Option(None, "--context"),
+    kubeconfig: str | None = typer.Option(None, "--kubeconfig"),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    no_input: bool = typer.Option(False, "--no-input", help="Never prompt."),
+) -> None:
+    """Delete a claim (and, through Crossplane, what it created). Asks first unless --yes."""
+    from platformctl.core import config as config_mod
+    from platformctl.core.provision import kube
+
+    cfg = config_mod.load()
+    cluster = kube.connect(
+        kubeconfig=kubeconfig, context=context or cfg.get("provision.context"), namespace=namespace
+    )
+    ns = _namespace(namespace, cfg, cluster.namespace)
+    ct, obj = _find(_registry(), cluster, name, ns, type_name)
+    xrd = ct.xrd
+    ref = f"{xrd.request_kind}/{ns + '/' if xrd.request_namespaced else ''}{name}"
+    if not yes:
+        if not _interactive(no_input):
+            raise MissingInputError([("confirmation", "--yes")], what="confirmation to delete")
+        if not _confirm(
+            f"Delete {ref}? Crossplane deletes the cloud resources it created.", default=False
+        ):
+            render.info("not deleted")
+            raise typer.Exit(1)
+    plural, namespaced = cluster.resource_for(xrd.api_version_of_request, xrd.request_kind) or (
+        xrd.request_plural,
+        True,
+    )
+    cluster.delete(xrd.api_version_of_request, plural, name, ns if namespaced else None)
+    render.info(f"{ref} deleted")
