@@ -26,6 +26,16 @@ if TYPE_CHECKING:
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
+class _StderrHandler(logging.Handler):
+    """Writes to whatever sys.stderr is now (tests swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:  # noqa: BLE001 - logging must never break the command
+            self.handleError(record)
+
+
 def _client() -> BackstageClient:
     """The configured client; with -v its request lines (never headers) go to stderr."""
     from platformctl.core import backstage
@@ -33,10 +43,9 @@ def _client() -> BackstageClient:
     verbose = get_context().verbose
     if verbose:
         logger = logging.getLogger("platformctl.backstage")
-        if not any(getattr(h, "_platformctl", False) for h in logger.handlers):
-            handler = logging.StreamHandler(sys.stderr)
+        if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+            handler = _StderrHandler()
             handler.setFormatter(logging.Formatter("backstage: %(message)s"))
-            handler._platformctl = True  # type: ignore[attr-defined]
             logger.addHandler(handler)
         logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
     return backstage.client_from_config()

@@ -105,7 +105,9 @@ class InitPlan:
 
 def sanitize_name(raw: str) -> str:
     """Make ``raw`` a valid Backstage ``metadata.name`` ('' when nothing usable is left)."""
-    text = raw.strip().lower()
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", raw.strip()).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"[^a-z0-9._-]+", "-", text)
     text = re.sub(r"[._-]{2,}", lambda m: m.group(0)[0], text)
     text = text.strip("._-")

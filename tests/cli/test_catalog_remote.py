@@ -1,0 +1,377 @@
+"""`platformctl catalog register|get|unregister|pull|init` through the real error boundary, with
+the Backstage API replaced by an httpx.MockTransport."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from platformctl.core import backstage
+
+TOKEN = "tok-NEVER-PRINT-ME-42"
+URL = "http://backstage.test"
+
+
+def err(status: int, name: str, message: str) -> httpx.Response:
+    return httpx.Response(status, json={"error": {"name": name, "message": message}})
+
+
+class FakeBackstage:
+    def __init__(self) -> None:
+        self.entities: dict[str, dict] = {}
+        self.locations: dict[str, dict] = {}
+        self.requests: list[httpx.Request] = []
+        self.provides = [("Component", "svc")]
+        self.status_override: int | None = None
+
+    def add_entity(self, kind: str, name: str, location_id: str | None = None) -> None:
+        self.entities[f"{kind}:default/{name}".lower()] = {
+            "apiVersion": "backstage.io/v1alpha1",
+            "kind": kind,
+            "metadata": {
+                "name": name,
+                "namespace": "default",
+                "annotations": {"backstage.io/managed-by-location": "file:/x/catalog-info.yaml"},
+            },
+            "spec": {"type": "service", "lifecycle": "production", "owner": "team-a"},
+            "relations": [{"type": "ownedBy", "targetRef": "group:default/team-a"}],
+            "_location": location_id,
+        }
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.status_override:
+            return err(self.status_override, "Error", "boom")
+        if request.headers.get("authorization") != f"Bearer {TOKEN}":
+            return err(401, "AuthenticationError", "Illegal token")
+        path = request.url.path.removeprefix("/api/catalog")
+        parts = path.strip("/").split("/")
+        if parts[:2] == ["entities", "by-name"]:
+            ref = f"{parts[2]}:{parts[3]}/{parts[4]}".lower()
+            if ref in self.entities:
+                return httpx.Response(
+                    200, json={k: v for k, v in self.entities[ref].items() if k != "_location"}
+                )
+            return err(404, "NotFoundError", f"No entity named '{parts[4]}'")
+        if path == "/entities/by-refs":
+            refs = json.loads(request.content)["entityRefs"]
+            return httpx.Response(200, json={"items": [self.entities.get(r) for r in refs]})
+        if path == "/entities/by-query":
+            items = [
+                {
+                    "kind": e["kind"],
+                    "metadata": {"namespace": "default", "name": e["metadata"]["name"]},
+                }
+                for e in self.entities.values()
+            ]
+            return httpx.Response(200, json={"items": items, "pageInfo": {}})
+        if path == "/locations" and request.method == "POST":
+            body = json.loads(request.content)
+            key = f"{body['type']}:{body['target']}"
+            existing = next(
+                (
+                    lid
+                    for lid, loc in self.locations.items()
+                    if f"{loc['type']}:{loc['target']}" == key
+                ),
+                None,
+            )
+            location = {
+                "id": existing or f"00000000-0000-0000-0000-00000000000{len(self.locations) + 1}",
+                "type": body["type"],
+                "target": body["target"],
+                "entityRef": "location:default/generated-1",
+            }
+            entities = [
+                {"kind": "Location", "metadata": {"name": "generated-1", "namespace": "default"}}
+            ] + [
+                {"kind": k, "metadata": {"name": n, "namespace": "default"}}
+                for k, n in self.provides
+            ]
+            if request.url.params.get("dryRun") == "true":
+                return httpx.Response(
+                    201,
+                    json={
+                        "exists": existing is not None,
+                        "location": location,
+                        "entities": entities,
+                    },
+                )
+            if existing:
+                return err(409, "ConflictError", f"Location {key} already exists")
+            self.locations[location["id"]] = location
+            for k, n in self.provides:
+                self.add_entity(k, n, location["id"])
+            return httpx.Response(201, json={"location": location, "entities": []})
+        if path == "/locations" and request.method == "GET":
+            return httpx.Response(200, json=[{"data": loc} for loc in self.locations.values()])
+        if parts[:2] == ["locations", "by-entity"]:
+            ref = f"{parts[2]}:{parts[3]}/{parts[4]}".lower()
+            entity = self.entities.get(ref)
+            if entity is None or entity["_location"] not in self.locations:
+                return err(404, "NotFoundError", "no location")
+            return httpx.Response(200, json=self.locations[entity["_location"]])
+        if parts[0] == "locations" and len(parts) == 2:
+            if parts[1] not in self.locations:
+                return err(404, "NotFoundError", f"Found no location with ID {parts[1]}")
+            if request.method == "DELETE":
+                loc = self.locations.pop(parts[1])
+                self.entities = {
+                    r: e for r, e in self.entities.items() if e["_location"] != loc["id"]
+                }
+                return httpx.Response(204)
+            return httpx.Response(200, json=self.locations[parts[1]])
+        return err(404, "NotFoundError", path)
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakeBackstage:
+    server = FakeBackstage()
+    original = backstage.client_from_config
+
+    def patched(*args, **kwargs):
+        kwargs.setdefault("transport", httpx.MockTransport(server))
+        kwargs.setdefault("sleep", lambda _s: None)
+        kwargs.setdefault("backoff", 0.001)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(backstage, "client_from_config", patched)
+    monkeypatch.setenv("PLATFORMCTL_BACKSTAGE_URL", URL)
+    monkeypatch.setenv("PLATFORMCTL_BACKSTAGE_TOKEN", TOKEN)
+    return server
+
+
+@pytest.fixture
+def catalog_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "catalog-info.yaml"
+    path.write_text("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: svc}\n")
+    monkeypatch.chdir(tmp_path)
+    return path
+
+
+def test_register_dry_run(cli, fake, catalog_file):
+    result = cli("catalog", "register", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "dry run" in result.stderr
+    assert (
+        "component:default/svc  http://backstage.test/catalog/default/component/svc"
+        in result.stdout
+    )
+    assert fake.locations == {}
+
+
+def test_register_waits_and_prints_links(cli, fake, catalog_file, monkeypatch):
+    monkeypatch.setenv("PLATFORMCTL_BACKSTAGE_URL", URL)
+    result = cli("catalog", "register", str(catalog_file))
+    assert result.exit_code == 0, result.output
+    assert "registered file:" in result.stderr
+    assert "http://backstage.test/catalog/default/component/svc" in result.stdout
+    again = cli("catalog", "register", "--format", "json")
+    assert again.exit_code == 0, again.output
+    payload = json.loads(again.stdout)
+    assert payload["existed"] is True
+    assert payload["location"]["target"] == str(catalog_file.resolve())
+
+
+def test_register_portal_url_from_config(cli, fake, catalog_file, tmp_path):
+    (tmp_path / ".platformctl.yaml").write_text(
+        "settings:\n  backstage:\n    portal_url: https://portal.example.com\n"
+    )
+    result = cli("catalog", "register")
+    assert result.exit_code == 0, result.output
+    assert "https://portal.example.com/catalog/default/component/svc" in result.stdout
+
+
+def test_register_missing_file(cli, fake, tmp_path):
+    result = cli("catalog", "register", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr and "hint:" in result.stderr
+
+
+def test_get_text_json_yaml_and_404(cli, fake):
+    fake.add_entity("Component", "svc")
+    text = cli("catalog", "get", "svc")
+    assert text.exit_code == 0, text.output
+    assert "component:default/svc" in text.stdout and "owner" in text.stdout
+    assert "http://backstage.test/catalog/default/component/svc" in text.stdout
+    as_json = cli("catalog", "get", "component:default/svc", "--format", "json")
+    assert json.loads(as_json.stdout)["metadata"]["name"] == "svc"
+    as_yaml = cli("catalog", "get", "component:svc", "--format", "yaml")
+    assert yaml.safe_load(as_yaml.stdout)["kind"] == "Component"
+    missing = cli("catalog", "get", "nope")
+    assert missing.exit_code == 1
+    assert missing.stderr.startswith("error: entity component:default/nope not found")
+    bad = cli("catalog", "get", "svc", "--format", "xml")
+    assert bad.exit_code == 2
+
+
+def test_unregister_needs_yes_off_a_tty(cli, fake, catalog_file):
+    assert cli("catalog", "register").exit_code == 0
+    result = cli("catalog", "unregister", "svc")
+    assert result.exit_code == 2
+    assert "--yes" in result.stderr
+    assert fake.locations
+    done = cli("catalog", "unregister", "svc", "--yes")
+    assert done.exit_code == 0, done.output
+    assert "unregistered file:" in done.stderr
+    assert not fake.locations
+    assert cli("catalog", "get", "svc").exit_code == 1
+
+
+def test_unregister_by_location_id_and_unknown(cli, fake, catalog_file):
+    assert cli("catalog", "register").exit_code == 0
+    location_id = next(iter(fake.locations))
+    assert cli("catalog", "unregister", location_id, "--yes").exit_code == 0
+    gone = cli("catalog", "unregister", location_id, "--yes")
+    assert gone.exit_code == 1 and "not found" in gone.stderr
+
+
+def test_pull_writes_cache(cli, fake):
+    fake.add_entity("Component", "svc")
+    fake.add_entity("Group", "team-a")
+    result = cli("catalog", "pull")
+    assert result.exit_code == 0, result.output
+    assert "cached 2 entities" in result.stderr
+    from platformctl.core.catalog import remote
+
+    assert remote.load_cache().refs == {"component:default/svc", "group:default/team-a"}
+
+
+def test_no_url_configured_is_usage_error(cli, fake, monkeypatch):
+    monkeypatch.delenv("PLATFORMCTL_BACKSTAGE_URL")
+    result = cli("catalog", "get", "svc")
+    assert result.exit_code == 2
+    assert "hint: set PLATFORMCTL_BACKSTAGE_URL" in result.stderr
+
+
+def test_wrong_token_exit_3_and_token_never_printed(cli, fake, monkeypatch, catalog_file):
+    wrong = "wrong-SECRET-token-99"
+    monkeypatch.setenv("PLATFORMCTL_BACKSTAGE_TOKEN", wrong)
+    result = cli("-vv", "catalog", "get", "svc")
+    assert result.exit_code == 3
+    assert "rejected the token" in result.stderr
+    assert (
+        "backstage: GET /api/catalog/entities/by-name/Component/default/svc -> 401" in result.stderr
+    )
+    assert wrong not in result.output
+    monkeypatch.setenv("PLATFORMCTL_BACKSTAGE_TOKEN", TOKEN)
+    for args in (
+        ("catalog", "register"),
+        ("catalog", "get", "svc"),
+        ("catalog", "pull"),
+        ("--debug", "catalog", "get", "nope"),
+    ):
+        out = cli("-vv", *args)
+        assert TOKEN not in out.output, args
+
+
+def test_server_errors_after_retries(cli, fake):
+    fake.status_override = 503
+    result = cli("-vv", "catalog", "get", "svc")
+    assert result.exit_code == 3
+    assert "503" in result.stderr and "attempts" in result.stderr
+    assert "retrying" in result.stderr
+    assert len(fake.requests) == 4
+
+
+def test_unreachable_exit_3(cli, monkeypatch):
+    def refuse(request):
+        raise httpx.ConnectError("[Errno 111] Connection refused")
+
+    original = backstage.client_from_config
+    monkeypatch.setattr(
+        backstage,
+        "client_from_config",
+        lambda *a, **k: original(
+            *a, transport=httpx.MockTransport(refuse), sleep=lambda s: None, **k
+        ),
+    )
+    monkeypatch.setenv("PLATFORMCTL_BACKSTAGE_URL", URL)
+    result = cli("catalog", "pull")
+    assert result.exit_code == 3
+    assert "cannot reach Backstage" in result.stderr and "hint:" in result.stderr
+
+
+# --- init ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "payments-api"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "remote", "add", "origin", "git@github.com:acme/payments-api.git"],
+        check=True,
+    )
+    (repo / "Dockerfile").write_text("FROM python:3.12\n")
+    return repo
+
+
+def test_init_no_input_lists_every_missing_value(cli, repo):
+    result = cli("catalog", "init", str(repo), "--no-input")
+    assert result.exit_code == 2
+    assert "missing required answers: owner, lifecycle" in result.stderr
+    assert "--data owner=... --data lifecycle=..." in result.stderr
+    assert not (repo / "catalog-info.yaml").exists()
+
+
+def test_init_off_a_tty_without_no_input_also_fails(cli, repo):
+    (repo / "CODEOWNERS").write_text("* @acme/payments\n")
+    result = cli("catalog", "init", str(repo))
+    assert result.exit_code == 2
+    assert "lifecycle" in result.stderr and "owner" not in result.stderr.split("hint")[0]
+
+
+def test_init_writes_valid_file_and_never_overwrites(cli, repo):
+    (repo / "CODEOWNERS").write_text("* @acme/payments\n")
+    (repo / "mkdocs.yml").write_text("site_name: docs\n")
+    result = cli("catalog", "init", str(repo), "--data", "lifecycle=production")
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load((repo / "catalog-info.yaml").read_text())
+    assert data["metadata"]["name"] == "payments-api"
+    assert data["metadata"]["annotations"] == {
+        "github.com/project-slug": "acme/payments-api",
+        "backstage.io/techdocs-ref": "dir:.",
+    }
+    assert data["spec"] == {"type": "service", "lifecycle": "production", "owner": "payments"}
+    assert "type: service (from Dockerfile found)" in result.stderr
+    validate = cli("catalog", "validate", str(repo / "catalog-info.yaml"))
+    assert validate.exit_code == 0, validate.output
+    again = cli("catalog", "init", str(repo), "--data", "lifecycle=production")
+    assert again.exit_code == 2 and "--force" in again.stderr
+    forced = cli(
+        "catalog", "init", str(repo), "-d", "lifecycle=deprecated", "-d", "owner=x", "--force"
+    )
+    assert forced.exit_code == 0
+    assert (
+        yaml.safe_load((repo / "catalog-info.yaml").read_text())["spec"]["lifecycle"]
+        == "deprecated"
+    )
+
+
+def test_init_dry_run_prints(cli, repo):
+    result = cli(
+        "catalog",
+        "init",
+        str(repo),
+        "-d",
+        "owner=team-a",
+        "-d",
+        "lifecycle=experimental",
+        "--dry-run",
+    )
+    assert result.exit_code == 0, result.output
+    assert "kind: Component" in result.stdout
+    assert not (repo / "catalog-info.yaml").exists()
+
+
+def test_init_bad_data(cli, repo):
+    assert cli("catalog", "init", str(repo), "--data", "owner").exit_code == 2
+    bad = cli("catalog", "init", str(repo), "--data", "name=Bad Name", "--no-input")
+    assert bad.exit_code == 2 and "name=bad-name" in bad.stderr
