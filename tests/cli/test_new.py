@@ -303,3 +303,30 @@ def test_help_does_not_import_copier() -> None:
     ).stdout
     assert out.strip().splitlines()[-1] == "0 []"
     assert "--data" in out and "--defaults" in out
+
+
+def test_terminal_picks_the_golden_path_and_asks_the_name(
+    cli, golden: Path, work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from platformctl.cli import app as app_mod
+    from platformctl.cli import prompts
+
+    asked: list[str] = []
+
+    def select(message: str, choices: list[tuple[str, str]]) -> str:
+        asked.append(message)
+        assert choices == [("demo", "demo - Demo service")]
+        return "demo"
+
+    def text(message: str, *, validate=None) -> str:
+        asked.append(message)
+        assert validate("Bad Name") is not None and validate("picked-svc") is None
+        return "picked-svc"
+
+    monkeypatch.setattr(app_mod.AppContext, "interactive", property(lambda self: True))
+    monkeypatch.setattr(prompts, "select", select)
+    monkeypatch.setattr(prompts, "text", text)
+    result = cli("new", "--defaults", "--no-git")
+    assert result.exit_code == 0, result.output
+    assert asked == ["Which golden path?", "Repository name:"]
+    assert (work / "picked-svc" / "README.md").is_file()

@@ -17,11 +17,11 @@ ROOT = resources.golden_paths_dir()
 
 
 def _shipped() -> list[str]:
-    return [p.name for p in load_registry().list() if p.embedded]
+    return [p.name for p in load_registry().entries() if p.embedded]
 
 
 def test_every_shipped_golden_path_has_a_version_and_a_template() -> None:
-    for path in load_registry().list():
+    for path in load_registry().entries():
         assert path.version, path.name
         assert path.folder is not None and (path.folder / "copier.yml").is_file()
 

@@ -88,7 +88,7 @@ def new(
 
         golden_path = prompts.select(
             "Which golden path?",
-            [(p.name, f"{p.name} - {p.title}") for p in registry.list()],
+            [(p.name, f"{p.name} - {p.title}") for p in registry.entries()],
         )
     path = registry.resolve(golden_path)
 
@@ -96,7 +96,7 @@ def new(
     if data_file is not None:
         answers.update(create_mod.load_data_file(data_file))
     answers.update(create_mod.parse_data(data))
-    if name is None and "name" not in answers and interactive and not defaults:
+    if name is None and "name" not in answers and interactive:
         from platformctl.cli import prompts
 
         def _valid(value: str) -> str | None:
@@ -148,7 +148,7 @@ def _available(registry: object) -> str:
 
     assert isinstance(registry, Registry)
     parts = []
-    for path in registry.list():
+    for path in registry.entries():
         aliases = [a for a, n in registry.aliases.items() if n == path.name]
         parts.append(path.name + (f" (alias {', '.join(sorted(aliases))})" if aliases else ""))
     return ", ".join(parts) or "(none)"
@@ -158,7 +158,7 @@ def _print_list(registry: object, fmt: str) -> None:
     from platformctl.core.scaffold.registry import Registry
 
     assert isinstance(registry, Registry)
-    paths = registry.list()
+    paths = registry.entries()
     if fmt == "json":
         payload = {"version": 1, "golden_paths": [p.to_json() for p in paths]}
         render.emit(json.dumps(payload, indent=2) + "\n")

@@ -70,7 +70,7 @@ class Registry:
     paths: dict[str, GoldenPath] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
 
-    def list(self) -> list[GoldenPath]:
+    def entries(self) -> list[GoldenPath]:
         return [self.paths[name] for name in sorted(self.paths)]
 
     def names(self) -> list[str]:

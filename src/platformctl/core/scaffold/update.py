@@ -16,9 +16,9 @@ from typing import Any
 
 from platformctl.core import yamlio
 from platformctl.core.errors import EnvironmentProblem, UsageError
+from platformctl.core.scaffold import registry as registry_mod
 from platformctl.core.scaffold import versions
 from platformctl.core.scaffold.create import ANSWERS_FILE
-from platformctl.core.scaffold import registry as registry_mod
 
 CONFLICT_MARKERS = (b"<<<<<<< before updating", b">>>>>>> after updating")
 REPO_FILE = ".platformctl.yaml"
