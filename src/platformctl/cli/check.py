@@ -138,12 +138,10 @@ def check(
 
 
 def _root(path: Path, cfg: object) -> Path:
+    """The folder holding .platformctl.yaml (at or above PATH, inside its git work tree),
+    else PATH itself."""
     repo_root = getattr(cfg, "repo_root", None)
-    if repo_root is not None:
-        return Path(repo_root)
-    from platformctl.core.vcs import repo_root as git_root
-
-    return git_root(path) or path.resolve()
+    return Path(repo_root) if repo_root is not None else path.resolve()
 
 
 def _fix(result: CheckResult, root: Path, cfg: object, *, diff: bool, output: str | None) -> int:
@@ -210,6 +208,8 @@ def _print_text(result: CheckResult, output: str | None, *, quiet: bool) -> None
             markup=False,
         )
     for card in result.scorecards:
+        if quiet and card.status == "compliant":
+            continue
         table = Table(
             title=f"{card.scorecard.title} ({card.scorecard.id})",
             title_justify="left",

@@ -1,7 +1,8 @@
 """Baselines: a ratchet for adopting repositories.
 
-``--write-baseline`` records the current failures (rule id + file); with ``--baseline FILE``
-only failures not recorded there fail the run.  Recorded failures are still reported, marked
+``--write-baseline`` records the current failures (by rule id: every rule reports at most one
+failure, wherever it points); with ``--baseline FILE`` only failures not recorded there fail
+the run.  Recorded failures are still reported, marked
 suppressed ("in baseline").  The file is JSON::
 
     {"version": 1, "tool": "platformctl check", "failures": [{"rule": "...", "file": "..."}]}
@@ -19,11 +20,11 @@ from platformctl.core.report import Finding
 BASELINE_VERSION = 1
 
 
-def key(finding: Finding) -> tuple[str, str]:
-    return (finding.rule, finding.file or "")
+def key(finding: Finding) -> str:
+    return finding.rule
 
 
-def read(path: Path) -> set[tuple[str, str]]:
+def read(path: Path) -> set[str]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -42,19 +43,22 @@ def read(path: Path) -> set[tuple[str, str]]:
             file=str(path),
             hint="recreate it with --write-baseline",
         )
-    out: set[tuple[str, str]] = set()
-    for item in data["failures"]:
-        if isinstance(item, dict) and isinstance(item.get("rule"), str):
-            out.add((item["rule"], str(item.get("file") or "")))
-    return out
+    return {
+        item["rule"]
+        for item in data["failures"]
+        if isinstance(item, dict) and isinstance(item.get("rule"), str)
+    }
 
 
 def write(path: Path, findings: list[Finding]) -> int:
-    failures = sorted({key(f) for f in findings if not f.suppressed})
+    failures: dict[str, str | None] = {}
+    for finding in findings:
+        if not finding.suppressed:
+            failures.setdefault(key(finding), finding.file)
     payload = {
         "version": BASELINE_VERSION,
         "tool": "platformctl check",
-        "failures": [{"rule": rule, "file": file or None} for rule, file in failures],
+        "failures": [{"rule": rule, "file": failures[rule]} for rule in sorted(failures)],
     }
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

@@ -391,41 +391,35 @@ def dockerfile(facts: Facts, opts: dict[str, Any]) -> Outcome:
     final = parsed.final
     if final is None:
         return Outcome.fail(f"{file} has no FROM", file, 1)
+    problems: list[tuple[str, int]] = []
     if opts.get("non_root"):
         users = [i for i in final.instructions if i.cmd == "USER"]
         if not users:
-            return Outcome.fail("final stage runs as root (no USER instruction)", file, final.line)
-        user = users[-1].args.split(":", 1)[0].strip()
-        if user in ("root", "0", ""):
-            return Outcome.fail(f"final stage runs as {user or 'root'}", file, users[-1].line)
+            problems.append(("final stage runs as root (no USER instruction)", final.line))
+        else:
+            user = users[-1].args.split(":", 1)[0].strip()
+            if user in ("root", "0", ""):
+                problems.append((f"final stage runs as {user or 'root'}", users[-1].line))
     if opts.get("healthcheck"):
         checks = [i for i in final.instructions if i.cmd == "HEALTHCHECK"]
         if not checks or checks[-1].args.strip().upper() == "NONE":
-            return Outcome.fail("final stage has no HEALTHCHECK", file, final.line)
+            problems.append(("final stage has no HEALTHCHECK", final.line))
     stages = parsed.stage_names()
     for stage in parsed.stages:
         if stage.image.lower() in stages or stage.image == "scratch":
             continue
         _, tag, digest = parsers.image_tag(stage.image)
         if (opts.get("no_latest") or opts.get("pinned_base")) and tag == "latest":
-            return Outcome.fail(f"base image {stage.image} uses the latest tag", file, stage.line)
-        if opts.get("pinned_base"):
-            if "$" in stage.image:
-                return Outcome.fail(
-                    f"base image {stage.image} depends on an unset ARG", file, stage.line
-                )
-            if opts.get("require_digest") and not digest:
-                return Outcome.fail(
-                    f"base image {stage.image} is not pinned by digest", file, stage.line
-                )
-            if not tag and not digest:
-                return Outcome.fail(
-                    f"base image {stage.image} has no tag (means latest)", file, stage.line
-                )
-        elif opts.get("no_latest") and not tag and not digest:
-            return Outcome.fail(
-                f"base image {stage.image} has no tag (means latest)", file, stage.line
-            )
+            problems.append((f"base image {stage.image} uses the latest tag", stage.line))
+        elif (opts.get("no_latest") or opts.get("pinned_base")) and not tag and not digest:
+            problems.append((f"base image {stage.image} has no tag (means latest)", stage.line))
+        elif opts.get("pinned_base") and "$" in stage.image:
+            problems.append((f"base image {stage.image} depends on an unset ARG", stage.line))
+        elif opts.get("pinned_base") and opts.get("require_digest") and not digest:
+            problems.append((f"base image {stage.image} is not pinned by digest", stage.line))
+    if problems:
+        problems.sort(key=lambda p: p[1])
+        return Outcome.fail("; ".join(m for m, _ in problems), file, problems[0][1])
     return Outcome.ok("Dockerfile ok", file)
 
 
@@ -467,7 +461,8 @@ def kubernetes(facts: Facts, opts: dict[str, Any]) -> Outcome:
             "no Kubernetes workload (Deployment, StatefulSet, ...) found under "
             + ", ".join(sorted({g.split("/")[0] for g in globs}))
         )
-    for c in containers:
+
+    def container_problem(c: parsers.Container) -> Outcome | None:
         for probe in opts.get("probes") or []:
             key = f"{probe}Probe"
             if not isinstance(c.data.get(key), dict):
@@ -516,6 +511,12 @@ def kubernetes(facts: Facts, opts: dict[str, Any]) -> Outcome:
                     c.manifest.file,
                     c.line("image"),
                 )
+        return None
+
+    problems = [p for p in map(container_problem, containers) if p is not None]
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        return Outcome.fail(problems[0].message + more, problems[0].file, problems[0].line)
     if opts.get("prometheus_scrape"):
         if any(m.kind in ("ServiceMonitor", "PodMonitor") for m in manifests):
             return Outcome.ok("ServiceMonitor/PodMonitor present")
@@ -708,7 +709,7 @@ def no_secrets(facts: Facts, opts: dict[str, Any]) -> Outcome:
     exclude = [str(e) for e in opts.get("exclude") or []]
     max_bytes = int(opts.get("max_bytes") or 1_048_576)
     hits: list[tuple[str, int, str]] = []
-    for name in facts.files():
+    for name in facts.tracked_files():
         dot = name.rfind(".")
         if dot != -1 and name[dot:].lower() in BINARY_SUFFIXES:
             continue

@@ -135,16 +135,29 @@ class Facts:
     _parsed: dict[tuple[str, str], Any] = field(default_factory=dict)
     _files: list[str] | None = None
     _tracked: bool | None = None
+    _untracked: set[str] = field(default_factory=set)
     extra: dict[str, Any] = field(default_factory=dict)
 
     # --- files -------------------------------------------------------------------------------
 
     def _git_files(self) -> list[str] | None:
+        """Tracked files plus untracked files git does not ignore (``-t`` tags tell them
+        apart: untracked ones are remembered so the secret scan can skip them)."""
         if not (self.root / ".git").exists() and not _inside_git(self.root):
             return None
         try:
             proc = subprocess.run(
-                ["git", "-c", "core.quotepath=off", "ls-files", "-z", "--cached"],
+                [
+                    "git",
+                    "-c",
+                    "core.quotepath=off",
+                    "ls-files",
+                    "-z",
+                    "-t",
+                    "--cached",
+                    "--others",
+                    "--exclude-standard",
+                ],
                 cwd=self.root,
                 capture_output=True,
                 check=False,
@@ -154,9 +167,21 @@ class Facts:
             return None
         if proc.returncode != 0:
             return None
-        names = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
-        # ls-files lists deleted-but-not-committed files too: keep what exists.
-        return [n for n in names if n]
+        names: list[str] = []
+        untracked: set[str] = set()
+        seen: set[str] = set()
+        for entry in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
+            if len(entry) < 3:
+                continue
+            tag, name = entry[0], entry[2:]
+            if name in seen:
+                continue
+            seen.add(name)
+            if tag == "?":
+                untracked.add(name)
+            names.append(name)
+        self._untracked = untracked
+        return names
 
     def _walk_files(self) -> list[str]:
         out: list[str] = []
@@ -192,8 +217,16 @@ class Facts:
 
     @property
     def tracked(self) -> bool:
+        """True in a git work tree (files() then comes from git ls-files)."""
         self.files()
         return bool(self._tracked)
+
+    def tracked_files(self) -> list[str]:
+        """Files git tracks (every file outside a git work tree)."""
+        files = self.files()
+        if not self._untracked:
+            return files
+        return [f for f in files if f not in self._untracked]
 
     def glob(self, patterns: str | Iterable[str]) -> list[str]:
         """Files matching any pattern; plain names are looked up directly (no listing)."""

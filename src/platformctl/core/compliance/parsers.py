@@ -642,6 +642,16 @@ PY_PORT_PATTERNS = (
 
 
 def command_ports(text: str) -> list[int]:
+    """Ports named in a command line (shell form or JSON exec form)."""
+    if text.lstrip().startswith("["):
+        import json
+
+        try:
+            words = json.loads(text)
+            if isinstance(words, list):
+                text = " ".join(str(w) for w in words)
+        except ValueError:
+            pass
     found = [int(m.group(1)) for m in _PORT_ARG.finditer(text)]
     found += [int(m.group(1)) for m in _BIND_ARG.finditer(text)]
     found += [int(m.group(1)) for m in _PORT_DEFAULT.finditer(text)]

@@ -452,11 +452,11 @@ def _rel(path: str | None, root: Path) -> str | None:
 # --- the verdict -----------------------------------------------------------------------------
 
 
-def apply_baseline(findings: list[Finding], baseline: set[tuple[str, str]], name: str) -> int:
+def apply_baseline(findings: list[Finding], baseline: set[str], name: str) -> int:
     """Mark findings recorded in the baseline as suppressed; returns how many."""
     count = 0
     for finding in findings:
-        if not finding.suppressed and (finding.rule, finding.file or "") in baseline:
+        if not finding.suppressed and finding.rule in baseline:
             finding.suppressed = f"in baseline {name}"
             count += 1
     return count

@@ -1,0 +1,320 @@
+"""`platformctl check`: exit codes, formats, --fix/--diff, --explain, baselines, waivers,
+malformed input, and the golden path's own render scoring 100."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "compliance"
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def fixture(tmp_path: Path, name: str) -> Path:
+    target = tmp_path / name
+    shutil.copytree(DATA / name, target)
+    return target
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    root = fixture(tmp_path, "service-good")
+    catalog = root / "catalog-info.yaml"
+    catalog.write_text(
+        catalog.read_text().replace(
+            "      title: Orders runbook\n", "      title: Orders runbook\n      type: runbook\n"
+        )
+    )
+    return root
+
+
+@pytest.fixture
+def bad(tmp_path: Path) -> Path:
+    return fixture(tmp_path, "service-bad")
+
+
+def test_all_pass_exit_0_with_tables(cli, good):
+    result = cli("check", good)
+    assert result.exit_code == 0, result.output
+    assert "Production readiness (production-readiness)" in result.stdout
+    assert "production-readiness: score 100/100 · level gold · compliant" in result.stdout
+    assert "golden-path-python-service: score 100/100 · level gold · compliant" in result.stdout
+    assert "│ owner " in result.stdout
+
+
+def test_quiet_when_all_pass(cli, good):
+    result = cli("check", good, "-q")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_failures_exit_1_with_score_level_and_next_level(cli, bad):
+    result = cli("check", bad, "--scorecard", "production-readiness")
+    assert result.exit_code == 1
+    out = result.stdout
+    assert "production-readiness: score 13/100 · level none · non_compliant" in out
+    assert "next level bronze: fix description (+5), ci-project-slug (+10), owner (+10)" in out
+    assert "Security compliance" not in out
+    assert "FAIL: spec.owner is empty" in out
+
+
+def test_quiet_shows_only_failing_rules(cli, bad):
+    result = cli("check", bad, "-q", "-s", "security-compliance")
+    assert result.exit_code == 1
+    assert "security-contact" in result.stdout and "│ pass" not in result.stdout
+
+
+def test_json_envelope(cli, bad):
+    result = cli("check", bad, "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["version"] == 1
+    finding = next(f for f in data["findings"] if f["rule"] == "check/production-readiness/owner")
+    assert finding == {
+        "rule": "check/production-readiness/owner",
+        "severity": "error",
+        "message": "Owner is set: spec.owner is empty",
+        "file": "catalog-info.yaml",
+        "line": 12,
+        "column": None,
+        "document": None,
+        "entity": "component:default/billing",
+        "hint": "Set spec.owner in catalog-info.yaml to your team (group:default/<team>).",
+    }
+    card = data["summary"]["scorecards"]["production-readiness"]
+    assert (card["score"], card["level"], card["status"]) == (13, None, "non_compliant")
+    assert card["next_level"]["level"] == "bronze"
+    assert card["rules"]["description"] == {
+        "result": "fail",
+        "weight": 5.0,
+        "level": "bronze",
+        "severity": "error",
+    }
+    assert data["summary"]["counts"]["error"] == len(data["findings"])
+
+
+def test_sarif_junit_github_markdown(cli, bad, tmp_path):
+    sarif = json.loads(cli("check", bad, "-f", "sarif").stdout)
+    run = sarif["runs"][0]
+    rule_ids = {r["id"] for r in run["tool"]["driver"]["rules"]}
+    assert "check/production-readiness/runbook" in rule_ids
+    assert any(r["ruleId"] == "check/production-readiness/owner" for r in run["results"])
+    junit = cli("check", bad, "-f", "junit", "-o", tmp_path / "junit.xml")
+    assert junit.exit_code == 1 and junit.stdout == ""
+    tree = ET.parse(tmp_path / "junit.xml")
+    assert int(tree.getroot().get("failures")) > 0
+    github = cli("check", bad, "-f", "github").stdout
+    assert (
+        "::error file=catalog-info.yaml,line=12,title=check/production-readiness/owner::" in github
+    )
+    markdown = cli("check", bad, "-f", "markdown").stdout
+    assert "#### Production readiness (`production-readiness`)" in markdown
+    assert "**13/100** · level **none** · `non_compliant`" in markdown
+
+
+def test_text_output_file(cli, bad, tmp_path):
+    result = cli("check", bad, "-o", tmp_path / "report.txt")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "production-readiness: score 13/100" in (tmp_path / "report.txt").read_text()
+
+
+def test_waiver_is_suppressed_in_sarif(cli, bad):
+    (bad / ".platformctl.yaml").write_text(
+        "golden_path: python-service\nwaivers:\n  - rule: check/production-readiness/runbook\n"
+        "    reason: runbook is in the wiki\n    expires: 2099-12-31\n    owner: team-billing\n"
+    )
+    sarif = json.loads(cli("check", bad, "-f", "sarif", "-s", "production-readiness").stdout)
+    result = next(
+        r
+        for r in sarif["runs"][0]["results"]
+        if r["ruleId"] == "check/production-readiness/runbook"
+    )
+    assert result["suppressions"][0]["justification"].startswith("runbook is in the wiki")
+    text = cli("check", bad, "-s", "production-readiness").stdout
+    assert "waived: runbook is in" in text and "score 33/100" in text
+
+
+def test_expired_waiver_fails_even_if_everything_else_passes(cli, good):
+    (good / ".platformctl.yaml").write_text(
+        "golden_path: python-service\nwaivers:\n  - rule: production-readiness/owner\n"
+        "    reason: temporary\n    expires: 2001-01-01\n"
+    )
+    result = cli("check", good)
+    assert result.exit_code == 1
+    assert "expired on 2001-01-01" in result.stdout and "check/waiver/expired" in result.stdout
+
+
+def test_fail_under_and_severity(cli, good, bad):
+    (good / "CODEOWNERS").unlink()
+    assert cli("check", good, "-q").exit_code == 0
+    assert (
+        cli(
+            "check", bad, "-s", "production-readiness", "--fail-under", "10", "--severity", "error"
+        ).exit_code
+        == 1
+    )
+    result = cli("check", good, "--fail-under", "100", "-q")
+    assert result.exit_code == 0
+
+
+def test_baseline_ratchet(cli, bad):
+    baseline = bad / "baseline.json"
+    result = cli("check", bad, "--write-baseline", "--baseline", baseline)
+    assert result.exit_code == 0 and "wrote" in result.stderr
+    assert cli("check", bad, "--baseline", baseline, "-q").exit_code == 0
+    (bad / "Dockerfile").unlink()
+    result = cli("check", bad, "--baseline", baseline, "-f", "json")
+    assert result.exit_code == 1
+    active = [f["rule"] for f in json.loads(result.stdout)["findings"] if "suppressed" not in f]
+    assert active == ["check/golden-path-python-service/dockerfile"]
+
+
+def test_fix_diff_then_fix(cli, bad):
+    before = (bad / "catalog-info.yaml").read_text()
+    result = cli("check", bad, "--fix", "--diff")
+    assert result.exit_code == 1
+    assert "+++ b/catalog-info.yaml" in result.stdout
+    assert (
+        "+    platform.example.com/security-contact: TODO-security-contact@example.com"
+        in result.stdout
+    )
+    assert "+++ b/docs/index.md" in result.stdout
+    assert (bad / "catalog-info.yaml").read_text() == before
+    assert not (bad / "docs" / "index.md").exists()
+    result = cli("check", bad, "--fix", "-s", "production-readiness", "-f", "json")
+    assert "fixed check/production-readiness/runbook: added link Runbook" in result.stderr
+    after = (bad / "catalog-info.yaml").read_text()
+    assert after.startswith(before.split("  annotations:")[0])  # the comment line is kept
+    assert "  # too short on purpose\n" in after
+    data = json.loads(result.stdout)
+    rules = data["summary"]["scorecards"]["production-readiness"]["rules"]
+    assert rules["runbook"]["result"] == "pass" and rules["ci-project-slug"]["result"] == "pass"
+    assert rules["owner"]["result"] == "fail"  # no fix: we never invent an owner
+    assert cli("check", bad, "--fix", "--diff", "-s", "production-readiness").stdout == ""
+
+
+def test_diff_without_fix_is_usage_error(cli, good):
+    result = cli("check", good, "--diff")
+    assert result.exit_code == 2 and "--diff only works with --fix" in result.stderr
+
+
+def test_explain(cli, good):
+    result = cli("check", good, "--explain", "check/production-readiness/pagerduty")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.startswith("check/production-readiness/pagerduty: PagerDuty integration")
+    assert 'Applies when: lifecycle = "production"' in out
+    assert "How to satisfy it:" in out and "pagerduty.com/service-id" in out
+    assert "Automatic fix (platformctl check --fix): catalog_annotation" in out
+    result = cli("check", good, "--explain", "nope")
+    assert result.exit_code == 2 and "unknown rule 'nope'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "yaml"], "unknown format 'yaml'"),
+        (["--severity", "fatal"], "unknown severity 'fatal'"),
+        (["--scorecard", "nope"], "unknown scorecard 'nope'"),
+        (["--fail-under", "120"], "--fail-under must be between 0 and 100"),
+    ],
+)
+def test_usage_errors(cli, good, args, message):
+    result = cli("check", good, *args)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_malformed_repo_file_is_exit_2_with_position(cli, good):
+    (good / ".platformctl.yaml").write_text("golden_path: python-service\nscorecards: [nope]\n")
+    result = cli("check", good)
+    assert result.exit_code == 2
+    assert "unknown scorecard 'nope'" in result.stderr and ".platformctl.yaml:2:14" in result.stderr
+    (good / ".platformctl.yaml").write_text("golden_path: [\n")
+    assert cli("check", good).exit_code == 2
+
+
+def test_repo_local_scorecard_and_malformed_one(cli, good):
+    (good / "cards").mkdir()
+    (good / "cards" / "extra.yaml").write_text(
+        "id: extra\ntitle: Extra\nrules:\n  - id: renovate\n    title: Dependency updates\n"
+        "    check: {type: dependency_updates}\n"
+        "  - id: coverage\n    title: Coverage gate\n    check: {type: coverage_gate, min: 90}\n"
+    )
+    (good / ".platformctl.yaml").write_text("scorecards: [cards/extra.yaml]\n")
+    result = cli("check", good, "-s", "extra")
+    assert (
+        result.exit_code == 1 and "coverage gate is 85 %, at least 90 % required" in result.stdout
+    )
+    (good / "cards" / "extra.yaml").write_text(
+        "id: extra\nrules:\n  - id: r\n    title: R\n"
+        "    check: {type: coverage_gate, minimum: 90}\n"
+    )
+    result = cli("check", good)
+    assert result.exit_code == 2
+    assert (
+        "error: rule 'r': unknown option 'minimum' for check type 'coverage_gate' "
+        "(cards/extra.yaml:5:34)" in result.stderr
+    )
+    assert "hint: options of check type 'coverage_gate': min" in result.stderr
+
+
+def test_platform_scorecard_unknown_check_type(cli, good, tmp_path, monkeypatch):
+    platform = tmp_path / "platform"
+    (platform / "cards").mkdir(parents=True)
+    (platform / "platform.yaml").write_text("metadata: {name: acme}\nscorecards: [cards/a.yaml]\n")
+    (platform / "cards" / "a.yaml").write_text(
+        "id: a\nrules:\n  - id: r\n    title: R\n    check:\n      type: sonarqube\n"
+    )
+    monkeypatch.setenv("PLATFORMCTL_PLATFORM", str(platform))
+    result = cli("check", good)
+    assert result.exit_code == 2
+    assert "rule 'r': unknown check type 'sonarqube'" in result.stderr
+    assert f"{platform}/cards/a.yaml:6:13" in result.stderr
+
+
+def test_no_scorecard_applies(cli, tmp_path):
+    (tmp_path / ".platformctl.yaml").write_text("golden_path: none\n")
+    result = cli("check", tmp_path, "-s", "golden-path-python-service", "-f", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["summary"]["scorecards"]["golden-path-python-service"]
+
+
+@pytest.mark.integration
+def test_rendered_golden_path_scores_100_everywhere(cli, tmp_path):
+    import subprocess
+
+    import copier
+
+    if not (ROOT / "golden_paths" / "python-service" / "copier.yml").is_file():
+        pytest.skip("python-service golden path not present")
+    # Render the committed template (git archive HEAD), not a working tree someone is editing.
+    source = tmp_path / "source"
+    source.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "HEAD", "golden_paths/python-service"],
+        capture_output=True,
+        check=False,
+    )
+    if archive.returncode != 0:
+        pytest.skip("python-service golden path not committed yet")
+    subprocess.run(["tar", "-x", "-C", str(source)], input=archive.stdout, check=True)
+    template = source / "golden_paths" / "python-service"
+    dest = tmp_path / "demo-svc"
+    copier.run_copy(
+        str(template), str(dest), data={"name": "demo-svc"}, defaults=True, quiet=True, unsafe=True
+    )
+    result = cli("check", dest, "--format", "json")
+    data = json.loads(result.stdout)
+    assert set(data["summary"]["scorecards"]) == {
+        "production-readiness",
+        "security-compliance",
+        "golden-path-python-service",
+    }
+    for card_id, card in data["summary"]["scorecards"].items():
+        failing = {k: v for k, v in card["rules"].items() if v["result"] not in ("pass", "n/a")}
+        assert card["score"] == 100, (card_id, failing, data["findings"])
+        assert card["status"] == "compliant"
+    assert result.exit_code == 0, data["findings"]
