@@ -526,3 +526,37 @@ def test_platformctl_check_scores_100(rendered: Generated) -> None:
     assert "golden-path-python-service" in scorecards
     scores = {name: card["score"] for name, card in scorecards.items()}
     assert all(score == 100 for score in scores.values()), scores
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"name": "Payments_API"}, "DNS-1035"),
+        ({"name": "9lives"}, "DNS-1035"),
+        ({"name": "trailing-"}, "DNS-1035"),
+        ({"name": "x" * 64}, "at most 63"),
+        ({"name": "class"}, "reserved"),
+        ({"name": "yes"}, "reserved"),
+        ({"name": "ok-svc", "description": "too short"}, "at least 20"),
+        ({"name": "ok-svc", "owner": "Platform Team"}, "group entity reference"),
+        ({"name": "ok-svc", "system": "Core_Platform"}, "system"),
+        ({"name": "ok-svc", "tier": "tier-0"}, "tier"),
+        ({"name": "ok-svc", "lifecycle": "beta"}, "lifecycle"),
+        ({"name": "ok-svc", "python_version": "3.9"}, "python_version"),
+        ({"name": "ok-svc", "has_database": True, "database_engine": "oracle"}, "database"),
+        ({"name": "ok-svc", "port": 80}, "1024"),
+        ({"name": "ok-svc", "github_org": "-acme"}, "GitHub organisation"),
+    ],
+    ids=lambda v: "-".join(f"{k}={v}"[:24] for k, v in v.items()) if isinstance(v, dict) else "",
+)
+def test_validators_reject_bad_answers(
+    answers: dict[str, Any], message: str, tmp_path: Path
+) -> None:
+    import copier
+
+    dst = tmp_path / "out"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        copier.run_copy(
+            str(TEMPLATE), str(dst), data=answers, defaults=True, unsafe=False, quiet=True
+        )
+    assert not dst.exists() or not any(dst.iterdir())
