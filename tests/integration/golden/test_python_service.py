@@ -1,17 +1,17 @@
 """The python-service golden path, verified for real.
 
-For each answer set the template is rendered once with copier's Python API, installed once into a
-fresh virtual environment (uv) with its dev extra, and then the generated project's own tooling
-runs on it: its pytest suite (with its coverage gate), ruff, mypy, the OpenAPI drift check, the
-service itself under uvicorn (probes, metrics, request ids, SIGTERM), actionlint, hadolint,
-kubernetes-validate --strict, mkdocs build --strict (techdocs-core) and
-`platformctl catalog validate`.
+Two answer sets (defaults; tier-1 with PostgreSQL) are rendered once with copier's Python API,
+installed once into a fresh virtual environment (uv) with the dev extra, and the generated
+project's own tooling runs on them: its pytest suite (with its coverage gate), ruff, mypy, the
+OpenAPI drift check, and the service itself under uvicorn (probes, metrics, request ids, the
+HEALTHCHECK module, SIGTERM). Those two and a third, render-only set (MySQL, Python 3.12, every
+other answer changed, a description that needs quoting) go through the static checks:
+actionlint, hadolint, kubernetes-validate --strict, mkdocs build --strict (techdocs-core),
+`platformctl catalog validate`, `platformctl check` (100 on every scorecard) and cross-file
+coherence. Bad answers are rejected by the copier validators.
 
 Run with `nox -s golden` (installs uv, actionlint, hadolint, kubernetes-validate and mkdocs with
 techdocs-core); a tool that is not installed skips its test with the reason.
-
-The template folder is a subdirectory of the platformctl repository, not a repository root, so
-copier renders the working copy (uncommitted edits included) rather than a git ref.
 """
 
 from __future__ import annotations
