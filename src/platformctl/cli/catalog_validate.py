@@ -25,6 +25,16 @@ def validate(
     strict_refs: bool = typer.Option(
         False, "--strict-refs", help="Unresolved entity references are errors, not warnings."
     ),
+    # --remote/--server/--offline: implemented in cli/catalog_remote.py (remote_checks)
+    remote: bool = typer.Option(
+        False, "--remote", help="Resolve references against the live Backstage catalog."
+    ),
+    server: bool = typer.Option(
+        False, "--server", help="Also validate each entity with Backstage's validate-entity."
+    ),
+    offline: bool = typer.Option(
+        False, "--offline", help="Resolve references against the `catalog pull` cache."
+    ),
 ) -> None:
     """Validate Backstage catalog entity files the way Backstage's catalog ingests them.
 
@@ -70,6 +80,10 @@ def validate(
             f"{len(report.files)} files, {report.summary['entities']} entities, "
             f"{report.summary['errors']} errors, {report.summary['warnings']} warnings"
         )
+    if remote or server or offline:  # live catalog / cache checks: cli/catalog_remote.py
+        from platformctl.cli.catalog_remote import remote_checks
+
+        remote_checks(result, remote=remote, server=server, offline=offline)
     if not report.files and not paths:
         render.warn("no catalog files found (catalog-info.yaml, catalog-info.yml, *.catalog.yaml)")
     if fmt == "text":

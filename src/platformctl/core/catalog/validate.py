@@ -632,14 +632,16 @@ def _process_entity(ctx: _FileContext, doc: yamlio.Document, data: dict[str, Any
     # 3. policies
     api_version = entity.get("apiVersion")
     builtin = kind in S.KIND_SCHEMAS and api_version in S.kind_api_versions(kind)
-    # The kind schema includes the Entity schema (allOf[0]): one fast check covers both.
-    kind_valid = builtin and S.kind_schema(kind).is_valid(entity)
-    entity_schema = S.entity()
-    if not kind_valid and not entity_schema.is_valid(entity):
+    # One compiled check covers the Entity schema and the kind's own schema; only entities
+    # that fail it go through the slower validators that collect every error.
+    gate_ok = S.gate().is_valid(entity)
+    kind_valid = builtin and gate_ok
+    entity_errors = [] if gate_ok else S.entity().errors(entity)
+    if entity_errors:
         _schema_findings(
             ctx,
             doc,
-            entity_schema.errors(entity),
+            entity_errors,
             "backstage/schema",
             ref,
             placeholders,
