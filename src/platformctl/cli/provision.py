@@ -250,40 +250,33 @@ class ClaimCommand(click.Command):
         request(self.claim_type, values=values, **options)
 
 
-# --- prompts (questionary, imported lazily; only on a terminal) ---------------------------
+# --- prompts (through cli/prompts.py, the questionary gateway; only on a terminal) -------
 
 
 def _ask(param: Any) -> Any:
-    import questionary
+    from platformctl.cli import prompts
 
     label = f"{param.option} ({param.description})" if param.description else param.option
     if param.type == "boolean":
-        answer = questionary.confirm(label, default=bool(param.default)).ask()
-    elif param.enum:
-        answer = questionary.select(label, choices=[str(v) for v in param.enum]).ask()
-    else:
-        answer = questionary.text(label).ask()
-    if answer is None:
-        raise click.exceptions.Abort()
-    return answer
+        return prompts.select(label, [("true", "yes"), ("false", "no")]) == "true"
+    if param.enum:
+        return prompts.select(label, [(str(v), str(v)) for v in param.enum])
+    return prompts.text(label, validate=lambda v: None if v.strip() else "a value is required")
 
 
 def _ask_text(label: str) -> str:
-    import questionary
+    from platformctl.cli import prompts
 
-    answer = questionary.text(label).ask()
-    if answer is None:
-        raise click.exceptions.Abort()
-    return str(answer)
+    return prompts.text(label, validate=lambda v: None if v.strip() else "a value is required")
 
 
 def _confirm(question: str, default: bool = False) -> bool:
-    import questionary
+    from platformctl.cli import prompts
 
-    answer = questionary.confirm(question, default=default).ask()
-    if answer is None:
-        raise click.exceptions.Abort()
-    return bool(answer)
+    choices = [("yes", "yes"), ("no", "no")]
+    if not default:
+        choices.reverse()
+    return prompts.select(question, choices) == "yes"
 
 
 def _interactive(no_input: bool) -> bool:

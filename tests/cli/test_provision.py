@@ -1,0 +1,342 @@
+"""`platformctl provision` without a cluster: generated options, -o, errors, GitOps."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "crossplane"
+
+
+def test_group_help_lists_commands_and_types(cli) -> None:
+    r = cli("provision", "--help")
+    assert r.exit_code == 0
+    for word in (
+        "types",
+        "explain",
+        "status",
+        "list",
+        "delete",
+        "database",
+        "alias: db",
+        "service-infra",
+    ):
+        assert word in r.stdout
+
+
+def test_type_help_lists_generated_parameters(cli) -> None:
+    r = cli("provision", "db", "--help")
+    assert r.exit_code == 0
+    out = " ".join(r.stdout.split())
+    assert "--size [small|medium|large]" in out
+    assert "--engine [postgresql|mysql]" in out and "default: postgresql" in out
+    assert "--provider [aws|gcp|azure]" in out
+    assert "--high-availability / --no-high-availability" in out
+    assert "--storage-gb INTEGER RANGE" in out and "10<=x<=1000" in out
+    assert "--set PATH=VALUE" in out and "--gitops" in out and "--force-conflicts" in out
+
+
+def test_output_yaml_is_a_complete_request(cli) -> None:
+    r = cli("provision", "db", "orders-db", "--size", "medium", "-o", "yaml")
+    assert r.exit_code == 0, r.output
+    import yaml
+
+    doc = yaml.safe_load(r.stdout)
+    assert doc["kind"] == "DatabaseClaim" and doc["metadata"]["name"] == "orders-db"
+    assert doc["spec"]["parameters"] == {
+        "size": "medium",
+        "engine": "postgresql",
+        "provider": "aws",
+        "highAvailability": False,
+    }
+    assert doc["metadata"]["annotations"]["platformctl.io/request-id"].startswith("req-")
+
+
+def test_output_json_with_flags_and_set(cli) -> None:
+    r = cli(
+        "provision",
+        "db",
+        "orders-db",
+        "--size",
+        "large",
+        "--engine",
+        "mysql",
+        "--provider",
+        "gcp",
+        "--high-availability",
+        "--storage-gb",
+        "200",
+        "--set",
+        "metadata.labels.team=payments",
+        "-n",
+        "payments",
+        "-o",
+        "json",
+    )
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert (
+        doc["metadata"]["namespace"] == "payments"
+        and doc["metadata"]["labels"]["team"] == "payments"
+    )
+    assert doc["spec"]["parameters"] == {
+        "size": "large",
+        "engine": "mysql",
+        "provider": "gcp",
+        "highAvailability": True,
+        "storageGB": 200,
+    }
+    assert doc["spec"]["compositionSelector"]["matchLabels"] == {
+        "provider": "gcp",
+        "engine": "mysql",
+    }
+
+
+def test_missing_values_are_listed_all_at_once(cli) -> None:
+    r = cli("provision", "db", "-o", "yaml")
+    assert r.exit_code == 2
+    assert "missing required values for database: NAME, size" in r.stderr
+    assert "--size VALUE" in r.stderr
+    r = cli("provision", "infra", "shop", "--no-input", "-o", "yaml")
+    assert r.exit_code == 2 and "--service-name VALUE" in r.stderr
+
+
+def test_bad_values_name_the_field_and_allowed_values(cli) -> None:
+    r = cli("provision", "db", "x", "--size", "huge", "-o", "yaml")
+    assert r.exit_code == 2 and "'huge' is not one of 'small', 'medium', 'large'" in r.output
+    r = cli("provision", "db", "x", "--set", "parameters.size=huge", "-o", "yaml")
+    assert r.exit_code == 2
+    assert (
+        'spec.parameters.size: unsupported value "huge"; allowed values: small, medium, large'
+        in r.stderr
+    )
+    r = cli("provision", "db", "x", "--size", "small", "--storage-gb", "5", "-o", "yaml")
+    assert r.exit_code == 2 and "5 is not in the range 10<=x<=1000" in r.output
+    r = cli("provision", "db", "x", "--size", "small", "--set", "parameters.nope=1", "-o", "yaml")
+    assert r.exit_code == 2 and "unknown field spec.parameters.nope" in r.stderr
+    r = cli("provision", "db", "Bad_Name", "--size", "small", "-o", "yaml")
+    assert r.exit_code == 2 and "invalid name" in r.stderr
+    r = cli("provision", "nosuch", "x")
+    assert r.exit_code == 2 and "unknown claim type 'nosuch'" in r.stderr and "db" in r.stderr
+    r = cli("provision", "db", "x", "--size", "small", "--timeout", "soon")
+    assert r.exit_code == 2 and "invalid duration" in r.stderr
+
+
+def test_types_and_explain(cli) -> None:
+    r = cli("provision", "types", "--format", "json")
+    assert r.exit_code == 0
+    types = {t["name"]: t for t in json.loads(r.stdout)["types"]}
+    assert set(types) == {"database", "cache", "bucket", "service-infra"}
+    assert types["service-infra"]["crossplane"] == "v2" and types["database"]["aliases"] == ["db"]
+    assert "DatabaseClaim" in cli("provision", "types").stdout
+    r = cli("provision", "explain", "db")
+    assert r.exit_code == 0
+    assert "--size (spec.parameters.size, string)" in r.stdout
+    assert "connection secret keys: host, port, username, password, database" in r.stdout
+    assert "example: platformctl provision db NAME --size small" in r.stdout
+    js = json.loads(cli("provision", "explain", "cache", "--format", "json").stdout)
+    assert [p["option"] for p in js["parameters"]] == [
+        "--size",
+        "--provider",
+        "--redis-version",
+        "--replicas",
+    ]
+
+
+def test_removed_xrd_version_is_refused(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    platform = tmp_path / "platform"
+    platform.mkdir()
+    shutil.copy(
+        DATA / "17-upbound-platform-ref-aws-v1beta1-postgres-xrd.yaml", platform / "old.yaml"
+    )
+    (platform / "platform.yaml").write_text(
+        "apiVersion: platformctl.io/v1\nkind: Platform\nmetadata: {name: p}\n"
+        "claim_types:\n  - {name: pg, xrd: old.yaml}\n"
+    )
+    monkeypatch.setenv("PLATFORMCTL_PLATFORM", str(platform))
+    r = cli("provision", "pg", "x", "-o", "yaml")
+    assert r.exit_code == 2
+    assert "apiextensions.crossplane.io/v1beta1" in r.stderr and "removed" in r.stderr
+    assert "pg" in json.loads(cli("provision", "types", "--format", "json").stdout)["unusable"]
+
+
+def test_real_world_v1_xrd_as_a_platform_type(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    platform = tmp_path / "platform"
+    platform.mkdir()
+    shutil.copy(DATA / "04-upbound-configuration-aws-database-v1-xrd.yaml", platform / "sql.yaml")
+    (platform / "platform.yaml").write_text(
+        "apiVersion: platformctl.io/v1\nkind: Platform\nmetadata: {name: p}\n"
+        "claim_types:\n  - {name: sql, xrd: sql.yaml}\n"
+    )
+    monkeypatch.setenv("PLATFORMCTL_PLATFORM", str(platform))
+    r = cli("provision", "sql", "pg1", "-o", "yaml")
+    assert r.exit_code == 2
+    for flag in (
+        "--region",
+        "--engine",
+        "--engine-version",
+        "--storage-gb",
+        "--password-secret-ref-name",
+        "--network-ref-id",
+    ):
+        assert flag in r.stderr
+    r = cli(
+        "provision",
+        "sql",
+        "pg1",
+        "--region",
+        "us-west-2",
+        "--engine",
+        "postgres",
+        "--engine-version",
+        "13",
+        "--storage-gb",
+        "5",
+        "--password-secret-ref-namespace",
+        "default",
+        "--password-secret-ref-name",
+        "s",
+        "--password-secret-ref-key",
+        "password",
+        "--network-ref-id",
+        "net",
+        "-o",
+        "json",
+    )
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["spec"]["parameters"]["deletionPolicy"] == "Delete"  # XRD default applied
+    assert doc["spec"]["writeConnectionSecretToRef"] == {"name": "pg1-connection"}
+
+
+def test_prompts_on_a_terminal(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from platformctl.cli import app as app_mod
+    from platformctl.cli import prompts
+
+    monkeypatch.setattr(app_mod.AppContext, "interactive", property(lambda self: True))
+    asked: list[str] = []
+
+    def select(message: str, choices: list[tuple[str, str]]) -> str:
+        asked.append(message)
+        return choices[1][0]
+
+    monkeypatch.setattr(prompts, "select", select)
+    monkeypatch.setattr(
+        prompts, "text", lambda message, validate=None: asked.append(message) or "asked-db"
+    )
+    r = cli("provision", "db", "-o", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["metadata"]["name"] == "asked-db" and doc["spec"]["parameters"]["size"] == "medium"
+    assert asked[0].startswith("name of the database") and asked[1].startswith("size")
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    code = (
+        "import sys; from platformctl.__main__ import run; "
+        "run(['provision', 'db', '--help']); "
+        "run(['provision', 'db', 'x', '--size', 'small', '-o', 'yaml']); "
+        "bad = [m for m in ('kubernetes', 'git', 'questionary', 'copier') if m in sys.modules]; "
+        "sys.exit(1 if bad else 0)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+
+
+# --- GitOps ---------------------------------------------------------------------------------
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_gitops_commits_on_a_branch_and_is_idempotent(cli, git_repo: Path) -> None:
+    r = cli("provision", "db", "orders-db", "--size", "medium", "--gitops", "--repo", str(git_repo))
+    assert r.exit_code == 0, r.output
+    claim = git_repo / "infra" / "claims" / "databaseclaim-orders-db.yaml"
+    assert claim.is_file()
+    assert _git(git_repo, "branch", "--show-current").strip() == "provision/databaseclaim-orders-db"
+    log = _git(git_repo, "log", "--format=%s", "-n", "1")
+    assert log.strip() == "provision: request DatabaseClaim default/orders-db"
+    assert "platformctl.io/request-id: req-" in claim.read_text()
+    assert _git(git_repo, "status", "--porcelain") == ""
+    again = cli(
+        "provision", "db", "orders-db", "--size", "medium", "--gitops", "--repo", str(git_repo)
+    )
+    assert again.exit_code == 0 and "nothing to commit" in again.stderr
+    assert len(_git(git_repo, "log", "--oneline").splitlines()) == 2
+    # back on main: the same request reuses the existing branch, still no new commit
+    _git(git_repo, "checkout", "-q", "main")
+    third = cli(
+        "provision", "db", "orders-db", "--size", "medium", "--gitops", "--repo", str(git_repo)
+    )
+    assert third.exit_code == 0 and "nothing to commit" in third.stderr, third.output
+    changed = cli(
+        "provision",
+        "db",
+        "orders-db",
+        "--size",
+        "large",
+        "--gitops",
+        "--repo",
+        str(git_repo),
+        "--path",
+        "claims",
+        "--branch",
+        "bigger-db",
+    )
+    assert changed.exit_code == 0, changed.output
+    assert (git_repo / "claims" / "databaseclaim-orders-db.yaml").is_file()
+    assert _git(git_repo, "branch", "--show-current").strip() == "bigger-db"
+
+
+def test_gitops_refuses_a_dirty_tree_but_not_its_own_file(cli, git_repo: Path) -> None:
+    (git_repo / "README.md").write_text("changed\n")
+    r = cli("provision", "db", "orders-db", "--size", "medium", "--gitops", "--repo", str(git_repo))
+    assert r.exit_code == 2 and "uncommitted changes: README.md" in r.stderr
+    _git(git_repo, "checkout", "--", "README.md")
+    target = git_repo / "infra" / "claims" / "databaseclaim-orders-db.yaml"
+    target.parent.mkdir(parents=True)
+    target.write_text("# a draft\n")
+    r = cli("provision", "db", "orders-db", "--size", "medium", "--gitops", "--repo", str(git_repo))
+    assert r.exit_code == 0, r.output
+    assert "kind: DatabaseClaim" in target.read_text()
+
+
+def test_gitops_path_must_stay_inside(cli, git_repo: Path) -> None:
+    r = cli(
+        "provision",
+        "db",
+        "x",
+        "--size",
+        "small",
+        "--gitops",
+        "--repo",
+        str(git_repo),
+        "--path",
+        "../out",
+    )
+    assert r.exit_code == 2 and "inside the repository" in r.stderr
+
+
+def test_gitops_outside_a_repository(cli, tmp_path: Path) -> None:
+    r = cli("provision", "db", "x", "--size", "small", "--gitops", "--repo", str(tmp_path))
+    assert r.exit_code == 2 and "not inside a git repository" in r.stderr
+
+
+def test_gitops_dir_from_config(cli, git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLATFORMCTL_GITOPS_DIR", "deploy/crossplane")
+    r = cli("provision", "cache", "sessions", "--gitops", "--repo", str(git_repo))
+    assert r.exit_code == 0, r.output
+    assert (git_repo / "deploy" / "crossplane" / "cacheclaim-sessions.yaml").is_file()

@@ -1,0 +1,274 @@
+"""`platformctl provision` in API mode: the real kubernetes client against the test API server."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+from pathlib import Path
+
+import pytest
+import yaml
+from kubeapi.crossplane import FAIL_MESSAGE
+from kubeapi.fixture import SRC, Kube, kube  # noqa: F401
+from kubeapi.server import TOKEN, write_kubeconfig
+
+pytestmark = pytest.mark.integration
+
+CLAIM = ("platform.example.com/v1alpha1", "DatabaseClaim")
+FAST = ("--poll-interval", "0.02")
+
+
+def provision(cli, *args: str):  # noqa: ANN001, ANN201
+    return cli("provision", *args, *FAST)
+
+
+def test_request_until_ready_prints_secret_keys_not_values(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("ready")
+    r = provision(cli, "db", "orders-db", "--size", "medium", "--wait", "--timeout", "10s")
+    assert r.exit_code == 0, r.output
+    assert "DatabaseClaim/default/orders-db created" in r.stderr
+    assert (
+        "Synced=True Ready=False" in r.stderr and "composite XDatabase/orders-db-x7k2p" in r.stderr
+    )
+    assert "DatabaseClaim/default/orders-db is Ready" in r.stderr
+    assert "connection secret: default/orders-db-connection" in r.stdout
+    assert "keys: database, host, password, port, username" in r.stdout
+    assert "envFrom:" in r.stdout and "secretKeyRef:" in r.stdout
+    assert "value-of-" not in r.output
+    stored = kube.state.stored(*CLAIM, "orders-db", "default")
+    assert stored is not None
+    assert stored.managers["platformctl"][0] == "Apply"
+    assert stored.obj["spec"]["parameters"] == {
+        "size": "medium",
+        "engine": "postgresql",
+        "provider": "aws",
+        "highAvailability": False,
+    }
+    patches = [r for r in kube.state.requests if r[0] == "PATCH"]
+    assert patches and all(ct.startswith("application/apply-patch+yaml") for _, _, ct in patches)
+
+
+def test_same_input_is_a_no_op_and_changes_patch(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("never")
+    kube.state.hooks.clear()  # no controller: every resourceVersion change is ours
+    assert provision(cli, "db", "orders-db", "--size", "medium", "--no-wait").exit_code == 0
+    rv = kube.state.get(*CLAIM, "orders-db", "default")["metadata"]["resourceVersion"]
+    again = provision(cli, "db", "orders-db", "--size", "medium", "--no-wait")
+    assert again.exit_code == 0 and "orders-db unchanged" in again.stderr
+    assert kube.state.get(*CLAIM, "orders-db", "default")["metadata"]["resourceVersion"] == rv
+    changed = provision(cli, "db", "orders-db", "--size", "large", "--no-wait")
+    assert changed.exit_code == 0 and "orders-db configured" in changed.stderr
+    assert kube.state.get(*CLAIM, "orders-db", "default")["spec"]["parameters"]["size"] == "large"
+
+
+def test_conflict_with_another_manager_and_force(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("never")
+    assert provision(cli, "db", "orders-db", "--size", "medium", "--no-wait").exit_code == 0
+    kube.state.update_field(
+        *CLAIM, "orders-db", "default", ("spec", "parameters", "size"), "large", "kubectl-edit"
+    )
+    r = provision(cli, "db", "orders-db", "--size", "medium", "--no-wait")
+    assert r.exit_code == 1
+    assert "conflict" in r.stderr and ".spec.parameters.size (owned by kubectl-edit)" in r.stderr
+    assert "--force-conflicts" in r.stderr
+    forced = provision(cli, "db", "orders-db", "--size", "medium", "--no-wait", "--force-conflicts")
+    assert forced.exit_code == 0, forced.output
+    stored = kube.state.stored(*CLAIM, "orders-db", "default")
+    assert stored.obj["spec"]["parameters"]["size"] == "medium"
+    assert ("spec", "parameters", "size") not in stored.managers["kubectl-edit"][1]
+
+
+def test_dry_run_uses_the_server_and_stores_nothing(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("ready")
+    r = provision(cli, "db", "orders-db", "--size", "small", "--dry-run")
+    assert r.exit_code == 0, r.output
+    assert "created (server dry run)" in r.stderr
+    assert kube.state.get(*CLAIM, "orders-db", "default") is None
+
+
+def test_failing_composed_resource_fails_fast_with_full_message(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("fail")
+    r = provision(cli, "db", "orders-db", "--size", "medium", "--wait", "--timeout", "30s")
+    assert r.exit_code == 1
+    assert "Instance/orders-db-x7k2p-rds" in r.stderr
+    assert FAIL_MESSAGE in r.stderr  # the deepest resource's full message, not truncated
+    assert "ReconcileError" in r.stderr
+
+
+def test_never_ready_times_out_with_post_mortem(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("never")
+    r = provision(cli, "db", "orders-db", "--size", "medium", "--wait", "--timeout", "0.3s")
+    assert r.exit_code == 1
+    assert "not Ready after" in r.stderr and "post-mortem" in r.stderr
+    assert "XDatabase/orders-db-x7k2p: Synced=True Ready=False" in r.stderr
+    assert "Successfully applied composite resource" in r.stderr  # recent events
+
+
+def test_json_events_one_per_change(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("ready")
+    r = provision(cli, "db", "orders-db", "--size", "medium", "--wait", "--format", "json")
+    assert r.exit_code == 0, r.output
+    events = [json.loads(line) for line in r.stdout.splitlines()]
+    kinds = [e["event"] for e in events]
+    assert kinds[0] == "applied" and kinds[-1] == "ready" and "status" in kinds
+    assert events[-1]["secret"]["keys"] == ["database", "host", "password", "port", "username"]
+    assert "values" not in events[-1]["secret"]
+    phases = [e["phase"] for e in events if e["event"] == "status"]
+    assert phases[-1] == "ready" and len(phases) == len(
+        {json.dumps(e) for e in events if e["event"] == "status"}
+    )
+
+
+def test_show_values_and_export_env(cli, kube: Kube, tmp_path: Path) -> None:  # noqa: F811
+    kube.install_database("ready")
+    env = tmp_path / "orders.env"
+    r = provision(
+        cli,
+        "db",
+        "orders-db",
+        "--size",
+        "small",
+        "--wait",
+        "--show-values",
+        "--export-env",
+        str(env),
+    )
+    assert r.exit_code == 0, r.output
+    assert "password=value-of-password" in r.stdout
+    assert stat.S_IMODE(os.stat(env).st_mode) == 0o600
+    assert "PASSWORD=value-of-password" in env.read_text()
+
+
+def test_missing_and_empty_secret_keys_warn(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("empty-secret")
+    r = provision(cli, "db", "orders-db", "--size", "small", "--wait")
+    assert r.exit_code == 0, r.output
+    assert "has no key database" in r.stderr and "empty values for host" in r.stderr
+
+
+def test_forbidden_names_verb_resource_namespace(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("ready")
+    kube.state.deny("patch", "platform.example.com", "databaseclaims", "team-a")
+    r = provision(cli, "db", "orders-db", "--size", "small", "-n", "team-a")
+    assert r.exit_code == 3
+    assert (
+        "forbidden: you may not patch databaseclaims.platform.example.com in namespace team-a"
+        in r.stderr
+    )
+    assert (
+        provision(cli, "db", "orders-db", "--size", "small", "-n", "team-b", "--no-wait").exit_code
+        == 0
+    )
+
+
+def test_crd_not_installed(cli, kube: Kube) -> None:  # noqa: F811
+    r = provision(cli, "db", "orders-db", "--size", "small")
+    assert r.exit_code == 3
+    assert "the XRD xdatabases.platform.example.com is not installed" in r.stderr
+    assert "ask the platform team" in r.stderr
+
+
+def test_no_matching_composition(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("ready", compositions=False)
+    r = provision(cli, "db", "orders-db", "--size", "small", "--provider", "gcp")
+    assert r.exit_code == 3
+    assert (
+        "no Composition for XDatabase matches the labels engine=postgresql,provider=gcp" in r.stderr
+    )
+
+
+def test_unauthorized_never_prints_the_token(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("ready")
+    kube.state.unauthorized = True
+    r = cli("-v", "--debug", "provision", "db", "orders-db", "--size", "small")
+    assert r.exit_code == 3
+    assert "401" in r.stderr and "credentials" in r.stderr
+    assert TOKEN not in r.output
+
+
+def test_server_schema_rejection_is_exit_1_with_field_message(cli, kube: Kube) -> None:  # noqa: F811
+    xrd = yaml.safe_load((SRC / "database" / "definition.yaml").read_text())
+    schema = xrd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
+    schema["properties"]["spec"]["properties"]["parameters"]["properties"]["size"]["enum"] = [
+        "small"
+    ]
+    kube.install_database("ready", schema=schema)
+    r = provision(cli, "db", "orders-db", "--size", "medium", "--no-wait")
+    assert r.exit_code == 1
+    assert 'rejected the claim: spec.parameters.size: Unsupported value: "medium"' in r.stderr
+
+
+def test_unreachable_tls_no_kubeconfig_bad_context(
+    cli,
+    kube: Kube,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    closed = write_kubeconfig(tmp_path / "closed", f"http://127.0.0.1:{port}")
+    r = provision(cli, "db", "x", "--size", "small", "--kubeconfig", str(closed))
+    assert r.exit_code == 3 and "cannot reach the Kubernetes API server" in r.stderr
+    tls = write_kubeconfig(tmp_path / "tls", kube.url.replace("http://", "https://"))
+    r = provision(cli, "db", "x", "--size", "small", "--kubeconfig", str(tls))
+    assert r.exit_code == 3 and "TLS failure" in r.stderr
+    r = provision(cli, "db", "x", "--size", "small", "--context", "nope")
+    assert (
+        r.exit_code == 3 and "context 'nope' not found" in r.stderr and "test, team-b" in r.stderr
+    )
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "missing"))
+    r = provision(cli, "db", "x", "--size", "small")
+    assert r.exit_code == 3 and "no kubeconfig found" in r.stderr and "--gitops" in r.stderr
+
+
+def test_context_namespace_is_used(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("never")
+    r = provision(cli, "db", "orders-db", "--size", "small", "--context", "team-b", "--no-wait")
+    assert r.exit_code == 0, r.output
+    assert kube.state.get(*CLAIM, "orders-db", "team-b") is not None
+
+
+def test_status_list_delete(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("ready")
+    assert provision(cli, "db", "orders-db", "--size", "small", "--wait").exit_code == 0
+    st = cli("provision", "status", "orders-db")
+    assert st.exit_code == 0, st.output
+    assert "DatabaseClaim/default/orders-db: ready" in st.stdout and "request: req-" in st.stdout
+    assert "Instance/orders-db-x7k2p-rds: Synced=True Ready=True" in st.stdout
+    assert "keys: database, host, password, port, username" in st.stdout
+    js = json.loads(cli("provision", "status", "orders-db", "--format", "json").stdout)
+    assert js["phase"] == "ready" and js["secret"]["name"] == "orders-db-connection"
+    ls = cli("provision", "list", "--format", "json")
+    rows = json.loads(ls.stdout)["claims"]
+    assert rows == [
+        {
+            "type": "database",
+            "kind": "DatabaseClaim",
+            "namespace": "default",
+            "name": "orders-db",
+            "ready": "True",
+            "synced": "True",
+            "age": rows[0]["age"],
+            "secret": "default/orders-db-connection",
+        }
+    ]
+    table = cli("provision", "list")
+    assert "DatabaseClaim" in table.stdout and "orders-db" in table.stdout
+    refused = cli("provision", "delete", "orders-db")
+    assert refused.exit_code == 2 and "--yes" in refused.stderr
+    deleted = cli("provision", "delete", "orders-db", "--yes")
+    assert deleted.exit_code == 0 and kube.state.get(*CLAIM, "orders-db", "default") is None
+    assert cli("provision", "status", "orders-db").exit_code == 1
+
+
+def test_v2_composite_is_requested_directly(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_service_infra("ready")
+    r = provision(cli, "infra", "shop", "--service-name", "shop", "--database-enabled", "--wait")
+    assert r.exit_code == 0, r.output
+    obj = kube.state.get("platform.example.com/v1alpha1", "ServiceInfra", "shop", "default")
+    assert obj["spec"]["database"] == {"enabled": True, "type": "postgresql", "size": "small"}
+    assert "crossplane" in obj["spec"] and "writeConnectionSecretToRef" not in obj["spec"]
+    assert "connection secret: default/shop-connection" in r.stdout
