@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -110,27 +113,24 @@ def new(
     elif name is not None:
         create_mod.validate_name(name)
 
-    render.info(
-        f"Creating from golden path {path.name}"
-        + (f" {path.version}" if path.version else "")
-        + " ..."
-    )
-    result = create_mod.create(
-        registry,
-        path.name,
-        name,
-        dest=dest,
-        data=answers,
-        defaults=defaults,
-        interactive=interactive,
-        force=force,
-        git=not no_git,
-        author=author,
-        remote=remote,
-        trust=trust,
-        ref=ref,
-        quiet=ctx.verbose == 0,
-    )
+    label = f"golden path {path.name}" + (f" {path.version}" if path.version else "")
+    with _progress(f"Creating from {label} ...", quiet_prompts=defaults or not interactive):
+        result = create_mod.create(
+            registry,
+            path.name,
+            name,
+            dest=dest,
+            data=answers,
+            defaults=defaults,
+            interactive=interactive,
+            force=force,
+            git=not no_git,
+            author=author,
+            remote=remote,
+            trust=trust,
+            ref=ref,
+            quiet=ctx.verbose == 0,
+        )
     for warning in result.warnings:
         render.warn(warning)
     version = f" {result.version}" if result.version else ""
@@ -141,6 +141,17 @@ def new(
     render.info("Next steps:")
     for step in result.next_steps:
         render.info(f"  {step}")
+
+
+@contextmanager
+def _progress(message: str, *, quiet_prompts: bool) -> Iterator[None]:
+    """A spinner on a terminal when nothing will be asked; a plain line otherwise."""
+    if quiet_prompts and sys.stderr.isatty():
+        with render.err().status(message):
+            yield
+        return
+    render.info(message)
+    yield
 
 
 def _available(registry: object) -> str:
