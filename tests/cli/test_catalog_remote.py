@@ -28,6 +28,7 @@ class FakeBackstage:
         self.requests: list[httpx.Request] = []
         self.provides = [("Component", "svc")]
         self.status_override: int | None = None
+        self.validated: list[dict] = []
 
     def add_entity(self, kind: str, name: str, location_id: str | None = None) -> None:
         self.entities[f"{kind}:default/{name}".lower()] = {
@@ -58,6 +59,14 @@ class FakeBackstage:
                     200, json={k: v for k, v in self.entities[ref].items() if k != "_location"}
                 )
             return err(404, "NotFoundError", f"No entity named '{parts[4]}'")
+        if path == "/validate-entity":
+            body = json.loads(request.content)
+            self.validated.append(body)
+            if body["entity"]["metadata"]["name"].startswith("rejected"):
+                return httpx.Response(
+                    400, json={"errors": [{"name": "InputError", "message": "org policy: no"}]}
+                )
+            return httpx.Response(200)
         if path == "/entities/by-refs":
             refs = json.loads(request.content)["entityRefs"]
             return httpx.Response(200, json={"items": [self.entities.get(r) for r in refs]})
@@ -375,3 +384,85 @@ def test_init_bad_data(cli, repo):
     assert cli("catalog", "init", str(repo), "--data", "owner").exit_code == 2
     bad = cli("catalog", "init", str(repo), "--data", "name=Bad Name", "--no-input")
     assert bad.exit_code == 2 and "name=bad-name" in bad.stderr
+
+
+# --- validate --remote / --server / --offline ------------------------------------------------
+
+ENTITY = """apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: {name}
+spec:
+  type: service
+  lifecycle: production
+  owner: team-a
+  system: payments
+"""
+
+
+@pytest.fixture
+def entity_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "catalog-info.yaml"
+    path.write_text(ENTITY.format(name="svc"))
+    return path
+
+
+def test_validate_remote_reports_missing_targets(cli, fake, entity_file):
+    fake.add_entity("Group", "team-a")
+    local = cli("catalog", "validate", "--format", "json")
+    assert {f["rule"] for f in json.loads(local.stdout)["findings"]} == {"refs/unresolved"}
+    result = cli("catalog", "validate", "--remote", "--format", "json")
+    assert result.exit_code == 1, result.output
+    payload = json.loads(result.stdout)
+    findings = payload["findings"]
+    assert [f["rule"] for f in findings] == ["refs/missing-remote"]
+    assert findings[0]["line"] == 9 and findings[0]["entity"] == "component:default/svc"
+    assert "system:default/payments" in findings[0]["message"]
+    assert payload["summary"]["errors"] == 1 and payload["summary"]["warnings"] == 0
+    by_refs = [r for r in fake.requests if r.url.path.endswith("/by-refs")]
+    assert len(by_refs) == 1
+    fake.add_entity("System", "payments")
+    ok = cli("catalog", "validate", "--remote")
+    assert ok.exit_code == 0, ok.output
+    assert "0 errors, 0 warnings" in ok.stdout
+
+
+def test_validate_server_uses_validate_entity(cli, fake, entity_file):
+    fake.add_entity("Group", "team-a")
+    fake.add_entity("System", "payments")
+    entity_file.write_text(ENTITY.format(name="rejected-svc"))
+    result = cli("catalog", "validate", "--server")
+    assert result.exit_code == 1, result.output
+    assert "org policy: no" in result.stdout and "backstage/server-validation" in result.stdout
+    assert fake.validated[0]["location"].startswith("url:file://")
+
+
+def test_validate_offline_uses_cache_and_warns_when_stale(cli, fake, entity_file, monkeypatch):
+    fake.add_entity("Group", "team-a")
+    assert cli("catalog", "pull").exit_code == 0
+    fake.status_override = 500  # offline: the server must not be asked
+    result = cli("catalog", "validate", "--offline", "--format", "json")
+    assert result.exit_code == 1, result.output
+    rules = [f["rule"] for f in json.loads(result.stdout)["findings"]]
+    assert rules == ["refs/missing-remote"]
+    from datetime import UTC, datetime, timedelta
+
+    from platformctl.core.catalog import remote
+
+    path = remote.cache_path()
+    data = json.loads(path.read_text())
+    data["fetched_at"] = (datetime.now(UTC) - timedelta(days=2)).isoformat()
+    data["refs"].append("system:default/payments")
+    path.write_text(json.dumps(data))
+    stale = cli("catalog", "validate", "--offline")
+    assert stale.exit_code == 0, stale.output
+    assert "refs/stale-cache" in stale.stdout and "catalog pull" in stale.stdout
+    assert cli("catalog", "validate", "--offline", "--strict").exit_code == 1
+
+
+def test_validate_offline_without_cache_or_with_remote(cli, fake, entity_file):
+    missing = cli("catalog", "validate", "--offline")
+    assert missing.exit_code == 2 and "catalog pull" in missing.stderr
+    both = cli("catalog", "validate", "--offline", "--remote")
+    assert both.exit_code == 2 and "--offline" in both.stderr

@@ -332,3 +332,30 @@ def _ask(key: str) -> str:
     if key == "owner":
         return str(typer.prompt("owner (group or user:name)")).strip()
     return str(typer.prompt(key)).strip()
+
+
+# --- catalog validate --remote / --server / --offline ----------------------------------------
+
+
+def remote_checks(result: Any, *, remote: bool, server: bool, offline: bool) -> None:
+    """Called by `catalog validate` after the local rules: resolve unresolved references
+    against the live catalog (``--remote``), also run the backend's ``validate-entity``
+    (``--server``), or resolve against the ``catalog pull`` cache (``--offline``)."""
+    from platformctl.core.catalog import remote as remote_mod
+    from platformctl.core.errors import UsageError
+
+    if offline and (remote or server):
+        raise UsageError(
+            "--offline cannot be combined with --remote or --server",
+            hint="use --offline to check against the cache from `platformctl catalog pull`",
+        )
+    if offline:
+        cache = remote_mod.load_cache()
+        findings = remote_mod.resolve_offline(result.relations, cache)
+        remote_mod.merge_findings(result.report, findings, replaces_unresolved=True)
+        return
+    with _client() as client:
+        findings = remote_mod.resolve_remote(result.relations, client)
+        if server:
+            findings += remote_mod.server_validate(result.entities, client)
+    remote_mod.merge_findings(result.report, findings, replaces_unresolved=True)

@@ -236,3 +236,19 @@ def test_init_then_register_round_trip(cli, backend, tmp_path):
     got = json.loads(cli("catalog", "get", repo.name, "--format", "json").stdout)
     assert got["spec"] == {"type": "website", "lifecycle": "experimental", "owner": "orders-team"}
     assert got["metadata"]["annotations"]["github.com/project-slug"] == f"acme/{repo.name}"
+
+
+def test_validate_remote_and_server_cli(cli, backend, tmp_path, monkeypatch):
+    team, system = f"team-{uid()}", f"sys-{uid()}"
+    assert cli("catalog", "register", str(write(tmp_path / "org.yaml", group(team)))).exit_code == 0
+    repo = tmp_path / "repo"
+    write(repo / "catalog-info.yaml", component(f"svc-{uid()}", team, system=system))
+    monkeypatch.chdir(repo)
+    result = cli("catalog", "validate", "--remote", "--format", "json")
+    assert result.exit_code == 1, result.output
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["rule"], f["line"]) for f in findings] == [("refs/missing-remote", 9)]
+    assert f"system:default/{system}" in findings[0]["message"]
+    write(repo / "catalog-info.yaml", component(f"svc-{uid()}", team))
+    server = cli("catalog", "validate", "--server")
+    assert server.exit_code == 0, server.output

@@ -275,3 +275,31 @@ def resolve_offline(relations: list[Any], cache: CachedCatalog) -> list[Finding]
                 )
             )
     return findings
+
+
+# --- merging into a validate report ----------------------------------------------------------
+
+
+def merge_findings(report: Any, findings: list[Finding], *, replaces_unresolved: bool) -> None:
+    """Add remote findings to a ``catalog validate`` report and refresh its summary counts.
+
+    With ``replaces_unresolved`` (the live catalog or the cache was consulted), the local
+    ``refs/unresolved`` warnings are dropped: each such target is now either found or reported
+    as ``refs/missing-remote``.
+    """
+    import re
+
+    if replaces_unresolved:
+        report.findings = [f for f in report.findings if f.rule != "refs/unresolved"]
+    report.findings.extend(findings)
+    counts = report.counts()
+    summary = report.summary
+    for key, severity in (("errors", "error"), ("warnings", "warning"), ("infos", "info")):
+        if key in summary or counts.get(severity):
+            summary[key] = counts.get(severity, 0)
+    line = summary.get("line")
+    if isinstance(line, str):
+        for word, severity in (("error", "error"), ("warning", "warning")):
+            n = counts.get(severity, 0)
+            line = re.sub(rf"\d+ {word}s?\b", f"{n} {word}{'s' if n != 1 else ''}", line)
+        summary["line"] = line
