@@ -382,6 +382,8 @@ def _field_format(ctx: _FileContext, doc: yamlio.Document, data: dict[str, Any],
             "use lowercase letters, digits and '-', e.g. " + (namespace.lower().replace("_", "-")),
         )
     labels = meta.get("labels")
+    # Values of the wrong type are reported once, by the Entity schema (backstage/schema);
+    # here only what the schema lets through (and keys the schema's ``^.+$`` does not cover).
     if isinstance(labels, dict):
         for k, v in labels.items():
             if not R.is_valid_label_key(k):
@@ -393,15 +395,7 @@ def _field_format(ctx: _FileContext, doc: yamlio.Document, data: dict[str, Any],
                     "label keys are [prefix/]name, name of [a-zA-Z0-9-_.]",
                     key=True,
                 )
-            if v is None:
-                ctx.add(
-                    rule,
-                    f"labels.{k} must have a value",
-                    doc=doc,
-                    path=("metadata", "labels", k),
-                    entity=ref,
-                )
-            elif not R.is_valid_label_value(v):
+            if (isinstance(v, str) or k == "") and not R.is_valid_label_value(v):
                 bad(
                     ("metadata", "labels", k),
                     f"labels.{k}",
@@ -421,16 +415,7 @@ def _field_format(ctx: _FileContext, doc: yamlio.Document, data: dict[str, Any],
                     "annotation keys are [prefix/]name, e.g. github.com/project-slug",
                     key=True,
                 )
-            if v is None:
-                ctx.add(
-                    rule,
-                    f"annotations.{k} must have a value",
-                    doc=doc,
-                    path=("metadata", "annotations", k),
-                    entity=ref,
-                    hint="quote the value or remove the annotation",
-                )
-            elif not R.is_valid_annotation_value(v):
+            if k == "" and not R.is_valid_annotation_value(v):
                 bad(
                     ("metadata", "annotations", k),
                     f"annotations.{k}",
@@ -441,33 +426,19 @@ def _field_format(ctx: _FileContext, doc: yamlio.Document, data: dict[str, Any],
     tags = meta.get("tags")
     if isinstance(tags, list):
         for i, tag in enumerate(tags):
-            if tag is None:
-                ctx.add(
-                    rule,
-                    f"tags.{i} must have a value",
-                    doc=doc,
-                    path=("metadata", "tags", i),
-                    entity=ref,
-                )
-            elif not R.is_valid_tag(tag):
+            if isinstance(tag, str) and tag and not R.is_valid_tag(tag):
                 hint = (
                     "tags are lowercase words joined by '-', e.g. "
-                    + (str(tag).lower().replace(" ", "-").replace("_", "-")[:63])
+                    + (tag.lower().replace(" ", "-").replace("_", "-")[:63])
                 )
                 bad(("metadata", "tags", i), f"tags.{i}", tag, R.EXPECT_TAG, hint)
     links = meta.get("links")
     if isinstance(links, list):
         for i, link in enumerate(links):
-            url = link.get("url") if isinstance(link, dict) else None
-            if url is None:
-                ctx.add(
-                    rule,
-                    f"links.{i}.url must have a value",
-                    doc=doc,
-                    path=("metadata", "links", i),
-                    entity=ref,
-                )
-            elif not R.is_valid_url(url):
+            if not isinstance(link, dict):
+                continue
+            url = link.get("url")
+            if isinstance(url, str) and url and not R.is_valid_url(url):
                 bad(
                     ("metadata", "links", i, "url"),
                     f"links.{i}.url",
@@ -476,27 +447,15 @@ def _field_format(ctx: _FileContext, doc: yamlio.Document, data: dict[str, Any],
                     "use an absolute URL such as https://example.com/dashboard",
                 )
             for part in ("title", "icon"):
-                if (
-                    isinstance(link, dict)
-                    and part in link
-                    and not R.is_non_empty_string(link[part])
-                ):
-                    if link[part] is None:
-                        ctx.add(
-                            rule,
-                            f"links.{i}.{part} must have a value",
-                            doc=doc,
-                            path=("metadata", "links", i, part),
-                            entity=ref,
-                        )
-                    else:
-                        bad(
-                            ("metadata", "links", i, part),
-                            f"links.{i}.{part}",
-                            link[part],
-                            R.EXPECT_NON_EMPTY,
-                            None,
-                        )
+                value = link.get(part)
+                if isinstance(value, str) and value and not R.is_non_empty_string(value):
+                    bad(
+                        ("metadata", "links", i, part),
+                        f"links.{i}.{part}",
+                        value,
+                        R.EXPECT_NON_EMPTY,
+                        "remove it or write some text",
+                    )
 
 
 def _schema_findings(
@@ -573,13 +532,22 @@ def _schema_findings(
                 hint = "quote the value to make it a string"
         elif validator == "minLength":
             message = f"{where} must not be empty"
+            hint = "give it a value, or remove the field"
         elif validator == "enum":
             allowed = ", ".join(str(v) for v in error.validator_value)
             message = f"{where} must be one of: {allowed} (found {error.instance!r})"
+            close = _close(str(error.instance), [str(v) for v in error.validator_value])
+            hint = f"did you mean {close[0]}?" if close else f"use one of: {allowed}"
         elif validator == "const":
             message = f"{where} must be {error.validator_value!r}"
+            hint = f"set it to {error.validator_value!r}"
         elif validator == "oneOf":
             message = f"{where} does not match any of the allowed shapes"
+            hint = "see the schema of this kind: " + (
+                "a mapping or a list of mappings"
+                if path[-1:] == ("parameters",)
+                else "check the type"
+            )
         elif validator == "pattern":
             message = f"{where} {error.instance!r} does not match {error.validator_value}"
         else:
@@ -1078,8 +1046,7 @@ def _finish(contexts: list[_FileContext], strict_refs: bool, org: OrgRules) -> V
         )
     severity = "error" if strict_refs else "warning"
     for relation in relations:
-        parsed = refs_mod.parse_entity_ref(relation.target)
-        relation.resolved = parsed.key in by_key
+        relation.resolved = _target_key(relation.target) in by_key
         if relation.resolved:
             continue
         report.findings.append(
@@ -1112,6 +1079,13 @@ def _finish(contexts: list[_FileContext], strict_refs: bool, org: OrgRules) -> V
         f"warning{'s' if counts.get('warning', 0) != 1 else ''}"
     )
     return ValidationResult(report, entities, relations, input_errors)
+
+
+def _target_key(target: str) -> tuple[str, str, str]:
+    """The comparison key of a ``kind:namespace/name`` string made by ``str(EntityRef)``."""
+    kind, _, rest = target.lower().partition(":")
+    namespace, _, name = rest.partition("/")
+    return (kind, namespace, name)
 
 
 def discover(root: Path) -> list[Path]:
