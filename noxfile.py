@@ -46,8 +46,33 @@ def golden(session: nox.Session) -> None:
 
 @nox.session
 def backstage(session: nox.Session) -> None:
-    """Start a real Backstage catalog backend on 127.0.0.1 and run the catalog API tests."""
+    """Start a real Backstage catalog backend on 127.0.0.1 and run the catalog API tests.
+
+    `npm ci` installs the backend's pinned packages in tests/integration/backstage (better-sqlite3
+    compiles from source, ~100 s); node_modules is reused while package-lock.json and the Node
+    version are unchanged (a stamp file inside node_modules records both).
+    """
+    import hashlib
+    import shutil
+    import subprocess
+
     _install(session)
+    backend = ROOT / "tests" / "integration" / "backstage"
+    if shutil.which("npm") is None or shutil.which("node") is None:
+        session.error("the backstage session needs Node.js 20 and npm on PATH")
+    node_version = subprocess.run(
+        ["node", "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    lock = hashlib.sha256((backend / "package-lock.json").read_bytes()).hexdigest()
+    wanted = f"{lock} node {node_version}\n"
+    stamp = backend / "node_modules" / ".platformctl-npm-ci"
+    native = backend / "node_modules/better-sqlite3/build/Release/better_sqlite3.node"
+    if stamp.is_file() and stamp.read_text() == wanted and native.is_file():
+        session.log("node_modules is up to date with package-lock.json; skipping npm ci")
+    else:
+        with session.chdir(backend):
+            session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+        stamp.write_text(wanted)
     env = {"PLATFORMCTL_BACKSTAGE_IT": "1"}
     session.run(
         "pytest", "-m", "backstage", "-q", "-p", "no:cacheprovider", *session.posargs, env=env
