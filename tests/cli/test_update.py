@@ -154,3 +154,14 @@ def test_unversioned_repository_cannot_update(
     assert result.exit_code == 2
     assert "unversioned" in result.stderr
     shutil.rmtree(tmp_path / "dev")
+
+
+def test_check_drift_for_the_check_command(golden: Path, repo: Path) -> None:
+    from platformctl.core.scaffold import DriftStatus, check_drift
+
+    status = check_drift(repo)
+    assert isinstance(status, DriftStatus)
+    assert status.message == "demo 1.0.0 (up to date)"
+    _release(golden, "1.1.0", BODY_V2, ["v2"])
+    status = check_drift(repo)
+    assert status.behind and status.message == "demo 1.0.0 (behind, latest is 1.1.0)"

@@ -42,6 +42,12 @@ def update(
         raise UsageError(f"unknown format {fmt!r}", hint="use --format text or --format json")
     if check:
         status = update_mod.check_drift(path)
+        if not status.versioned:
+            raise UsageError(
+                f"{path} was created from an unversioned copy of golden path {status.golden_path}",
+                hint="only repositories created from a released golden path (or a git source "
+                "with tags) can be checked and updated",
+            )
         if fmt == "json":
             render.emit(json.dumps({"version": 1, **status.to_json()}, indent=2) + "\n")
         else:

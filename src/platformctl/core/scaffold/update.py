@@ -91,6 +91,14 @@ class DriftStatus:
     changelog: list[str]
     golden_path: str
     source: str | None = None
+    versioned: bool = True  # False: created from an unversioned template folder
+
+    @property
+    def message(self) -> str:
+        if not self.versioned:
+            return f"{self.golden_path}: created from an unversioned template, cannot be checked"
+        state = f"behind, latest is {self.latest}" if self.behind else "up to date"
+        return f"{self.golden_path} {self.current} ({state})"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -116,7 +124,10 @@ def check_drift(path: Path, *, golden_root: Path | None = None) -> DriftStatus:
     name = _golden_path_name(project)
     current = versions.version_of(project.commit)
     if current is None:
-        raise _unversioned(project, name)
+        # Created from a template folder without versions (a development checkout): nothing to
+        # compare with.  Not an error here, so `platformctl check` can go on; the update command
+        # refuses it.
+        return DriftStatus(None, None, False, [], name, project.src, versioned=False)
     embedded = project.embedded_name
     if embedded:
         history = versions.load_history(golden_root or registry_mod.embedded_root(), embedded)
