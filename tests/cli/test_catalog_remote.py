@@ -466,3 +466,30 @@ def test_validate_offline_without_cache_or_with_remote(cli, fake, entity_file):
     assert missing.exit_code == 2 and "catalog pull" in missing.stderr
     both = cli("catalog", "validate", "--offline", "--remote")
     assert both.exit_code == 2 and "--offline" in both.stderr
+
+
+def test_init_asks_on_a_terminal(cli, repo, monkeypatch):
+    from platformctl.cli import app as app_mod
+    from platformctl.cli import prompts
+
+    monkeypatch.setattr(app_mod.AppContext, "interactive", property(lambda self: True))
+    asked: list[str] = []
+
+    def fake_text(message, *, validate=None):
+        asked.append(message)
+        assert validate("  ") is not None
+        assert validate("team-b") is None
+        return "team-b"
+
+    def fake_select(message, choices):
+        asked.append(message)
+        assert [v for v, _ in choices] == ["experimental", "production", "deprecated"]
+        return "production"
+
+    monkeypatch.setattr(prompts, "text", fake_text)
+    monkeypatch.setattr(prompts, "select", fake_select)
+    result = cli("catalog", "init", str(repo))
+    assert result.exit_code == 0, result.output
+    assert asked == ["Owner (a group, or user:name)", "Lifecycle"]
+    spec = yaml.safe_load((repo / "catalog-info.yaml").read_text())["spec"]
+    assert spec["owner"] == "team-b" and spec["lifecycle"] == "production"

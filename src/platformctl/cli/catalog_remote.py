@@ -322,16 +322,25 @@ def init(
 
 
 def _ask(key: str) -> str:
+    """Ask for one missing value on a terminal (questionary, via cli/prompts.py)."""
+    from platformctl.cli import prompts
     from platformctl.core.catalog import generate
+    from platformctl.core.errors import UsageError
 
     if key == "lifecycle":
-        choice = typer.prompt(
-            f"lifecycle ({'/'.join(generate.LIFECYCLES)})", default="experimental"
-        )
-        return str(choice).strip()
-    if key == "owner":
-        return str(typer.prompt("owner (group or user:name)")).strip()
-    return str(typer.prompt(key)).strip()
+        return prompts.select("Lifecycle", [(value, value) for value in generate.LIFECYCLES])
+    if key == "type":
+        return prompts.select("Component type", [(value, value) for value in generate.TYPES])
+
+    def check(value: str) -> str | None:
+        try:
+            generate.check_answer(key, value.strip())
+        except UsageError as exc:
+            return exc.message
+        return None
+
+    label = {"owner": "Owner (a group, or user:name)", "name": "Name"}.get(key, key)
+    return prompts.text(label, validate=check).strip()
 
 
 # --- catalog validate --remote / --server / --offline ----------------------------------------

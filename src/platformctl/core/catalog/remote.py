@@ -142,7 +142,8 @@ def server_validate(
             continue
         file = getattr(entity, "file", None)
         messages = client.validate_entity(data, _location_ref(file, location_base))
-        meta = data.get("metadata") if isinstance(data.get("metadata"), Mapping) else {}
+        raw_meta = data.get("metadata")
+        meta: Mapping[str, Any] = raw_meta if isinstance(raw_meta, Mapping) else {}
         ref = getattr(entity, "ref", None) or (
             f"{str(data.get('kind', '')).lower()}:"
             f"{meta.get('namespace') or 'default'}/{meta.get('name', '')}"
