@@ -272,3 +272,48 @@ def test_v2_composite_is_requested_directly(cli, kube: Kube) -> None:  # noqa: F
     assert obj["spec"]["database"] == {"enabled": True, "type": "postgresql", "size": "small"}
     assert "crossplane" in obj["spec"] and "writeConnectionSecretToRef" not in obj["spec"]
     assert "connection secret: default/shop-connection" in r.stdout
+
+
+def test_verbose_preflight_and_unreadable_compositions(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("never")
+    r = cli("-v", "provision", "db", "orders-db", "--size", "small", "--no-wait", *FAST)
+    assert r.exit_code == 0, r.output
+    assert (
+        "preflight: databaseclaims.platform.example.com served; allowed: create, patch" in r.stderr
+    )
+    assert "compositions: xdatabase-aws-postgresql" in r.stderr
+    kube.state.deny("list", "apiextensions.crossplane.io", "compositions")
+    r = provision(cli, "db", "other-db", "--size", "small", "--no-wait")
+    assert r.exit_code == 0 and "compositions are not readable" in r.stderr
+
+
+def test_status_follows_a_gitops_request(cli, kube: Kube, git_repo: Path) -> None:  # noqa: F811
+    import threading
+
+    kube.install_database("ready")
+    r = cli("provision", "db", "orders-db", "--size", "small", "--gitops", "--repo", str(git_repo))
+    assert r.exit_code == 0, r.output
+    doc = yaml.safe_load((git_repo / "infra/claims/databaseclaim-orders-db.yaml").read_text())
+    request_id = doc["metadata"]["annotations"]["platformctl.io/request-id"]
+    # the GitOps controller applies the merged file a little later
+    timer = threading.Timer(0.2, lambda: kube.state.put(doc, "argocd-controller"))
+    timer.start()
+    try:
+        st = cli(
+            "provision",
+            "status",
+            "orders-db",
+            "--wait",
+            "--request-id",
+            request_id,
+            "--timeout",
+            "10s",
+            *FAST,
+        )
+    finally:
+        timer.cancel()
+    assert st.exit_code == 0, st.output
+    assert "not on the cluster yet" in st.stderr and "is Ready" in st.stderr
+    assert "connection secret: default/orders-db-connection" in st.stdout
+    missing = cli("provision", "status", "nothing", "--wait", "--timeout", "0.2s", *FAST)
+    assert missing.exit_code == 1 and "did not appear" in missing.stderr

@@ -394,8 +394,15 @@ def request(
         or (built.object["spec"].get("crossplane") or {}).get("compositionSelector")
         or {}
     ).get("matchLabels")
-    notes = kube.preflight(cluster, claim_type, ns, selector=selector)
-    for note in notes:
+    checked = kube.preflight(cluster, claim_type, ns, selector=selector)
+    if get_context().verbose:
+        render.info(f"cluster {cluster.server} (context {cluster.context}), namespace {ns}")
+        render.info(
+            f"preflight: {checked.plural}.{claim_type.xrd.group} served; "
+            f"allowed: {', '.join(checked.allowed)}"
+            + (f"; compositions: {', '.join(checked.compositions)}" if checked.compositions else "")
+        )
+    for note in checked.notes:
         render.info(f"note: {note}")
     result = cluster.apply(
         built.object, claim_type.xrd.request_plural, force=force_conflicts, dry_run=dry_run
@@ -464,7 +471,8 @@ def _gitops(
         _json_line({"event": "gitops", **result.to_json(), "requestId": built.request_id})
     elif result.changed:
         render.info(
-            f"wrote {result.file} and committed it on branch {result.branch} ({result.commit[:8]})"
+            f"wrote {result.file} and committed it on branch {result.branch} "
+            f"({(result.commit or '')[:8]})"
             + (" and pushed it" if result.pushed else "")
         )
         render.info(
@@ -505,30 +513,46 @@ def _wait(
     fmt: str,
     interval: float,
 ) -> Any:
+    import contextlib
+
     from platformctl.core.provision import status as status_mod
 
     last = None
+    console = render.err()
+    spinning = fmt == "text" and console.is_terminal
+    spinner_cm: Any = (
+        console.status("waiting for Ready ...") if spinning else contextlib.nullcontext()
+    )
     try:
-        for event in status_mod.wait(
-            cluster,
-            claim_type,
-            name,
-            namespace,
-            timeout=seconds,
-            interval=interval,
-            max_interval=max(interval * 5, interval),
-        ):
-            last = event.snapshot
-            if fmt == "json":
-                _json_line(
-                    {
-                        "event": "status",
-                        "elapsed": round(event.elapsed, 2),
-                        **event.snapshot.to_json(),
-                    }
-                )
-            else:
-                render.info(_render_snapshot_line(event.snapshot, event.elapsed))
+        with spinner_cm as spinner:
+            for event in status_mod.wait(
+                cluster,
+                claim_type,
+                name,
+                namespace,
+                timeout=seconds,
+                interval=interval,
+                max_interval=max(interval * 5, interval),
+            ):
+                last = event.snapshot
+                if fmt == "json":
+                    _json_line(
+                        {
+                            "event": "status",
+                            "elapsed": round(event.elapsed, 2),
+                            **event.snapshot.to_json(),
+                        }
+                    )
+                else:
+                    render.info(_render_snapshot_line(event.snapshot, event.elapsed))
+                    if spinner is not None:
+                        spinner.update(f"waiting for Ready: {event.snapshot.message}")
+    except KeyboardInterrupt:
+        render.info(
+            f"stopped waiting; the request stands. Follow it with: "
+            f"platformctl provision status {name} --wait"
+        )
+        raise
     except status_mod.NotReady as exc:
         snapshot = exc.snapshot
         if exc.timed_out:
@@ -833,21 +857,44 @@ def status_cmd(
     kubeconfig: str | None = typer.Option(None, "--kubeconfig"),
     fmt: str = typer.Option("text", "--format", help="text or json."),
     show_values: bool = typer.Option(False, "--show-values", help="Show connection secret values."),
+    wait: bool = typer.Option(
+        False, "--wait/--no-wait", help="Follow it until Ready (waits for it to appear first)."
+    ),
+    timeout: str = typer.Option("15m", "--timeout", help="How long --wait waits, e.g. 90s, 15m."),
+    request_id: str | None = typer.Option(
+        None,
+        "--request-id",
+        help="Wait for this request (platformctl.io/request-id), e.g. after a GitOps merge.",
+    ),
+    export_env: str | None = typer.Option(
+        None, "--export-env", help="With --wait: write the secret to a .env FILE (0600)."
+    ),
+    poll_interval: float = typer.Option(2.0, "--poll-interval", hidden=True),
 ) -> None:
     """Show a claim's conditions, its composite and composed resources, and its secret."""
     from platformctl.core import config as config_mod
     from platformctl.core.provision import kube, secrets
     from platformctl.core.provision import status as status_mod
-    from platformctl.core.provision.claim import REQUEST_ID
 
     cfg = config_mod.load()
     cluster = kube.connect(
-        kubeconfig=kubeconfig, context=context or cfg.get("provision.context"), namespace=namespace
+        kubeconfig=kubeconfig,
+        context=context or cfg.get("provision.context"),
+        namespace=namespace,
     )
     ns = _namespace(namespace, cfg, cluster.namespace)
-    ct, obj = _find(_registry(), cluster, name, ns, type_name)
+    registry = _registry()
+    if wait:
+        seconds = status_mod.parse_duration(timeout)
+        started = time.monotonic()
+        ct = _appear(registry, cluster, name, ns, type_name, request_id, seconds, poll_interval)
+        remaining = max(0.0, seconds - (time.monotonic() - started))
+        snapshot = _wait(cluster, ct, name, ns, remaining, fmt, poll_interval)
+        _ready(cluster, ct, snapshot, fmt=fmt, show_values=show_values, export_env=export_env)
+        return
+    ct, obj = _find(registry, cluster, name, ns, type_name)
     snapshot = status_mod.observe(cluster, ct, name, ns)
-    request_id = ((obj.get("metadata") or {}).get("annotations") or {}).get(REQUEST_ID)
+    found_id = _request_id(obj)
     secret_info = None
     sns, sname = snapshot.secret
     if snapshot.phase == status_mod.READY and sns and sname:
@@ -855,24 +902,20 @@ def status_cmd(
         if secret is not None:
             secret_info = secrets.describe(secret, ct.xrd.connection_secret_keys)
     if fmt == "json":
-        render.emit(
-            json.dumps(
-                {
-                    "version": 1,
-                    "type": ct.name,
-                    "requestId": request_id,
-                    **snapshot.to_json(),
-                    "secret": secret_info.to_json(show_values=show_values) if secret_info else None,
-                },
-                indent=2,
-            )
-            + "\n"
-        )
+        payload = {
+            "version": 1,
+            "type": ct.name,
+            "requestId": found_id,
+            **snapshot.to_json(),
+            "secret": secret_info.to_json(show_values=show_values) if secret_info else None,
+        }
+        render.emit(json.dumps(payload, indent=2) + "\n")
     else:
         out = render.out()
-        out.print(f"{snapshot.root.ref}: {snapshot.phase} - {snapshot.message}", markup=False)
-        if request_id:
-            out.print(f"request: {request_id}", markup=False)
+        root_ref = snapshot.root.ref if snapshot.root else name
+        out.print(f"{root_ref}: {snapshot.phase} - {snapshot.message}", markup=False)
+        if found_id:
+            out.print(f"request: {found_id}", markup=False)
         for line in status_mod.post_mortem(snapshot, []):
             out.print(f"  {line}", markup=False)
         if secret_info is not None:
@@ -885,8 +928,54 @@ def status_cmd(
                     out.print(f"  {key}={secret_info.values.get(key, '')}", markup=False)
             for warning in secret_info.warnings:
                 render.warn(warning)
+    if request_id and found_id != request_id:
+        render.warn(
+            f"the cluster has request {found_id or '(none)'}, not {request_id} (not applied yet?)"
+        )
     if snapshot.phase == status_mod.FAILED:
         raise typer.Exit(1)
+
+
+def _request_id(obj: dict[str, Any]) -> str | None:
+    from platformctl.core.provision.claim import REQUEST_ID
+
+    return ((obj.get("metadata") or {}).get("annotations") or {}).get(REQUEST_ID)
+
+
+def _appear(
+    registry: Any,
+    cluster: Any,
+    name: str,
+    namespace: str,
+    type_name: str | None,
+    request_id: str | None,
+    seconds: float,
+    interval: float,
+) -> Any:
+    """Wait until the claim (with ``request_id``, when given) exists; GitOps controllers apply
+    merged changes some time later."""
+    from platformctl.core.errors import ProblemsFound
+
+    deadline = time.monotonic() + seconds
+    told = False
+    while True:
+        try:
+            ct, obj = _find(registry, cluster, name, namespace, type_name)
+            if not request_id or _request_id(obj) == request_id:
+                return ct
+            current = _request_id(obj) or "(none)"
+            what = f"request {current} is on the cluster, waiting for {request_id}"
+        except ProblemsFound:
+            what = f"{name} is not on the cluster yet (waiting for the GitOps controller)"
+        if not told:
+            render.info(f"{_stamp()} {what}")
+            told = True
+        if time.monotonic() >= deadline:
+            raise ProblemsFound(
+                f"{name} did not appear in namespace {namespace} in time: {what}",
+                hint="is the GitOps change merged, and is the controller syncing it?",
+            )
+        time.sleep(interval)
 
 
 @app.command("list")
@@ -918,7 +1007,9 @@ def list_cmd(
         if served is None:
             continue
         plural, namespaced = served
-        for obj in cluster.list(xrd.api_version_of_request, plural, ns if namespaced else None):
+        for obj in cluster.list_objects(
+            xrd.api_version_of_request, plural, ns if namespaced else None
+        ):
             state = status_mod.state_of(obj, 0)
             sns, sname = connection_secret_ref(obj, xrd)
             rows.append(

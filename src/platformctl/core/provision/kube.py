@@ -33,6 +33,10 @@ class ApplyConflict(ProblemsFound):
         self.fields = fields
 
 
+class NotFound(EnvironmentProblem):
+    """HTTP 404 (callers usually turn it into None)."""
+
+
 class ServerRejected(ProblemsFound):
     """The API server refused the object (HTTP 422 Invalid / 400), exit 1."""
 
@@ -108,6 +112,12 @@ class Cluster:
     def _transport_error(self, exc: BaseException) -> PlatformError:
         reason = getattr(exc, "reason", None) or exc
         text = str(reason)
+        if "timed out" in text.lower() or "Timeout" in type(reason).__name__:
+            return EnvironmentProblem(
+                f"the API server at {self.server} did not answer in time"
+                + (f" (context {self.context})" if self.context else ""),
+                hint="the cluster may be overloaded or unreachable; retry, or check your VPN",
+            )
         if "SSL" in type(reason).__name__ or "SSL" in text or "certificate" in text.lower():
             return EnvironmentProblem(
                 f"TLS failure talking to the API server at {self.server}"
@@ -163,7 +173,7 @@ class Cluster:
                 "`platformctl provision explain TYPE` and compare with the platform team's XRD",
             )
         if status == 404:
-            return EnvironmentProblem(f"not found: {message or what or 'resource'}")
+            return NotFound(f"not found: {message or what or 'resource'}")
         return EnvironmentProblem(
             f"the API server answered HTTP {status}: {message or 'no message'}",
             hint="retry; if it persists, ask the platform team",
@@ -178,11 +188,8 @@ class Cluster:
         try:
             result = self.request("GET", path, what=f"discover {api_version}")
             found = list(result.get("resources") or [])
-        except EnvironmentProblem as exc:
-            if exc.message.startswith("not found"):
-                found = None
-            else:
-                raise
+        except NotFound:
+            found = None
         self._discovery[api_version] = found
         return found
 
@@ -234,12 +241,10 @@ class Cluster:
                 self.path(api_version, plural, namespace, name),
                 what=_what("get", plural, api_version, namespace),
             )
-        except EnvironmentProblem as exc:
-            if exc.message.startswith("not found"):
-                return None
-            raise
+        except NotFound:
+            return None
 
-    def list(
+    def list_objects(
         self,
         api_version: str,
         plural: str,
@@ -296,16 +301,14 @@ class Cluster:
                 self.path(api_version, plural, namespace, name),
                 what=_what("delete", plural, api_version, namespace),
             )
-        except EnvironmentProblem as exc:
-            if exc.message.startswith("not found"):
-                return False
-            raise
+        except NotFound:
+            return False
         return True
 
     def events_for(self, name: str, namespace: str | None) -> list[dict[str, Any]]:
         """Events about objects called ``name`` (any namespace when None); [] if unreadable."""
         try:
-            return self.list(
+            return self.list_objects(
                 "v1", "events", namespace, field_selector=f"involvedObject.name={name}"
             )
         except EnvironmentProblem:
@@ -462,9 +465,8 @@ def preflight(
     *,
     selector: dict[str, str] | None = None,
     verbs: tuple[str, ...] = ("create", "patch"),
-) -> list[str]:
-    """Check the cluster can take this claim. Returns notes (e.g. "compositions not readable");
-    raises EnvironmentProblem when it cannot."""
+) -> Preflight:
+    """Check the cluster can take this claim; raises EnvironmentProblem when it cannot."""
     xrd = claim_type.xrd
     api_version = xrd.api_version_of_request
     served = cluster.resource_for(api_version, xrd.request_kind)
@@ -486,19 +488,19 @@ def preflight(
                 hint="ask the platform team for access (RBAC) or pick a namespace you may use "
                 "(--namespace)",
             )
-    notes: list[str] = []
+    result = Preflight(plural=plural, namespaced=namespaced, allowed=list(verbs))
     if selector:
         label_selector = ",".join(f"{k}={v}" for k, v in sorted(selector.items()))
         try:
-            comps = cluster.list(
+            comps = cluster.list_objects(
                 "apiextensions.crossplane.io/v1",
                 "compositions",
                 None,
                 label_selector=label_selector,
             )
         except EnvironmentProblem:
-            notes.append("compositions are not readable with your credentials; not checked")
-            return notes
+            result.notes.append("compositions are not readable with your credentials; not checked")
+            return result
         matching = [
             c
             for c in comps
@@ -510,4 +512,14 @@ def preflight(
                 hint="this combination is not offered by the platform; pick other parameter "
                 "values or ask the platform team",
             )
-    return notes
+        result.compositions = [str((c.get("metadata") or {}).get("name")) for c in matching]
+    return result
+
+
+@dataclass
+class Preflight:
+    plural: str
+    namespaced: bool
+    allowed: list[str]
+    compositions: list[str] | None = None  # None: not checked
+    notes: list[str] = field(default_factory=list)
