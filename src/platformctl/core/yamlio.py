@@ -346,9 +346,11 @@ class _Builder:
 
     def build_plain(self, node: Any, path: PathKey, depth: int) -> Any:
         """``build`` for documents that contain no alias (the common case): same values,
-        positions and errors, without the per-node alias bookkeeping."""
+        positions and errors, without the per-node alias bookkeeping.  Scalar children are
+        handled inline (most nodes are scalars) to save a call per node."""
         mark = node.start_mark
-        self.positions[path] = (mark.line + 1, mark.column + 1)
+        positions = self.positions
+        positions[path] = (mark.line + 1, mark.column + 1)
         if depth > self.max_depth:
             raise self.problem(
                 "yaml/too-deep",
@@ -362,6 +364,7 @@ class _Builder:
                 value = node.value
                 return value if node.style else (resolve_plain(value) if value else None)
             return _explicit(node.tag, node.value)
+        depth += 1
         if kind == "mapping":
             result: dict[str, Any] = {}
             key_positions = self.key_positions
@@ -385,11 +388,24 @@ class _Builder:
                 child = (*path, key)
                 kmark = key_node.start_mark
                 key_positions[child] = (kmark.line + 1, kmark.column + 1)
-                result[key] = self.build_plain(value_node, child, depth + 1)
+                if (
+                    value_node.id == "scalar"
+                    and value_node.tag == _UNTAGGED
+                    and depth <= self.max_depth
+                ):
+                    vmark = value_node.start_mark
+                    positions[child] = (vmark.line + 1, vmark.column + 1)
+                    value = value_node.value
+                    result[key] = (
+                        value if value_node.style else (resolve_plain(value) if value else None)
+                    )
+                else:
+                    result[key] = self.build_plain(value_node, child, depth)
             return result
-        return [
-            self.build_plain(item, (*path, i), depth + 1) for i, item in enumerate(node.value)
-        ]
+        items: list[Any] = []
+        for i, item in enumerate(node.value):
+            items.append(self.build_plain(item, (*path, i), depth))
+        return items
 
 
 def _json_key(value: Any) -> str:
