@@ -523,3 +523,25 @@ def test_register_without_wait(catalog_file):
     client, _ = make_client(fake)
     result = backstage.register_location(client, catalog_file, wait=False)
     assert not result.visible and fake.polls == 0 and fake.created
+
+
+@pytest.mark.parametrize(
+    ("remote", "expected"),
+    [
+        ("git@github.com:acme/x.git", "https://github.com/acme/x/blob/main/catalog-info.yaml"),
+        ("https://github.com/acme/x", "https://github.com/acme/x/blob/main/catalog-info.yaml"),
+        (
+            "https://gitlab.com/g/sub/x.git",
+            "https://gitlab.com/g/sub/x/-/blob/main/catalog-info.yaml",
+        ),
+        ("git@bitbucket.org:acme/x.git", "https://bitbucket.org/acme/x/src/main/catalog-info.yaml"),
+        ("file:///srv/git/x.git", None),
+        ("/srv/git/x.git", None),
+    ],
+)
+def test_catalog_file_url(remote, expected):
+    assert backstage.catalog_file_url(remote, "main") == expected
+
+
+def test_base_url_may_include_api_path():
+    assert BackstageClient("https://b.test/api/catalog/").base_url == "https://b.test"

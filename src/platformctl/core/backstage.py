@@ -174,7 +174,7 @@ class BackstageClient:
     _http: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.base_url = self.base_url.rstrip("/")
+        self.base_url = self.base_url.rstrip("/").removesuffix("/api/catalog").rstrip("/")
         if not self.base_url.startswith(("http://", "https://")):
             raise UsageError(
                 f"Backstage URL {self.base_url!r} must start with http:// or https://",
@@ -535,6 +535,28 @@ def location_for(target: str | Path, *, cwd: Path | None = None) -> tuple[str, s
             hint="pass the catalog file (or its folder), or run `platformctl catalog init` first",
         )
     return "file", str(path.resolve())
+
+
+def catalog_file_url(remote_url: str, branch: str, path: str = "catalog-info.yaml") -> str | None:
+    """The web URL Backstage reads for ``path`` on ``branch`` of a git remote, or None when the
+    remote is not a GitHub/GitLab/Bitbucket-style host (e.g. a local path or file:// remote).
+
+    ``git@github.com:acme/x.git`` -> ``https://github.com/acme/x/blob/main/catalog-info.yaml``.
+    """
+    from platformctl.core.catalog.generate import parse_remote
+
+    if remote_url.startswith(("file:", "/", ".")):
+        return None
+    remote = parse_remote(remote_url)
+    if remote is None:
+        return None
+    file = quote(path.lstrip("/"))
+    ref = quote(branch, safe="")
+    if "gitlab" in remote.host:
+        return f"https://{remote.host}/{remote.path}/-/blob/{ref}/{file}"
+    if "bitbucket" in remote.host:
+        return f"https://{remote.host}/{remote.path}/src/{ref}/{file}"
+    return f"https://{remote.host}/{remote.path}/blob/{ref}/{file}"
 
 
 def _provided(dry: Mapping[str, Any]) -> list[EntityName]:
