@@ -422,6 +422,9 @@ def test_validate_remote_reports_missing_targets(cli, fake, entity_file):
     assert payload["summary"]["errors"] == 1 and payload["summary"]["warnings"] == 0
     by_refs = [r for r in fake.requests if r.url.path.endswith("/by-refs")]
     assert len(by_refs) == 1
+    sarif = json.loads(cli("catalog", "validate", "--remote", "--format", "sarif").stdout)
+    rules = {r["id"]: r for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert "live" in rules["refs/missing-remote"]["shortDescription"]["text"]
     fake.add_entity("System", "payments")
     ok = cli("catalog", "validate", "--remote")
     assert ok.exit_code == 0, ok.output

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from platformctl.core.errors import UsageError
-from platformctl.core.report import Finding
+from platformctl.core.report import Finding, RuleInfo
 
 if TYPE_CHECKING:
     from platformctl.core.backstage import BackstageClient
@@ -35,6 +35,21 @@ DEFAULT_MAX_AGE = timedelta(hours=24)
 RULE_MISSING = "refs/missing-remote"
 RULE_STALE = "refs/stale-cache"
 RULE_SERVER = "backstage/server-validation"
+RULE_INFO = {
+    RULE_MISSING: RuleInfo(
+        RULE_MISSING,
+        "A referenced entity does not exist in the live (or cached) Backstage catalog",
+        "Checked with --remote against /api/catalog/entities/by-refs, or with --offline "
+        "against the cache written by `platformctl catalog pull`.",
+    ),
+    RULE_STALE: RuleInfo(RULE_STALE, "The catalog cache used by --offline is old"),
+    RULE_SERVER: RuleInfo(
+        RULE_SERVER,
+        "The Backstage backend's validate-entity rejects the entity",
+        "--server sends each entity to /api/catalog/validate-entity, so organisation-specific "
+        "processors and policies apply.",
+    ),
+}
 
 
 def _norm(target: Any) -> str | None:
@@ -293,6 +308,11 @@ def merge_findings(report: Any, findings: list[Finding], *, replaces_unresolved:
     if replaces_unresolved:
         report.findings = [f for f in report.findings if f.rule != "refs/unresolved"]
     report.findings.extend(findings)
+    rules = getattr(report, "rules", None)
+    if isinstance(rules, dict):
+        for finding in findings:
+            if finding.rule in RULE_INFO:
+                rules.setdefault(finding.rule, RULE_INFO[finding.rule])
     counts = report.counts()
     summary = report.summary
     for key, severity in (("errors", "error"), ("warnings", "warning"), ("infos", "info")):
