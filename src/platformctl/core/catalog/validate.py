@@ -1261,15 +1261,28 @@ def _work(batch: list[tuple[str, str]], org: OrgRules) -> list[_Shipped]:
 def _validate_parallel(
     files: list[Path], displays: list[str], org: OrgRules, workers: int
 ) -> list[_FileContext]:
+    """``workers - 1`` forked processes take the tail of the file list in batches while this
+    process validates the head itself (no pickling for its share)."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    S.gate()  # compile once, before the fork: the workers inherit it
     pairs = [(str(p), d) for p, d in zip(files, displays, strict=True)]
-    size = max(1, len(pairs) // (workers * 4))
-    batches = [pairs[i : i + size] for i in range(0, len(pairs), size)]
+    # This process also unpickles the workers' results and resolves references: a smaller share.
+    own = int(len(pairs) / workers * 0.8)
+    rest = pairs[own:]
+    size = max(1, len(rest) // ((workers - 1) * 3))
+    batches = [rest[i : i + size] for i in range(0, len(rest), size)]
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - no fork (Windows): the platform default
+        context = multiprocessing.get_context()
     contexts: list[_FileContext] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for shipped_batch in pool.map(_work, batches, [org] * len(batches)):
-            for shipped in shipped_batch:
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+        futures = [pool.submit(_work, batch, org) for batch in batches]
+        contexts.extend(_validate_file(Path(p), d, org) for p, d in pairs[:own])
+        for future in futures:
+            for shipped in future.result():
                 ctx = _FileContext(
                     shipped.display, None, yamlio.LoadedFile(shipped.display, [], []), org
                 )
