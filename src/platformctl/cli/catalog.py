@@ -15,4 +15,6 @@ def _group() -> None:
 
 # Commands register themselves on `app` when their module is imported.
 from platformctl.cli import catalog_validate  # noqa: E402,F401
+
+# isort: split
 from platformctl.cli import catalog_remote  # noqa: E402,F401
