@@ -521,7 +521,7 @@ def _schema_findings(
         if validator == "type":
             expected = error.validator_value
             expected_text = " or ".join(
-                _JSON_TYPES.get(t, t)
+                _JSON_TYPES.get(str(t), str(t))
                 for t in (expected if isinstance(expected, list) else [expected])
             )
             message = f"{where} must be {expected_text}, not {_type_name(error.instance)}"
@@ -838,7 +838,8 @@ def _org_checks(
     sev = org.severity
     kind = entity["kind"]
     meta = entity["metadata"]
-    spec = entity.get("spec") if isinstance(entity.get("spec"), dict) else {}
+    raw_spec = entity.get("spec")
+    spec: dict[str, Any] = raw_spec if isinstance(raw_spec, dict) else {}
     name = meta.get("name")
     if org.max_name_length and isinstance(name, str) and len(name) > org.max_name_length:
         ctx.add(
@@ -1273,6 +1274,7 @@ def _validate_parallel(
     rest = pairs[own:]
     size = max(1, len(rest) // ((workers - 1) * 3))
     batches = [rest[i : i + size] for i in range(0, len(rest), size)]
+    context: Any
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # pragma: no cover - no fork (Windows): the platform default
