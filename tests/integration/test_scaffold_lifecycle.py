@@ -217,3 +217,29 @@ def test_interrupt_leaves_nothing_behind(tmp_path: Path, signum: int) -> None:
     assert proc.returncode == 130, stderr
     assert "interrupted" in stderr
     assert list(work.iterdir()) == []
+
+
+def test_failed_update_is_rolled_back_and_migrations_need_trust(
+    cli, tagged_template: Path, tmp_path: Path
+) -> None:
+    repo = _create_v1(cli, tmp_path)
+    # v3 adds a migration that fails after the files were already merged.
+    (tagged_template / "copier.yml").write_text(
+        COPIER_YML + "_migrations:\n  - version: v3\n    command: exit 3\n"
+    )
+    (tagged_template / "template" / "app.txt").write_text(BODY_V2 + "line 13 (v3)\n")
+    _git("commit", "-qam", "v3 with a migration", cwd=tagged_template)
+    _git("tag", "v3", cwd=tagged_template)
+    head = _git("rev-parse", "HEAD", cwd=repo)
+
+    result = cli("update", str(repo))
+    assert result.exit_code == 2
+    assert "--trust" in result.stderr
+    assert _git("status", "--porcelain", cwd=repo) == ""
+
+    result = cli("update", str(repo), "--trust")
+    assert result.exit_code == 3
+    assert "task failed" in result.stderr
+    assert _git("status", "--porcelain", "--untracked-files=all", cwd=repo) == ""
+    assert _git("rev-parse", "HEAD", cwd=repo) == head
+    assert (repo / "app.txt").read_text() == BODY_V1

@@ -7,6 +7,7 @@ the source's tags.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from platformctl.core import yamlio
-from platformctl.core.errors import EnvironmentProblem, UsageError
+from platformctl.core.errors import EnvironmentProblem, Interrupted, UsageError
 from platformctl.core.scaffold import registry as registry_mod
 from platformctl.core.scaffold import versions
 from platformctl.core.scaffold.create import ANSWERS_FILE
@@ -286,14 +287,25 @@ def update(
             project, name, current, target, vcs_ref, unsafe, quiet, rewrites, interactive
         )
 
-    engine.update(
-        project.root,
-        vcs_ref=vcs_ref,
-        defaults=not interactive,
-        unsafe=unsafe,
-        quiet=quiet,
-        rewrites=rewrites,
-    )
+    from platformctl.core.scaffold.create import _interruptible
+
+    try:
+        with _interruptible():
+            engine.update(
+                project.root,
+                vcs_ref=vcs_ref,
+                defaults=not interactive,
+                unsafe=unsafe,
+                quiet=quiet,
+                rewrites=rewrites,
+            )
+    except KeyboardInterrupt:
+        _rollback(root, project.root)
+        raise Interrupted("interrupted: the update was rolled back") from None
+    except BaseException:
+        # The tree was clean before (checked above): put it back exactly as it was.
+        _rollback(root, project.root)
+        raise
     after = read_project(project.root)
     changed = _status(root)
     return UpdateResult(
@@ -305,6 +317,19 @@ def update(
         conflicts=_conflicts(root, changed),
         up_to_date=not changed,
     )
+
+
+def _rollback(root: Path, project_root: Path) -> None:
+    """Undo a failed or interrupted update (the working tree was clean before it started)."""
+    from platformctl.core.scaffold.create import _shielded
+
+    with _shielded():
+        try:
+            rel = os.path.relpath(project_root, root)
+            _git(["reset", "-q", "--hard", "HEAD"], root)
+            _git(["clean", "-q", "-f", "-d", "--", rel], root)
+        except EnvironmentProblem:
+            pass
 
 
 def _pretend(
