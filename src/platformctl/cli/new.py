@@ -17,7 +17,14 @@ app = typer.Typer(add_completion=False, rich_markup_mode=None)
 
 @app.command(
     "new",
-    help="Create a repository from a golden path (a copier template): ./NAME, or --dest DIR.",
+    help=(
+        "Create a repository from a golden path (a copier template).\n\n"
+        "GOLDEN_PATH is a name or alias from --list (asked on a terminal when omitted). "
+        "NAME is the repository name (lowercase letters, digits, '-', at most 63); the "
+        "repository is created at ./NAME or --dest DIR, committed with git, and optionally "
+        "pushed with --remote. Without a terminal, or with --no-input, every question without "
+        "a default must be answered with --data/--data-file."
+    ),
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 def new(

@@ -14,7 +14,12 @@ app = typer.Typer(add_completion=False, rich_markup_mode=None)
 
 @app.command(
     "update",
-    help="Pull golden-path changes into this repository (3-way merge; conflicts inline).",
+    help=(
+        "Pull golden-path changes into this repository (copier update: 3-way merge, conflicts "
+        "inline).\n\nPATH is the repository (default: the current folder); its working tree must "
+        "be clean. Exit 1 when the update leaves conflicts, or with --check when the repository "
+        "is behind its golden path."
+    ),
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 def update(
