@@ -44,6 +44,10 @@ class FakeBackstage:
             "_location": location_id,
         }
 
+    def _origin(self, entity: dict) -> str:
+        location = self.locations.get(entity["_location"] or "")
+        return f"{location['type']}:{location['target']}" if location else ""
+
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         if self.status_override:
@@ -77,6 +81,8 @@ class FakeBackstage:
                     "metadata": {"namespace": "default", "name": e["metadata"]["name"]},
                 }
                 for e in self.entities.values()
+                if not request.url.params.get("filter")
+                or request.url.params["filter"].endswith("=" + self._origin(e))
             ]
             return httpx.Response(200, json={"items": items, "pageInfo": {}})
         if path == "/locations" and request.method == "POST":
@@ -224,10 +230,12 @@ def test_unregister_needs_yes_off_a_tty(cli, fake, catalog_file):
     result = cli("catalog", "unregister", "svc")
     assert result.exit_code == 2
     assert "--yes" in result.stderr
+    assert "provides: component:default/svc" in result.stderr
     assert fake.locations
     done = cli("catalog", "unregister", "svc", "--yes")
     assert done.exit_code == 0, done.output
     assert "unregistered file:" in done.stderr
+    assert "removed: component:default/svc" in done.stderr
     assert not fake.locations
     assert cli("catalog", "get", "svc").exit_code == 1
 

@@ -205,7 +205,10 @@ def unregister(
             location = client.get_location(target)
         else:
             location = client.location_by_entity(backstage.parse_ref(target))
+        provided = client.entities_of_location(location)
+        listing = ", ".join(str(n) for n in provided) or "no entities"
         if not yes:
+            render.info(f"{location.ref} (location id {location.id}) provides: {listing}")
             if not get_context().interactive:
                 raise UsageError(
                     f"refusing to unregister {location.ref} without confirmation",
@@ -218,7 +221,7 @@ def unregister(
                 render.info("nothing unregistered")
                 raise typer.Exit(0)
         client.delete_location(location.id)
-    render.info(f"unregistered {location.ref} (location id {location.id})")
+    render.info(f"unregistered {location.ref} (location id {location.id}); removed: {listing}")
 
 
 # --- pull ------------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ USER_AGENT = f"platformctl/{__version__}"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({502, 503, 504})
 LOCATION_FIELDS = ("kind", "metadata.namespace", "metadata.name")
+ORIGIN_ANNOTATION = "backstage.io/managed-by-origin-location"
 
 
 # --- errors ----------------------------------------------------------------------------------
@@ -361,6 +362,17 @@ class BackstageClient:
             if not cursor:
                 return out
             params = {"fields": params["fields"], "limit": page_size, "cursor": cursor}
+
+    def entities_of_location(self, location: Location) -> list[EntityName]:
+        """The entities whose origin is ``location`` (what unregistering it removes)."""
+        params = {
+            "fields": ",".join(LOCATION_FIELDS),
+            "filter": f"metadata.annotations.{ORIGIN_ANNOTATION}={location.ref}",
+            "limit": 500,
+        }
+        data = _json(self.request("GET", "/entities/by-query", params=params))
+        names = [entity_name(item) for item in data.get("items") or []]
+        return [n for n in names if n.ref != (location.entity_ref or "").lower()]
 
     def add_location(self, type_: str, target: str, *, dry_run: bool = False) -> dict[str, Any]:
         """POST /locations: ``{location, entities, exists?}``. 409 -> BackstageConflict."""

@@ -108,6 +108,7 @@ def test_unregister(cli, backend, tmp_path):
 
     refused = cli("catalog", "unregister", name)
     assert refused.exit_code == 2 and "--yes" in refused.stderr
+    assert f"provides: component:default/{name}" in refused.stderr
 
     done = cli("catalog", "unregister", name, "--yes")
     assert done.exit_code == 0, done.output
