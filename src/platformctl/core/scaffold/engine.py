@@ -91,9 +91,12 @@ def translate(exc: BaseException) -> PlatformError:
             name = match.group(1)
             return MissingInputError([(name, f"--data {name}=VALUE")])
         if match := _VALIDATION.search(message):
+            question = match.group(1)
             return UsageError(
-                f"invalid answer for {match.group(1)}: {match.group(2).strip()}",
-                hint=f"pass a valid value with --data {match.group(1)}=VALUE",
+                f"invalid answer for {question}: {match.group(2).strip()}",
+                hint="pass a valid NAME"
+                if question == "name"
+                else f"pass a valid value with --data {question}=VALUE",
             )
         if match := _CHOICE.search(message):
             return UsageError(
