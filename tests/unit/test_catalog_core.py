@@ -167,7 +167,14 @@ def test_non_object_annotations_block_the_file() -> None:
     )
     found = [(f.rule, f.document) for f in errors(validate_text(text, "f.yaml"))]
     assert found == [("backstage/file-rejected", None), ("backstage/annotations-not-object", 0)]
-    # falsy annotations are replaced by an object, as the catalog does
+    # falsy annotations are replaced by an object, as the catalog does (JS truthiness: [] is not)
+    empty_list = COMPONENT.replace(
+        "  annotations:\n    github.com/project-slug: acme/my-service\n", "  annotations: []\n"
+    )
+    assert [f.rule for f in errors(validate_text(empty_list, "f.yaml"))] == [
+        "backstage/file-rejected",
+        "backstage/annotations-not-object",
+    ]
     falsy = COMPONENT.replace(
         "  annotations:\n    github.com/project-slug: acme/my-service\n", "  annotations: ''\n"
     )

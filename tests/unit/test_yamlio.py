@@ -127,8 +127,15 @@ def test_nesting_limit() -> None:
     assert p.rule == "yaml/too-deep"
 
 
-def test_complex_keys_are_refused() -> None:
-    assert problem("? [a, b]\n: 1\n").rule == "yaml/complex-key"
+def test_complex_keys_become_flow_strings_with_a_warning() -> None:
+    # as the `yaml` package does: Backstage then sees a string key
+    loaded = yamlio.load_text("? [a, b]\n: 1\nname: {{ x }}\n", "t.yaml")
+    assert loaded.ok
+    assert loaded.documents[0].data == {"[ a, b ]": 1, "name": {"{ x }": None}}
+    assert [(p.rule, p.severity, p.line) for p in loaded.problems] == [
+        ("yaml/complex-key", "warning", 1),
+        ("yaml/complex-key", "warning", 3),
+    ]
 
 
 def test_decode_problems() -> None:

@@ -238,6 +238,25 @@ class _Builder:
         self.active: set[int] = set()
         self.positions: dict[PathKey, Pos] = {}
         self.key_positions: dict[PathKey, Pos] = {}
+        self.warnings: list[YamlProblem] = []
+
+    def complex_key(self, key_node: Any) -> str:
+        """A list or mapping used as a key: the ``yaml`` package (and so Backstage) turns it
+        into its flow-style text, e.g. ``{{ name }}: x`` has the key ``"{ name }"``."""
+        text = _flow_text(key_node)
+        mark = key_node.start_mark
+        self.warnings.append(
+            YamlProblem(
+                "yaml/complex-key",
+                f"a {key_node.id} is used as a mapping key; it becomes the string {text!r}",
+                mark.line + 1,
+                mark.column + 1,
+                self.index,
+                "unrendered template syntax ({{ ... }})? render the template before validating",
+                severity="warning",
+            )
+        )
+        return text
 
     def problem(self, rule: str, message: str, node: Any, hint: str | None = None) -> _Abort:
         mark = node.start_mark
@@ -310,16 +329,12 @@ class _Builder:
                 self.values[node_id] = result
                 for pair_index, (key_node, value_node) in enumerate(node.value):
                     if key_node.id != "scalar":
-                        raise self.problem(
-                            "yaml/complex-key",
-                            "mapping keys must be plain strings",
-                            key_node,
-                        )
-                    key_value = key_node.value
-                    if not key_node.style and key_node.tag == _UNTAGGED:
+                        key = self.complex_key(key_node)
+                    elif not key_node.style and key_node.tag == _UNTAGGED:
+                        key_value = key_node.value
                         key = _json_key(resolve_plain(key_value) if key_value else None)
                     else:
-                        key = key_value
+                        key = key_node.value
                     if key in result:
                         raise self.problem(
                             "yaml/duplicate-key",
@@ -370,14 +385,12 @@ class _Builder:
             key_positions = self.key_positions
             for key_node, value_node in node.value:
                 if key_node.id != "scalar":
-                    raise self.problem(
-                        "yaml/complex-key", "mapping keys must be plain strings", key_node
-                    )
-                key_value = key_node.value
-                if not key_node.style and key_node.tag == _UNTAGGED:
+                    key = self.complex_key(key_node)
+                elif not key_node.style and key_node.tag == _UNTAGGED:
+                    key_value = key_node.value
                     key = _json_key(resolve_plain(key_value) if key_value else None)
                 else:
-                    key = key_value
+                    key = key_node.value
                 if key in result:
                     raise self.problem(
                         "yaml/duplicate-key",
@@ -406,6 +419,20 @@ class _Builder:
         for i, item in enumerate(node.value):
             items.append(self.build_plain(item, (*path, i), depth))
         return items
+
+
+def _flow_text(node: Any) -> str:
+    """Flow-style text of a node, as the ``yaml`` package stringifies collection keys."""
+    if node.id == "scalar":
+        return str(node.value)
+    if node.id == "sequence":
+        items = ", ".join(_flow_text(item) for item in node.value)
+        return f"[ {items} ]" if node.value else "[]"
+    parts = []
+    for key, value in node.value:
+        empty = value.id == "scalar" and value.value in ("", "~", "null") and not value.style
+        parts.append(_flow_text(key) if empty else f"{_flow_text(key)}: {_flow_text(value)}")
+    return "{ " + ", ".join(parts) + " }" if parts else "{}"
 
 
 def _json_key(value: Any) -> str:
@@ -545,6 +572,7 @@ def iter_documents(
                     )
                 )
                 return
+            problems.extend(builder.warnings)
             mark = node.start_mark
             yield Document(
                 index,

@@ -261,6 +261,15 @@ def _envelope_errors(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str, b
     return out
 
 
+def _js_truthy(value: Any) -> bool:
+    """JavaScript truthiness: empty lists and mappings are true; 0, "", null, NaN false."""
+    if value is None or value is False or value == "":
+        return False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value == value and value != 0
+    return True
+
+
 def _template_hint(value: Any) -> str | None:
     if isinstance(value, dict) and len(value) == 1:
         (key,) = value
@@ -584,7 +593,7 @@ def _process_entity(ctx: _FileContext, doc: yamlio.Document, data: dict[str, Any
     entity = dict(data)
     entity_meta = dict(meta)
     entity_meta["annotations"] = {
-        **(meta.get("annotations") or {}),
+        **(meta.get("annotations") if _js_truthy(meta.get("annotations")) else {}),
         ANNOTATION_ORIGIN_LOCATION: f"url:{ctx.display}",
         ANNOTATION_LOCATION: f"url:{ctx.display}",
     }
@@ -966,7 +975,7 @@ def _validate_loaded(ctx: _FileContext) -> None:
             ctx.blocked.append(f"document {doc.index + 1} has no valid entity envelope")
             continue
         annotations = data["metadata"].get("annotations")
-        if annotations and not isinstance(annotations, dict):
+        if _js_truthy(annotations) and not isinstance(annotations, dict):
             ctx.add(
                 "backstage/annotations-not-object",
                 f"metadata.annotations must be a mapping, not {_type_name(annotations)}",
