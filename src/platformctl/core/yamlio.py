@@ -466,7 +466,8 @@ def decode(data: bytes, *, max_bytes: int = MAX_BYTES) -> tuple[str | None, list
         return None, [
             YamlProblem(
                 "yaml/too-large",
-                f"file is {len(data) / 1048576:.1f} MiB, over the {max_bytes / 1048576:.0f} MiB limit",
+                f"file is {len(data) / 1048576:.1f} MiB, "
+                f"over the {max_bytes / 1048576:.0f} MiB limit",
                 hint="catalog and configuration files are small; check that this is the right file",
             )
         ]
@@ -626,7 +627,9 @@ def load_text(
     max_depth: int = MAX_DEPTH,
 ) -> LoadedFile:
     problems: list[YamlProblem] = []
-    docs = list(iter_documents(text, max_aliases=max_aliases, max_depth=max_depth, problems=problems))
+    docs = list(
+        iter_documents(text, max_aliases=max_aliases, max_depth=max_depth, problems=problems)
+    )
     return LoadedFile(name, docs, problems, text)
 
 
@@ -639,7 +642,9 @@ def load_bytes(data: bytes, name: str = "<bytes>", *, max_bytes: int = MAX_BYTES
     return loaded
 
 
-def load_file(path: str | Path, *, max_bytes: int = MAX_BYTES, display: str | None = None) -> LoadedFile:
+def load_file(
+    path: str | Path, *, max_bytes: int = MAX_BYTES, display: str | None = None
+) -> LoadedFile:
     """Read and parse a file; unreadable files come back as a problem, never an exception."""
     name = display or str(path)
     try:
@@ -648,8 +653,10 @@ def load_file(path: str | Path, *, max_bytes: int = MAX_BYTES, display: str | No
             return LoadedFile(name, [], decode(b"x" * 0, max_bytes=max_bytes)[1] or [
                 YamlProblem(
                     "yaml/too-large",
-                    f"file is {size / 1048576:.1f} MiB, over the {max_bytes / 1048576:.0f} MiB limit",
-                    hint="catalog and configuration files are small; check that this is the right file",
+                    f"file is {size / 1048576:.1f} MiB, "
+                    f"over the {max_bytes / 1048576:.0f} MiB limit",
+                    hint="catalog and configuration files are small; "
+                    "check that this is the right file",
                 )
             ])
         data = Path(path).read_bytes()
@@ -669,7 +676,11 @@ def load_one(path: str | Path, *, display: str | None = None, allow_empty: bool 
     for problem in loaded.problems:
         if problem.severity == "error":
             raise InputFileError(
-                problem.message, hint=problem.hint, file=name, line=problem.line, column=problem.column
+                problem.message,
+                hint=problem.hint,
+                file=name,
+                line=problem.line,
+                column=problem.column,
             )
     docs = [d for d in loaded.documents if not d.empty]
     if len(docs) > 1:
@@ -699,7 +710,10 @@ def expect_mapping(doc: Document, name: str, path: PathKey = ()) -> dict[str, An
         line, column = doc.position(path)
         where = ".".join(str(p) for p in path) or "the document"
         raise InputFileError(
-            f"{where} must be a mapping, not {type_name(value)}", file=name, line=line, column=column
+            f"{where} must be a mapping, not {type_name(value)}",
+            file=name,
+            line=line,
+            column=column,
         )
     return value
 
