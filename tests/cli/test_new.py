@@ -330,3 +330,17 @@ def test_terminal_picks_the_golden_path_and_asks_the_name(
     assert result.exit_code == 0, result.output
     assert asked == ["Which golden path?", "Repository name:"]
     assert (work / "picked-svc" / "README.md").is_file()
+
+
+def test_unwritable_parent_is_a_clear_error(
+    cli, golden: Path, work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from platformctl.core.scaffold import create
+
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(create.tempfile, "mkdtemp", refuse)
+    result = cli("new", "demo", "x-svc", "--defaults", "--no-git")
+    assert result.exit_code == 2
+    assert "cannot create" in result.stderr and "Permission denied" in result.stderr

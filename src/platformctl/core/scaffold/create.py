@@ -471,9 +471,15 @@ def create(
         raise UsageError("--remote needs git", hint="drop --no-git or --remote")
 
     anchor = _nearest_existing(destination.parent)
-    tmp = Path(
-        tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".platformctl-new", dir=anchor)
-    )
+    try:
+        tmp = Path(
+            tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".platformctl-new", dir=anchor)
+        )
+    except OSError as exc:
+        raise UsageError(
+            f"cannot create {destination}: {exc.strerror or exc}",
+            hint="choose a folder you can write to with --dest",
+        ) from None
     work = tmp / destination.name
     result = CreateResult(path.name, source.version, destination, {}, warnings=warnings)
     try:
