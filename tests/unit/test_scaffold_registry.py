@@ -100,3 +100,25 @@ def test_platform_golden_paths_must_exist(tmp_path: Path) -> None:
     )
     with pytest.raises(InputFileError):
         load_registry(cfg)
+
+
+def test_platform_golden_paths_from_a_git_url(tmp_path: Path) -> None:
+    import subprocess
+
+    source = tmp_path / "gp-repo"
+    _template(source / "rust-service")
+    (source / "index.yaml").write_text(
+        "golden_paths:\n  - name: rust-service\n    version: 0.1.0\n"
+    )
+    subprocess.run(["git", "init", "-q", "-b", "main", str(source)], check=True)
+    subprocess.run(["git", "-C", str(source), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(source), "commit", "-qm", "index"], check=True)
+    platform = tmp_path / "platform"
+    platform.mkdir()
+    (platform / "platform.yaml").write_text(f"golden_paths:\n  source: file://{source}\n")
+    env = {"PLATFORMCTL_PLATFORM": str(platform), "HOME": str(tmp_path)}
+    registry = load_registry(config_mod.load(cwd=tmp_path, env=env))
+    path = registry.resolve("rust-service")
+    assert path.version == "0.1.0" and not path.embedded
+    assert path.folder is not None and (path.folder / "copier.yml").is_file()
+    assert "python-service" in registry.names()  # embedded ones stay
