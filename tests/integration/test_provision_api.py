@@ -317,3 +317,27 @@ def test_status_follows_a_gitops_request(cli, kube: Kube, git_repo: Path) -> Non
     assert "connection secret: default/orders-db-connection" in st.stdout
     missing = cli("provision", "status", "nothing", "--wait", "--timeout", "0.2s", *FAST)
     assert missing.exit_code == 1 and "did not appear" in missing.stderr
+
+
+def test_record_in_api_mode_keeps_comments(
+    cli,
+    kube: Kube,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    kube.install_database("ready")
+    catalog = tmp_path / "catalog-info.yaml"
+    catalog.write_text(
+        "# orders service\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n"
+        "  name: orders  # keep me\nspec:\n  type: service\n  lifecycle: production\n"
+        "  owner: team-a\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    r = provision(cli, "db", "orders-db", "--size", "small", "--wait", "--record")
+    assert r.exit_code == 0, r.output
+    text = catalog.read_text()
+    assert text.startswith("# orders service\n") and "name: orders  # keep me" in text
+    assert "dependsOn:\n    - resource:default/orders-db" in text
+    assert "kind: Resource" in text and "owner: team-a" in text
+    assert provision(cli, "db", "x", "--size", "small", "--no-wait", "--no-record").exit_code == 0
+    assert "name: x\n" not in catalog.read_text()
