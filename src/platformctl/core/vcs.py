@@ -71,13 +71,23 @@ def configured_author(path: Path | None = None) -> Author | None:
     """The committer identity git would use (repo config, then global/system), or None."""
     git = _git()
     try:
-        reader = git.Repo(path).config_reader() if path else git.GitConfigParser(
-            [os.path.normpath(os.path.expanduser("~/.gitconfig"))]
-            + ([os.environ["GIT_CONFIG_GLOBAL"]] if os.environ.get("GIT_CONFIG_GLOBAL") else []),
-            read_only=True,
-        )
-        name = os.environ.get("GIT_AUTHOR_NAME") or reader.get_value("user", "name", "")
-        email = os.environ.get("GIT_AUTHOR_EMAIL") or reader.get_value("user", "email", "")
+        if path:
+            reader = git.Repo(path).config_reader()
+            name = os.environ.get("GIT_AUTHOR_NAME") or reader.get_value("user", "name", "")
+            email = os.environ.get("GIT_AUTHOR_EMAIL") or reader.get_value("user", "email", "")
+        else:
+            # Outside any repository: ask git itself, so every place git reads its identity
+            # from counts (system, ~/.gitconfig, $XDG_CONFIG_HOME/git/config, GIT_CONFIG_GLOBAL).
+            neutral = git.Git(os.path.abspath(os.sep))
+
+            def _get(key: str) -> str:
+                try:
+                    return str(neutral.config("--get", key)).strip()
+                except git.GitCommandError:
+                    return ""
+
+            name = os.environ.get("GIT_AUTHOR_NAME") or _get("user.name")
+            email = os.environ.get("GIT_AUTHOR_EMAIL") or _get("user.email")
     except Exception:  # noqa: BLE001 - unreadable config means "no identity"
         return None
     if name and email:
