@@ -209,31 +209,6 @@ def kind_schema(kind: str) -> CompiledSchema:
 
 
 @cache
-def gate() -> CompiledSchema:
-    """One schema for the fast gate: the Entity schema, plus each built-in kind's own part
-    when ``kind`` and ``apiVersion`` select that kind (``if``/``then``).  Valid for an entity
-    exactly when ``entity()`` and its ``kind_schema()`` (if any) both are; compiled once, with
-    the shared definitions generated once instead of once per kind."""
-    parts: list[dict[str, Any]] = [{"$ref": "Entity"}]
-    for kind, filename in KIND_SCHEMAS.items():
-        raw = load_raw(filename)
-        own = [p for p in raw["allOf"] if p.get("$ref") != "Entity"]
-        parts.append(
-            {
-                "if": {
-                    "required": ["kind", "apiVersion"],
-                    "properties": {
-                        "kind": {"const": kind},
-                        "apiVersion": {"enum": list(kind_api_versions(kind))},
-                    },
-                },
-                "then": {"allOf": own},
-            }
-        )
-    return CompiledSchema(bundle({"allOf": parts}, "gate"))
-
-
-@cache
 def kind_api_versions(kind: str) -> tuple[str, ...]:
     raw = load_raw(KIND_SCHEMAS[kind])
     for part in raw.get("allOf", [raw]):
