@@ -564,16 +564,8 @@ def _wait(
                 render.info("post-mortem (last known state):")
                 for line in lines:
                     render.info(f"  {line}")
-        else:
-            failing = snapshot.failing
-            if fmt == "json":
-                _json_line({"event": "failed", **snapshot.to_json()})
-            elif failing is not None and failing.failure is not None:
-                render.info(
-                    f"failed: {failing.ref} is {failing.failure.type}=False "
-                    f"({failing.failure.reason}):"
-                )
-                render.info(f"  {failing.failure.message}")
+        elif fmt == "json":
+            _json_line({"event": "failed", **snapshot.to_json()})
         raise
     return last
 
@@ -1034,7 +1026,7 @@ def list_cmd(
 
     table = Table()
     for col in ("kind", "name", "ready", "synced", "age", "secret"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for row in rows:
         shown = (
             f"{row['namespace']}/{row['name']}"

@@ -306,7 +306,7 @@ def wait(
                 snapshot,
                 timed_out=False,
                 hint="fix the cause (often a parameter or a cloud quota/permission) and re-run; "
-                "`platformctl provision status NAME` shows the details",
+                f"`platformctl provision status {name}` shows the details",
             )
         remaining = timeout - (now - start)
         if remaining <= 0:
@@ -315,7 +315,7 @@ def wait(
                 snapshot,
                 timed_out=True,
                 hint="it may still become Ready: follow it with "
-                "`platformctl provision status NAME`",
+                f"`platformctl provision status {name} --wait`",
             )
         sleep(min(delay, remaining))
 
