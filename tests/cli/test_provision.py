@@ -340,3 +340,45 @@ def test_gitops_dir_from_config(cli, git_repo: Path, monkeypatch: pytest.MonkeyP
     r = cli("provision", "cache", "sessions", "--gitops", "--repo", str(git_repo))
     assert r.exit_code == 0, r.output
     assert (git_repo / "deploy" / "crossplane" / "cacheclaim-sessions.yaml").is_file()
+
+
+def _pty_run(
+    args: list[str], answers: list[tuple[str, str]], timeout: float = 30
+) -> tuple[int, str]:
+    """Run platformctl on a real pseudo-terminal, answering prompts as they appear."""
+    import os
+    import pty
+    import select
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.execvpe(sys.executable, [sys.executable, "-m", "platformctl", *args], os.environ)
+    out = b""
+    pending = list(answers)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                data = os.read(fd, 4096)
+            except OSError:
+                break
+            if not data:
+                break
+            out += data
+        elif pending and pending[0][0].encode() in out:
+            os.write(fd, pending.pop(0)[1].encode())
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+def test_prompts_through_a_real_terminal() -> None:
+    code, out = _pty_run(
+        ["provision", "db", "-o", "yaml"],
+        [("name of the database", "orders-db\r"), ("size", "\x1b[B\r")],  # arrow down: medium
+    )
+    assert code == 0, out
+    assert "name: orders-db" in out and "size: medium" in out
