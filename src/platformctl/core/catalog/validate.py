@@ -1007,11 +1007,16 @@ def _validate_loaded(ctx: _FileContext) -> None:
 # --- public API --------------------------------------------------------------------------------
 
 
-def _display_name(path: Path, base: Path) -> str:
+def _display_name(path: Path, base: Path, prefix: str | None = None) -> str:
+    """``path`` relative to ``base`` (``prefix`` = ``str(base) + os.sep``, a fast path for
+    the common case of files under ``base``)."""
+    text = str(path)
+    if prefix and text.startswith(prefix) and ".." not in text:
+        return text[len(prefix) :]
     try:
-        return os.path.relpath(path, base) if path.is_absolute() or base else str(path)
+        return os.path.relpath(path, base)
     except ValueError:  # pragma: no cover - other drive on Windows
-        return str(path)
+        return text
 
 
 def _validate_file(path: Path, display: str, org: OrgRules) -> _FileContext:
@@ -1181,7 +1186,8 @@ def validate_paths(
     base = Path.cwd() if base is None else Path(base)
     org = org_rules_from_config(config)
     files = expand_paths([Path(p) for p in paths])
-    displays = [_display_name(p, base) for p in files]
+    prefix = str(base.absolute()).rstrip(os.sep) + os.sep
+    displays = [_display_name(p.absolute(), base, prefix) for p in files]
     workers = _worker_count(len(files), jobs)
     with _no_gc():
         if workers > 1 and not org.custom_kinds:
