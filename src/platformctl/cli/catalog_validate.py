@@ -43,7 +43,7 @@ def validate(
     """
     from platformctl.cli import render
     from platformctl.core import config as config_mod
-    from platformctl.core.catalog.validate import validate_paths
+    from platformctl.core.catalog.validate import refresh_summary, validate_paths
     from platformctl.core.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageError
     from platformctl.core.report import fails
     from platformctl.core.report import render as render_report
@@ -73,17 +73,11 @@ def validate(
         report.files.append(str(path))
     if missing:
         result.input_errors = True
-        report.summary["errors"] = report.counts().get("error", 0)
-        report.summary["files"] = len(report.files)
-        report.summary["input_errors"] = True
-        report.summary["line"] = (
-            f"{len(report.files)} files, {report.summary['entities']} entities, "
-            f"{report.summary['errors']} errors, {report.summary['warnings']} warnings"
-        )
     if remote or server or offline:  # live catalog / cache checks: cli/catalog_remote.py
         from platformctl.cli.catalog_remote import remote_checks
 
         remote_checks(result, remote=remote, server=server, offline=offline)
+    refresh_summary(report, input_errors=result.input_errors)
     if not report.files and not paths:
         render.warn("no catalog files found (catalog-info.yaml, catalog-info.yml, *.catalog.yaml)")
     if fmt == "text":

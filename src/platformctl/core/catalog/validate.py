@@ -1078,22 +1078,36 @@ def _finish(contexts: list[_FileContext], strict_refs: bool, org: OrgRules) -> V
                 "validate the whole catalog together, or check the spelling of the reference",
             )
         )
-    counts = report.counts()
-    report.summary = {
-        "files": len(contexts),
-        "entities": len(entities),
-        "errors": counts.get("error", 0),
-        "warnings": counts.get("warning", 0),
-        "infos": counts.get("info", 0),
-        "input_errors": input_errors,
-    }
-    report.summary["line"] = (
-        f"{len(contexts)} file{'s' if len(contexts) != 1 else ''}, {len(entities)} "
-        f"entit{'ies' if len(entities) != 1 else 'y'}, {counts.get('error', 0)} "
-        f"error{'s' if counts.get('error', 0) != 1 else ''}, {counts.get('warning', 0)} "
-        f"warning{'s' if counts.get('warning', 0) != 1 else ''}"
-    )
+    report.summary = {"files": len(contexts), "entities": len(entities)}
+    refresh_summary(report, input_errors=input_errors)
     return ValidationResult(report, entities, relations, input_errors)
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def refresh_summary(report: Report, *, input_errors: bool | None = None) -> None:
+    """Recount ``report.summary`` (errors, warnings, the text line) after findings or files
+    were added, e.g. by the CLI or by remote reference checks."""
+    counts = report.counts()
+    summary = report.summary
+    summary["files"] = max(summary.get("files", 0), len(report.files))
+    summary.setdefault("entities", 0)
+    summary["errors"] = counts.get("error", 0)
+    summary["warnings"] = counts.get("warning", 0)
+    summary["infos"] = counts.get("info", 0)
+    if input_errors is not None:
+        summary["input_errors"] = input_errors
+    summary.setdefault("input_errors", False)
+    summary["line"] = ", ".join(
+        (
+            _plural(summary["files"], "file"),
+            _plural(summary["entities"], "entity", "entities"),
+            _plural(summary["errors"], "error"),
+            _plural(summary["warnings"], "warning"),
+        )
+    )
 
 
 def _target_key(target: str) -> tuple[str, str, str]:
