@@ -382,3 +382,10 @@ def test_prompts_through_a_real_terminal() -> None:
     )
     assert code == 0, out
     assert "name: orders-db" in out and "size: medium" in out
+
+
+def test_api_only_flags_are_refused_with_gitops(cli, git_repo: Path) -> None:
+    r = cli(
+        "provision", "db", "x", "--size", "small", "--gitops", "--repo", str(git_repo), "--dry-run"
+    )
+    assert r.exit_code == 2 and "for API mode" in r.stderr

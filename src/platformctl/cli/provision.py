@@ -331,6 +331,12 @@ def request(
     from platformctl.core.provision import claim as claims
     from platformctl.core.provision import status as status_mod
 
+    if gitops and (dry_run or force_conflicts or wait):
+        raise UsageError(
+            "--dry-run, --force-conflicts and --wait are for API mode, not --gitops",
+            hint="after the change is merged, follow it with "
+            "platformctl provision status NAME --wait",
+        )
     cfg = config_mod.load(overrides={"provision.context": context} if context else None)
     context = context or cfg.get("provision.context")
     seconds = status_mod.parse_duration(timeout)
