@@ -373,3 +373,18 @@ def test_parallel_and_serial_agree(tmp_path: Path, jobs: int) -> None:
     ]
     assert len([f for f in result.report.findings if f.rule == "refs/duplicate-entity"]) == 0
     assert result.entities[0].doc.position(("metadata", "name"))[0] == 4
+
+
+def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    from platformctl.core.catalog import validate as v
+
+    monkeypatch.delenv("PLATFORMCTL_JOBS", raising=False)
+    assert v._worker_count(10, None) == 1
+    assert v._worker_count(10, 3) == 3
+    monkeypatch.setattr(v.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(v.os, "getloadavg", lambda: (1.2, 0.0, 0.0))
+    assert v._worker_count(5000, None) == 3
+    monkeypatch.setattr(v.os, "getloadavg", lambda: (9.0, 0.0, 0.0))
+    assert v._worker_count(5000, None) == 1
+    monkeypatch.setenv("PLATFORMCTL_JOBS", "2")
+    assert v._worker_count(5000, None) == 2

@@ -1245,11 +1245,21 @@ PARALLEL_MIN_FILES = 400
 
 
 def _worker_count(files: int, jobs: int | None) -> int:
+    """Processes to use: ``jobs`` or ``PLATFORMCTL_JOBS`` when given; otherwise 1 for small
+    inputs, else the cores that are not already busy (load average, like ``make -l``): on a
+    loaded machine extra processes only add fork and pickling cost."""
+    if jobs is None and os.environ.get("PLATFORMCTL_JOBS", "").isdigit():
+        jobs = int(os.environ["PLATFORMCTL_JOBS"])
     if jobs is not None:
         return max(1, jobs)
-    if files < PARALLEL_MIN_FILES or os.environ.get("PLATFORMCTL_JOBS") == "1":
+    if files < PARALLEL_MIN_FILES:
         return 1
-    return max(1, min(os.cpu_count() or 1, 8))
+    cpus = os.cpu_count() or 1
+    try:
+        busy = int(os.getloadavg()[0])
+    except (AttributeError, OSError):  # pragma: no cover - no load average (Windows)
+        busy = 0
+    return max(1, min(cpus - busy, 8))
 
 
 @dataclass
