@@ -92,7 +92,7 @@ def bench_validate(root: Path, entities: int, repeat: int = 3) -> dict[str, floa
     from platformctl.core.catalog.validate import validate_paths
 
     out: dict[str, float] = {}
-    for label, jobs in (("serial", 1), ("parallel", None)):
+    for label, jobs in (("serial", 1), ("two_processes", 2), ("parallel", None)):
         best = float("inf")
         cpu = float("inf")
         for _ in range(repeat):
@@ -163,6 +163,11 @@ def main() -> dict[str, object]:
             "validate, core, 1 process, CPU",
             f"{v['serial_entities_per_cpu_s']:,} entities/s",
             f"{v['serial_cpu_s']} CPU s (per core, without contention)",
+        ),
+        (
+            "validate, core, 2 processes",
+            f"{v['two_processes_entities_per_s']:,} entities/s",
+            f"{v['two_processes_s']} s",
         ),
         (
             "validate, core, auto jobs",
