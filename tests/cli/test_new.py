@@ -344,3 +344,11 @@ def test_unwritable_parent_is_a_clear_error(
     result = cli("new", "demo", "x-svc", "--defaults", "--no-git")
     assert result.exit_code == 2
     assert "cannot create" in result.stderr and "Permission denied" in result.stderr
+
+
+def test_register_without_backstage_url_fails_before_writing(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("new", "python-service", "regsvc", "--defaults", "--no-git", "--register")
+    assert result.exit_code == 2, result.output
+    assert "PLATFORMCTL_BACKSTAGE_URL" in result.stderr
+    assert not (tmp_path / "regsvc").exists()

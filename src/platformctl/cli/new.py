@@ -69,6 +69,15 @@ def new(
     ref: str | None = typer.Option(
         None, "--ref", metavar="VERSION", help="Golden path version (default: latest)."
     ),
+    register: bool = typer.Option(
+        False,
+        "--register",
+        help="Register the new repository's catalog-info.yaml in Backstage (the file's URL on "
+        "the --remote forge, else the local file).",
+    ),
+    register_timeout: float = typer.Option(
+        120.0, "--register-timeout", metavar="SECONDS", help="How long to wait for the entities."
+    ),
 ) -> None:
     from platformctl.cli.app import get_context
     from platformctl.core import config as config_mod
@@ -120,6 +129,13 @@ def new(
     elif name is not None:
         create_mod.validate_name(name)
 
+    client = None
+    if register:
+        # Fail before anything touches the disk when Backstage is not configured.
+        from platformctl.core import backstage
+
+        client = backstage.client_from_config(config_mod.load())
+
     label = f"golden path {path.name}" + (f" {path.version}" if path.version else "")
     with _progress(f"Creating from {label} ...", quiet_prompts=defaults or not interactive):
         result = create_mod.create(
@@ -145,9 +161,41 @@ def new(
     if result.commit:
         pushed = f", pushed to {result.remote}" if result.remote else ""
         render.info(f"  git: initial commit {result.commit[:8]} on {result.branch}{pushed}")
+    if client is not None:
+        _register(client, result, timeout=register_timeout)
     render.info("Next steps:")
     for step in result.next_steps:
         render.info(f"  {step}")
+
+
+def _register(client: object, result: object, *, timeout: float) -> None:
+    """Register the created repository's catalog file; the repository stays if this fails."""
+    from platformctl.core import backstage
+    from platformctl.core.errors import PlatformError
+    from platformctl.core.scaffold.create import CreateResult
+
+    assert isinstance(client, backstage.BackstageClient) and isinstance(result, CreateResult)
+    target: str | None = None
+    if result.remote:
+        target = backstage.catalog_file_url(result.remote, result.branch or "main")
+    if target is None:
+        target = str(result.destination / "catalog-info.yaml")
+        render.warn(
+            "registering the local file: Backstage must be allowed to read file locations "
+            "(push to a forge with --remote to register its URL instead)"
+        )
+    try:
+        with client:
+            registered = backstage.register_location(
+                client, target, wait=True, timeout=timeout, progress=render.info
+            )
+    except PlatformError as exc:
+        render.warn(f"{result.destination} was created, but registering it in Backstage failed")
+        raise exc
+    state = "already registered" if registered.existed else "registered"
+    render.info(f"Backstage: {state} {registered.location.target}")
+    for ref, link in registered.links.items():
+        render.info(f"  {ref}  {link}")
 
 
 @contextmanager

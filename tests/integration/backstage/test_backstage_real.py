@@ -253,3 +253,28 @@ def test_validate_remote_and_server_cli(cli, backend, tmp_path, monkeypatch):
     write(repo / "catalog-info.yaml", component(f"svc-{uid()}", team))
     server = cli("catalog", "validate", "--server")
     assert server.exit_code == 0, server.output
+
+
+def test_new_register_reports_rejection_and_keeps_repo(cli, backend, tmp_path, monkeypatch):
+    """`platformctl new ... --remote BARE --register` with a local remote registers the local
+    file. Real Backstage cannot resolve the golden path's relative `$text: ./openapi.yaml` in a
+    `file` location ("could not form a URL"): the dry run catches it before anything is stored,
+    the error says so, and the created (and pushed) repository stays."""
+    name = f"svc-{uid()}"
+    bare = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    monkeypatch.chdir(tmp_path)
+    result = cli(
+        "new", "python-service", name, "--defaults", "--remote", str(bare), "--register",
+        "--register-timeout", "30",
+    )
+    assert result.exit_code == 2, result.output
+    assert "was created, but registering it in Backstage failed" in result.stderr
+    assert "Placeholder $text could not form a URL" in result.stderr
+    assert (tmp_path / name / "catalog-info.yaml").is_file()
+    log = subprocess.run(
+        ["git", "--git-dir", str(bare), "log", "--oneline", "main"], capture_output=True, text=True
+    )
+    assert "Initial commit from golden path python-service" in log.stdout
+    with client_for(backend) as client:
+        assert client.entities_by_refs([f"component:default/{name}"]) == [None]
