@@ -244,7 +244,11 @@ class Facts:
         if globs:
             regexes = [_glob_regex(p) for p in globs]
             prefixes = {_static_prefix(p) for p in globs}
-            for name in self._candidates(prefixes):
+            candidates = self._candidates(prefixes)
+            if "" not in prefixes:
+                starts = tuple(f"{p}/" for p in prefixes)
+                candidates = [n for n in candidates if n.startswith(starts)]
+            for name in candidates:
                 if name not in seen and any(r.match(name) for r in regexes):
                     seen.add(name)
                     found.append(name)
@@ -281,21 +285,28 @@ class Facts:
 
     def read_bytes(self, rel: str, *, max_bytes: int = MAX_FILE_BYTES) -> bytes | None:
         """The file's bytes, or None when missing, unreadable or larger than ``max_bytes``."""
-        if rel in self._bytes:
-            data = self._bytes[rel]
-            return data if data is None or len(data) <= max_bytes else None
-        path = self.root / rel
-        data: bytes | None
         try:
-            if path.stat().st_size > max(max_bytes, MAX_FILE_BYTES):
-                data = None
-            else:
-                self.reads[rel] += 1
-                data = path.read_bytes()
-        except OSError:
-            data = None
-        self._bytes[rel] = data
+            data = self._bytes[rel]
+        except KeyError:
+            data = self._read(rel)
+            self._bytes[rel] = data
         return data if data is None or len(data) <= max_bytes else None
+
+    def _read(self, rel: str) -> bytes | None:
+        # Plain os calls: this runs once per file of the repository (the secret scan).
+        try:
+            with open(os.path.join(self._root_text, rel), "rb") as handle:
+                if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
+                    return None
+                self.reads[rel] += 1
+                data = handle.read()
+        except OSError:
+            return None
+        return None if len(data) > MAX_FILE_BYTES else data
+
+    @property
+    def _root_text(self) -> str:
+        return str(self.root)
 
     def text(self, rel: str) -> str | None:
         """UTF-8 text of the file, or None when missing or binary."""

@@ -440,7 +440,7 @@ _ROUTER_FACTORIES = {
     "Starlette": None,
     "APIBlueprint": "url_prefix",
 }
-_ROUTE_HINTS = ("route", ".get(", ".post(", "add_url_rule", "Route(", "api_route", ".head(")
+_ROUTE_HINTS = (b"route", b".get(", b".post(", b"add_url_rule", b"Route(", b"api_route", b".head(")
 
 
 @dataclass
@@ -505,8 +505,11 @@ def routes(facts: Facts) -> list[Route]:
         raw: list[tuple[tuple[str, str], str, str, int]] = []  # (router key, path, file, line)
         includes: list[tuple[tuple[str, str], tuple[str, str], str]] = []  # owner, child, prefix
         for file in python_sources(facts):
+            data = facts.read_bytes(file)
+            if data is None or not any(h in data for h in _ROUTE_HINTS):
+                continue
             text = facts.text(file)
-            if text is None or not any(h in text for h in _ROUTE_HINTS):
+            if text is None:
                 continue
             try:
                 tree = ast.parse(text, file)
