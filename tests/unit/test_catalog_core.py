@@ -388,3 +388,19 @@ def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
     assert v._worker_count(5000, None) == 1
     monkeypatch.setenv("PLATFORMCTL_JOBS", "2")
     assert v._worker_count(5000, None) == 2
+
+
+def test_location_targets(tmp_path: Path) -> None:
+    text = """\
+apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata: {name: more}
+spec:
+  targets: [./a.yaml, ./missing.yaml, https://example.com/x.yaml, ./team-*/catalog.yaml]
+"""
+    (tmp_path / "catalog-info.yaml").write_text(text)
+    (tmp_path / "a.yaml").write_text(GROUP)
+    result = validate_paths([tmp_path / "catalog-info.yaml"], base=tmp_path)
+    assert [(f.rule, f.line, f.column) for f in result.report.findings] == [
+        ("refs/location-target-missing", 5, 23)
+    ]

@@ -128,6 +128,7 @@ RULES: dict[str, RuleInfo] = {
             "refs/placeholder-unparsable", "A $json/$yaml placeholder's target does not parse"
         ),
         RuleInfo("refs/techdocs-missing", "backstage.io/techdocs-ref dir: has no mkdocs.yml"),
+        RuleInfo("refs/location-target-missing", "A relative Location target does not exist"),
         RuleInfo("org/name-length", "The entity name is longer than the platform allows"),
         RuleInfo("org/lifecycle", "spec.lifecycle is not one the platform allows"),
         RuleInfo("org/type", "spec.type is not one the platform allows for this kind"),
@@ -753,6 +754,8 @@ def _process_entity(ctx: _FileContext, doc: yamlio.Document, data: dict[str, Any
 
     # our own checks
     _techdocs_check(ctx, doc, entity_meta, ref)
+    if kind == "Location" and isinstance(spec, dict):
+        _location_targets_check(ctx, doc, spec, ref)
     if not ctx.org.empty:
         _org_checks(ctx, doc, entity, ref, kind_ok)
 
@@ -811,6 +814,32 @@ def _resolve_placeholder(ctx: _FileContext, doc: yamlio.Document, ref: str, p: _
             entity=ref,
         )
         return fallback
+
+
+def _location_targets_check(
+    ctx: _FileContext, doc: yamlio.Document, spec: dict[str, Any], ref: str
+) -> None:
+    """Relative Location targets (type url, resolved against this file) should exist."""
+    if ctx.real is None or spec.get("type", "url") != "url":
+        return
+    targets: list[tuple[tuple[Any, ...], Any]] = []
+    if "target" in spec:
+        targets.append((("spec", "target"), spec["target"]))
+    if isinstance(spec.get("targets"), list):
+        targets += [(("spec", "targets", i), t) for i, t in enumerate(spec["targets"])]
+    for path, target in targets:
+        if not isinstance(target, str) or "://" in target or any(c in target for c in "*?["):
+            continue
+        if not (ctx.real.parent / target).exists():
+            ctx.add(
+                "refs/location-target-missing",
+                f"location target {target} does not exist",
+                severity="warning",
+                doc=doc,
+                path=path,
+                entity=ref,
+                hint="targets are relative to this file",
+            )
 
 
 def _techdocs_check(
