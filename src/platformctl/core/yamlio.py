@@ -103,6 +103,8 @@ _INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
 # Characters that can start a number: everything else is a string without any regex work.
 _NUMERIC_START = frozenset("0123456789+-.")
+# First characters of every plain scalar the core schema resolves to something but a string.
+_PLAIN_SPECIAL = _NUMERIC_START | frozenset("tTfFnN~")
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -388,7 +390,10 @@ class _Builder:
                     key = self.complex_key(key_node)
                 elif not key_node.style and key_node.tag == _UNTAGGED:
                     key_value = key_node.value
-                    key = _json_key(resolve_plain(key_value) if key_value else None)
+                    if key_value and key_value[0] not in _PLAIN_SPECIAL:
+                        key = key_value  # a word: no resolution can change it
+                    else:
+                        key = _json_key(resolve_plain(key_value) if key_value else None)
                 else:
                     key = key_node.value
                 if key in result:
@@ -409,9 +414,10 @@ class _Builder:
                     vmark = value_node.start_mark
                     positions[child] = (vmark.line + 1, vmark.column + 1)
                     value = value_node.value
-                    result[key] = (
-                        value if value_node.style else (resolve_plain(value) if value else None)
-                    )
+                    if value_node.style or (value and value[0] not in _PLAIN_SPECIAL):
+                        result[key] = value
+                    else:
+                        result[key] = resolve_plain(value) if value else None
                 else:
                     result[key] = self.build_plain(value_node, child, depth)
             return result
