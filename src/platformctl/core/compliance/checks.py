@@ -156,7 +156,7 @@ def _value_test(value: Any, opts: dict[str, Any]) -> str | None:
     return None
 
 
-_DATA_OPTS = {
+_DATA_OPTS: dict[str, Any] = {
     "file": Opt(STR_OR_LIST, required=True, help="file or glob (YAML, multi-document allowed)"),
     "path": Opt(STR, required=True, help='dotted path: a.b[0].c, a["key.with/dots"], a.*.b'),
     "equals": Opt(ANY, help="the value must equal this"),
@@ -173,6 +173,7 @@ def _data_check(facts: Facts, opts: dict[str, Any], kind: str) -> Outcome:
         return Outcome.fail(f"{', '.join(map(str, _list(opts['file'])))} is missing")
     problems: list[tuple[str, str, int | None]] = []
     for file in files:
+        docs: list[tuple[Any, Any]]
         if kind == "json":
             docs = [(None, facts.json(file))]
         else:
@@ -285,13 +286,16 @@ def catalog_link(facts: Facts, opts: dict[str, Any]) -> Outcome:
     )
 
 
+_IN_OPT: dict[str, Any] = {"in": Opt(LIST, help="the value must be one of these")}
+
+
 @check(
     "catalog_field",
     path=Opt(STR, required=True, help="path in the entity, e.g. spec.owner, metadata.description"),
     equals=Opt(ANY, help="the value must equal this"),
     matches=Opt(STR, regex=True, help="the value must match this regex"),
     min_length=Opt(INT, help="the value must be at least this many characters"),
-    **{"in": Opt(LIST, help="the value must be one of these")},
+    **_IN_OPT,
 )
 def catalog_field(facts: Facts, opts: dict[str, Any]) -> Outcome:
     """A field of the catalog entity is set (optionally: equals / in / matches / min_length)."""
@@ -475,11 +479,11 @@ def kubernetes(facts: Facts, opts: dict[str, Any]) -> Outcome:
                     c.manifest.file,
                     c.line("resources") if c.data.get("resources") else c.line(),
                 )
-        security = (
-            c.data.get("securityContext") if isinstance(c.data.get("securityContext"), dict) else {}
+        security: dict[str, Any] = (
+            c.data["securityContext"] if isinstance(c.data.get("securityContext"), dict) else {}
         )
-        pod_security = (
-            c.pod_spec.get("securityContext")
+        pod_security: dict[str, Any] = (
+            c.pod_spec["securityContext"]
             if isinstance(c.pod_spec.get("securityContext"), dict)
             else {}
         )
@@ -924,7 +928,7 @@ def port_coherence(facts: Facts, opts: dict[str, Any]) -> Outcome:
     names: dict[str, int] = {}
     workload_ports: set[int] = set()
     for c in parsers.containers(facts, globs):
-        ports = c.data.get("ports") if isinstance(c.data.get("ports"), list) else []
+        ports: list[Any] = c.data["ports"] if isinstance(c.data.get("ports"), list) else []
         numbers = []
         for index, item in enumerate(ports):
             if isinstance(item, dict) and isinstance(item.get("containerPort"), int):

@@ -356,7 +356,9 @@ def manifests(facts: Facts, globs: tuple[str, ...] | list[str] = K8S_GLOBS) -> l
             for doc in loaded.documents:
                 data = doc.data
                 if isinstance(data, dict) and isinstance(data.get("kind"), str):
-                    meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+                    meta: dict[str, Any] = (
+                        data["metadata"] if isinstance(data.get("metadata"), dict) else {}
+                    )
                     out.append(Manifest(file, doc, data["kind"], str(meta.get("name") or "?")))
         return out
 
