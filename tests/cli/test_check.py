@@ -318,3 +318,28 @@ def test_rendered_golden_path_scores_100_everywhere(cli, tmp_path):
         assert card["score"] == 100, (card_id, failing, data["findings"])
         assert card["status"] == "compliant"
     assert result.exit_code == 0, data["findings"]
+
+
+@pytest.mark.integration
+def test_repository_from_platformctl_new_scores_100_and_is_not_behind(cli, tmp_path):
+    dest = tmp_path / "demo-svc"
+    created = cli(
+        "new",
+        "python-service",
+        "demo-svc",
+        "--defaults",
+        "--no-input",
+        "--author",
+        "Test User <test@example.com>",
+        "--dest",
+        dest,
+    )
+    if created.exit_code != 0 and "No such command" in created.stderr:
+        pytest.skip("platformctl new is not available")
+    assert created.exit_code == 0, created.output
+    result = cli("check", dest, "--format", "json")
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0 and data["findings"] == [], data["findings"]
+    cards = data["summary"]["scorecards"]
+    assert {card["score"] for card in cards.values()} == {100}
+    assert cards["golden-path-python-service"]["rules"]["template-drift"]["result"] == "pass"

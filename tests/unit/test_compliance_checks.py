@@ -396,11 +396,26 @@ def test_template_drift_uses_check_drift(good, monkeypatch):
 
     (good / ".copier-answers.yml").write_text("_commit: v1\n")
     fake = types.ModuleType("platformctl.core.scaffold")
-    fake.check_drift = lambda path: types.SimpleNamespace(behind=True, changelog=["v2: x"])
+    fake.check_drift = lambda path: types.SimpleNamespace(
+        behind=True, current="1.0.0", latest="1.2.0", changelog=["1.2.0: x"]
+    )
     monkeypatch.setitem(__import__("sys").modules, "platformctl.core.scaffold", fake)
-    assert run(good, "template_drift").passed is False
+    outcome = run(good, "template_drift")
+    assert outcome.passed is False
+    assert outcome.message == "behind its golden path: on 1.0.0, 1.2.0 is available"
     fake.check_drift = lambda path: types.SimpleNamespace(behind=False)
     assert run(good, "template_drift").passed
+    fake.check_drift = lambda path: types.SimpleNamespace(behind=False, versioned=False)
+    assert run(good, "template_drift").passed is None
+
+    def unversioned(path):
+        from platformctl.core.errors import UsageError
+
+        raise UsageError("no golden path version recorded")
+
+    fake.check_drift = unversioned
+    outcome = run(good, "template_drift")
+    assert outcome.passed is None and "no golden path version recorded" in outcome.message
 
 
 # --- coherence -------------------------------------------------------------------------------

@@ -777,7 +777,14 @@ def template_drift(facts: Facts, opts: dict[str, Any]) -> Outcome:
         from platformctl.core.scaffold import check_drift  # type: ignore[attr-defined]
     except ImportError:
         return Outcome.skip("drift check unavailable (platformctl.core.scaffold.check_drift)")
-    result = check_drift(facts.root)
+    from platformctl.core.errors import PlatformError
+
+    try:
+        result = check_drift(facts.root)
+    except PlatformError as exc:
+        return Outcome.skip(f"drift check unavailable: {exc.message}")
+    if getattr(result, "versioned", True) is False:
+        return Outcome.skip("the golden path version of this repository is unknown")
     drifted: Any
     for attr in ("drifted", "behind", "outdated", "changed"):
         if hasattr(result, attr):
@@ -786,9 +793,10 @@ def template_drift(facts: Facts, opts: dict[str, Any]) -> Outcome:
     else:
         drifted = result
     if drifted:
-        detail = getattr(result, "message", None) or getattr(result, "summary", None) or ""
+        current, latest = getattr(result, "current", None), getattr(result, "latest", None)
+        detail = f"on {current}, {latest} is available" if current and latest else ""
         return Outcome.fail(
-            f"behind its golden path{': ' + str(detail) if detail else ''}",
+            f"behind its golden path{': ' + detail if detail else ''}",
             ".copier-answers.yml",
             1,
         )
