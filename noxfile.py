@@ -85,7 +85,7 @@ def lint(session: nox.Session) -> None:
     session.install("-e", ".[lint]")
     session.run("ruff", "check", "src", "tests", "benchmarks", "noxfile.py")
     session.run("mypy")
-    session.run("lint-imports")
+    session.run("lint-imports", env={"PYTHONPATH": "src"})
 
 
 @nox.session

@@ -16,7 +16,9 @@ CORPUS = SHARED / "corpus"
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     """Temp HOME and XDG config, no colour, fixed width, no PLATFORMCTL_* from the caller,
     and a git identity so commits work on CI machines without one."""
     home = tmp_path_factory.mktemp("home")
@@ -29,7 +31,7 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     (home / ".gitconfig").write_text(
         "[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n"
-        "[protocol \"file\"]\n\tallow = always\n"
+        '[protocol "file"]\n\tallow = always\n'
     )
     for key in list(os.environ):
         if key.startswith("PLATFORMCTL_"):

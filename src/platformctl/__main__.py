@@ -7,6 +7,7 @@ versions (exit 4).  Ctrl-C -> 130.  Tracebacks only with --debug, never local va
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import NoReturn
@@ -83,10 +84,8 @@ def run(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # Output piped into `head` and closed: not an error of ours.
-        try:
+        with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        except OSError:
-            pass
         return 0
     except Exception as exc:  # noqa: BLE001 - the boundary must catch everything
         if debug:

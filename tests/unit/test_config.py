@@ -27,7 +27,9 @@ def test_embedded_defaults_only(tmp_path):
 
 
 def test_precedence_platform_user_repo_env_flags(tmp_path):
-    platform = _platform(tmp_path, "settings:\n  provision:\n    namespace: from-platform\n    gitops_dir: p\n")
+    platform = _platform(
+        tmp_path, "settings:\n  provision:\n    namespace: from-platform\n    gitops_dir: p\n"
+    )
     home = tmp_path / "home"
     (home / ".config" / "platformctl").mkdir(parents=True)
     (home / ".config" / "platformctl" / "config.yaml").write_text(
@@ -53,7 +55,9 @@ def test_precedence_platform_user_repo_env_flags(tmp_path):
 
 def test_env_platform_beats_user_platform(tmp_path):
     platform = _platform(tmp_path)
-    cfg = config.load(cwd=tmp_path, env={"HOME": str(tmp_path), "PLATFORMCTL_PLATFORM": str(platform)})
+    cfg = config.load(
+        cwd=tmp_path, env={"HOME": str(tmp_path), "PLATFORMCTL_PLATFORM": str(platform)}
+    )
     assert cfg.platform.name == "acme"
     assert cfg.source("platform").layer == "environment"
 
@@ -87,12 +91,16 @@ def test_settings_must_be_mapping(tmp_path):
 
 def test_missing_platform_folder(tmp_path):
     with pytest.raises(UsageError, match="does not exist"):
-        config.load(cwd=tmp_path, env={"HOME": str(tmp_path), "PLATFORMCTL_PLATFORM": str(tmp_path / "x")})
+        config.load(
+            cwd=tmp_path, env={"HOME": str(tmp_path), "PLATFORMCTL_PLATFORM": str(tmp_path / "x")}
+        )
 
 
 def test_folder_without_platform_yaml(tmp_path):
     with pytest.raises(UsageError, match="not a platform folder"):
-        config.load(cwd=tmp_path, env={"HOME": str(tmp_path), "PLATFORMCTL_PLATFORM": str(tmp_path)})
+        config.load(
+            cwd=tmp_path, env={"HOME": str(tmp_path), "PLATFORMCTL_PLATFORM": str(tmp_path)}
+        )
 
 
 def test_secret_status_never_returns_values():

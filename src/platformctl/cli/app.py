@@ -22,7 +22,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "update": ("platformctl.cli.update", "app", "Pull golden-path changes into this repository."),
     "catalog": ("platformctl.cli.catalog", "app", "Validate and manage Backstage catalog files."),
     "check": ("platformctl.cli.check", "app", "Score this repository against its scorecards."),
-    "provision": ("platformctl.cli.provision", "app", "Request infrastructure via Crossplane claims."),
+    "provision": (
+        "platformctl.cli.provision",
+        "app",
+        "Request infrastructure via Crossplane claims.",
+    ),
     "config": ("platformctl.cli.config", "app", "Show the merged configuration and its sources."),
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,7 @@ def _no_color() -> bool:
     return bool(os.environ.get("NO_COLOR"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _console(stderr: bool, no_color: bool) -> Console:
     from rich.console import Console
 

@@ -121,7 +121,9 @@ def _flatten(
             out.extend(_flatten(value, doc, path))
         else:
             line = doc.position(path, key=True)[0] if doc is not None else None
-            out.append((".".join(path[1:]) if path[0] == "settings" else ".".join(path), value, line))
+            out.append(
+                (".".join(path[1:]) if path[0] == "settings" else ".".join(path), value, line)
+            )
     return out
 
 
@@ -159,9 +161,7 @@ def resolve_platform_location(location: str, origin: str) -> Path:
         return vcs.cached_clone(location)
     path = Path(location).expanduser()
     if not path.is_dir():
-        raise UsageError(
-            f"platform folder {location!r} does not exist", hint=f"fix {origin}"
-        )
+        raise UsageError(f"platform folder {location!r} does not exist", hint=f"fix {origin}")
     return path.resolve()
 
 
@@ -202,7 +202,13 @@ def load(
         config.platforms.append(layer)
         config.values["platform"] = str(root)
         config.sources["platform"] = platform_source
-        _apply(config, layer.data.get("settings"), layer.document, "platform", str(root / "platform.yaml"))
+        _apply(
+            config,
+            layer.data.get("settings"),
+            layer.document,
+            "platform",
+            str(root / "platform.yaml"),
+        )
     else:
         config.values["platform"] = "(embedded default)"
         config.sources["platform"] = Source("embedded default")

@@ -257,7 +257,9 @@ def to_junit(report: Report) -> str:
     suites.set("tests", str(total_tests))
     suites.set("failures", str(total_failures))
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )
 
 
 def _gh_escape_data(text: str) -> str:

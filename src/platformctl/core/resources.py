@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 _PKG = Path(__file__).resolve().parent.parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def defaults_dir() -> Path:
     """The embedded default platform (platform.yaml, scorecards, claim types)."""
     return _PKG / "defaults"
 
 
-@lru_cache(maxsize=None)
+@cache
 def golden_paths_dir() -> Path:
     """Bundled golden paths: inside the wheel at platformctl/golden_paths, in a checkout at the
     repository root."""

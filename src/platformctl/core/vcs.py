@@ -113,8 +113,9 @@ def is_dirty(path: Path, *, ignore: list[str] | None = None) -> list[str]:
     return [p.strip('"') for p in changed if p.strip('"') not in skip]
 
 
-def add_remote_and_push(path: Path, url: str, *, branch: str = "main", remote: str = "origin") -> None:
-    git = _git()
+def add_remote_and_push(
+    path: Path, url: str, *, branch: str = "main", remote: str = "origin"
+) -> None:
     repo = open_repo(path, search_parent=False)
     if remote in [r.name for r in repo.remotes]:
         repo.delete_remote(repo.remote(remote))

@@ -171,8 +171,11 @@ def _composer_class() -> type:
     from yaml.nodes import ScalarNode, SequenceNode
     from yaml.resolver import BaseResolver
 
+    parser: Any
     try:
-        from yaml.cyaml import CParser as parser  # libyaml: not re-exported by ``yaml``
+        from yaml.cyaml import CParser  # type: ignore[attr-defined]  # libyaml, not in ``yaml``
+
+        parser = CParser
     except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
         parser = None
     if parser is None:  # pragma: no cover - PyYAML wheels ship libyaml
@@ -182,7 +185,7 @@ def _composer_class() -> type:
         from yaml.scanner import Scanner
 
         class _PyComposer(Reader, Scanner, Parser, Composer, BaseResolver):
-            DEFAULT_SCALAR_TAG = _UNTAGGED
+            DEFAULT_SCALAR_TAG = _UNTAGGED  # type: ignore[misc]
 
             def __init__(self, stream: str) -> None:
                 Reader.__init__(self, stream)
@@ -194,7 +197,7 @@ def _composer_class() -> type:
         return _PyComposer
 
     class _CComposer(parser, BaseResolver):  # type: ignore[misc, valid-type]
-        DEFAULT_SCALAR_TAG = _UNTAGGED
+        DEFAULT_SCALAR_TAG = _UNTAGGED  # type: ignore[misc]
 
         def __init__(self, stream: str) -> None:
             parser.__init__(self, stream)
