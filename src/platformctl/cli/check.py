@@ -33,20 +33,35 @@ DEFAULT_BASELINE = ".platformctl-baseline.json"
 def check(
     path: Path = typer.Argument(Path("."), help="Repository to check (default: here)."),
     scorecard: list[str] = typer.Option(
-        [], "--scorecard", "-s", help="Only this scorecard (repeatable)."
+        [], "--scorecard", "-s", metavar="ID", help="Only this scorecard (repeatable)."
     ),
     fmt: str = typer.Option(
-        "text", "--format", "-f", help="text, json, sarif, junit, markdown or github."
+        "text",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="text, json, sarif, junit, markdown or github.",
     ),
-    output: str = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
+    output: str = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write the report to FILE."
+    ),
     fail_under: float = typer.Option(
-        None, "--fail-under", help="Also fail when a scorecard scores below SCORE (0-100)."
+        None,
+        "--fail-under",
+        metavar="SCORE",
+        help="Also fail when a scorecard scores below SCORE (0-100).",
     ),
     severity: str = typer.Option(
-        "error", "--severity", help="Fail on findings at or above: error, warning or info."
+        "error",
+        "--severity",
+        metavar="LEVEL",
+        help="Fail on findings at or above: error, warning or info.",
     ),
     baseline: Path = typer.Option(
-        None, "--baseline", help="Only failures not recorded in this baseline file fail."
+        None,
+        "--baseline",
+        metavar="FILE",
+        help="Only failures not recorded in this baseline file fail.",
     ),
     write_baseline: bool = typer.Option(
         False,
@@ -55,10 +70,17 @@ def check(
     ),
     fix: bool = typer.Option(False, "--fix", help="Apply the fixes the failing rules declare."),
     diff: bool = typer.Option(False, "--diff", help="With --fix: print the patch, write nothing."),
-    explain: str = typer.Option(None, "--explain", help="Explain a rule (check/<card>/<rule>)."),
+    explain: str = typer.Option(
+        None, "--explain", metavar="RULE_ID", help="Explain a rule (check/<card>/<rule>)."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No output when everything passes."),
 ) -> None:
-    """Score this repository against its scorecards (golden-path compliance)."""
+    """Score this repository against its scorecards (golden-path compliance).
+
+    PATH is the repository to check (default: the current folder). Exit codes: 0 nothing at
+    or above --severity, 1 failing rules (or a score under --fail-under), 2 bad usage or a
+    malformed scorecard or .platformctl.yaml.
+    """
     from platformctl.core import config as config_mod
     from platformctl.core import report as report_mod
     from platformctl.core.compliance import scoring
