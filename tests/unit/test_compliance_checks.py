@@ -124,6 +124,10 @@ def test_catalog_annotation(good, bad):
 def test_catalog_annotation_without_catalog(gitlab):
     outcome = run(gitlab, "catalog_annotation", key="a/b")
     assert outcome.passed is False and outcome.message == "catalog-info.yaml is missing"
+    (gitlab / "catalog-info.yaml").write_text("metadata:\n  name: x\n  name: y\n")
+    outcome = run(gitlab, "catalog_field", path="spec.owner")
+    assert outcome.passed is False and outcome.line == 3
+    assert outcome.message == "catalog-info.yaml cannot be read: duplicate key 'name'"
 
 
 def test_catalog_link_by_type_or_title(good, bad):

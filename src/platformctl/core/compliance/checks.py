@@ -213,7 +213,13 @@ def _entity(facts: Facts) -> tuple[Entity | None, Outcome | None]:
         name = facts.catalog_file()
         if name is None:
             return None, Outcome.fail("catalog-info.yaml is missing")
-        return None, Outcome.fail(f"{name} holds no readable entity", name, 1)
+        loaded = facts.yaml(name)
+        problem = loaded.problems[0] if loaded and loaded.problems else None
+        if problem is not None:
+            return None, Outcome.fail(
+                f"{name} cannot be read: {problem.message}", name, problem.line, problem.column
+            )
+        return None, Outcome.fail(f"{name} holds no entity", name, 1)
     return entity, None
 
 
