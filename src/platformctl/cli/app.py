@@ -68,6 +68,7 @@ class LazyGroup(TyperGroup):
                 raise
             target = getattr(module, attribute)
             command = typer.main.get_command(target) if isinstance(target, typer.Typer) else target
+            _plain(command)
             command.name = cmd_name
             if not command.help:
                 command.help = help_text
@@ -86,6 +87,21 @@ class LazyGroup(TyperGroup):
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+
+def _plain(command: click.Command) -> None:
+    """One help style everywhere: click's plain help (no Rich import at --help), no
+    per-sub-app shell-completion options, -h as well as --help."""
+    if hasattr(command, "rich_markup_mode"):
+        command.rich_markup_mode = None
+    command.params = [
+        p for p in command.params if p.name not in ("install_completion", "show_completion")
+    ]
+    settings = command.context_settings
+    settings.setdefault("help_option_names", ["-h", "--help"])
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _plain(sub)
 
 
 app = typer.Typer(
@@ -112,7 +128,7 @@ def root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
-    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More detail (-vv: more)."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More detail (-vv: more).", show_default=False),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
     no_color: bool = typer.Option(False, "--no-color", help="Plain output without colour."),
 ) -> None:
