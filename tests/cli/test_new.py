@@ -352,3 +352,25 @@ def test_register_without_backstage_url_fails_before_writing(cli, tmp_path, monk
     assert result.exit_code == 2, result.output
     assert "PLATFORMCTL_BACKSTAGE_URL" in result.stderr
     assert not (tmp_path / "regsvc").exists()
+
+
+def test_answer_of_the_wrong_type_is_a_usage_error(cli, tmp_path, monkeypatch):
+    """copier's own cast error names no question; we check --data types first (exit 2)."""
+    monkeypatch.chdir(tmp_path)
+    result = cli(
+        "new",
+        "python-service",
+        "typed",
+        "--no-input",
+        "--defaults",
+        "--no-git",
+        "--data",
+        "port=abc",
+        "--data",
+        "has_database=maybe",
+    )
+    assert result.exit_code == 2, result.output
+    assert "port must be an integer (got 'abc')" in result.stderr
+    assert "has_database must be true or false (got 'maybe')" in result.stderr
+    assert "internal error" not in result.stderr
+    assert not (tmp_path / "typed").exists()

@@ -128,7 +128,9 @@ def root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
-    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More detail (-vv: more).", show_default=False),
+    verbose: int = typer.Option(
+        0, "--verbose", "-v", count=True, help="More detail (-vv: more).", show_default=False
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
     no_color: bool = typer.Option(False, "--no-color", help="Plain output without colour."),
 ) -> None:

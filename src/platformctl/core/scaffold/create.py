@@ -150,6 +150,38 @@ def _when(expression: Any, context: Mapping[str, Any]) -> bool:
         return True
 
 
+_BOOL_WORDS = frozenset(
+    {"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"}
+)
+
+
+def check_answer_types(
+    questions: Mapping[str, Mapping[str, Any]], answers: Mapping[str, Any]
+) -> None:
+    """Answers given as text (--data) must cast to the question's type, as copier will cast
+    them; otherwise one UsageError naming every bad answer (copier's own error names none)."""
+    problems: list[str] = []
+    for key, value in answers.items():
+        kind = (questions.get(key) or {}).get("type")
+        if not isinstance(value, str) or kind not in ("int", "float", "bool"):
+            continue
+        if kind == "bool":
+            if value.strip().lower() not in _BOOL_WORDS:
+                problems.append(f"{key} must be true or false (got {value!r})")
+            continue
+        try:
+            (int if kind == "int" else float)(value)
+        except ValueError:
+            what = "an integer" if kind == "int" else "a number"
+            problems.append(f"{key} must be {what} (got {value!r})")
+    if problems:
+        first = problems[0].split(" ", 1)[0]
+        raise UsageError(
+            "invalid answers: " + "; ".join(problems),
+            hint=f"pass a valid value, e.g. --data {first}=VALUE",
+        )
+
+
 def missing_answers(
     questions: Mapping[str, Mapping[str, Any]], answers: Mapping[str, Any]
 ) -> list[str]:
@@ -424,6 +456,8 @@ def create(
                 f"answers not asked by {path.name}: {', '.join(unknown)} "
                 f"(it asks: {', '.join(questions) or 'nothing'})"
             )
+    if questions:
+        check_answer_types(questions, answers)
     if use_defaults:
         missing = missing_answers(questions, answers) if questions else []
         if name is None and "name" not in missing:
