@@ -144,13 +144,7 @@ RULES: dict[str, RuleInfo] = {
 
 
 def _dotted(path: Iterable[Any]) -> str:
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "the document"
+    return yamlio.dotted(path, "the document")
 
 
 def _type_name(value: Any) -> str:
