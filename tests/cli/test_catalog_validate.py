@@ -120,6 +120,23 @@ def test_output_file(cli, tree: Path) -> None:
     assert "1 file, 2 entities" in result.stderr
 
 
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_unwritable_output_is_a_usage_error(cli, tree: Path, fmt: str) -> None:
+    for target in (tree / "no" / "such" / "dir" / "r.out", tree):
+        result = cli("catalog", "validate", "--format", fmt, "--output", str(target))
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith(f"error: cannot write the report to {target}")
+        assert "\nhint: " in result.stderr and "internal error" not in result.stderr
+    assert not list(tree.parent.glob(".*.tmp"))
+
+
+def test_explicit_folder_without_catalog_files_warns(cli, tree: Path) -> None:
+    (tree / "empty").mkdir()
+    result = cli("catalog", "validate", "empty")
+    assert result.exit_code == 0
+    assert "warning: no catalog files found" in result.stderr
+
+
 def test_strict_and_strict_refs(cli, tree: Path) -> None:
     lonely = GOOD.split("---")[0]
     (tree / "good" / "catalog-info.yaml").write_text(lonely)

@@ -50,6 +50,11 @@ def validate(
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}", hint=f"choose one of: {', '.join(FORMATS)}")
+    if output and output != "-" and Path(output).is_dir():
+        raise UsageError(
+            f"cannot write the report to {output}: it is a folder",
+            hint="pass --output a file path, e.g. --output report.json",
+        )
     cwd = Path.cwd()
     config = config_mod.load(cwd=cwd)
     targets = list(paths) if paths else [cwd]
@@ -78,14 +83,22 @@ def validate(
 
         remote_checks(result, remote=remote, server=server, offline=offline)
     refresh_summary(report, input_errors=result.input_errors)
-    if not report.files and not paths:
+    if not report.files:
         render.warn("no catalog files found (catalog-info.yaml, catalog-info.yml, *.catalog.yaml)")
-    if fmt == "text":
-        render.print_report_text(report, output)
-    else:
-        render.emit(render_report(report, fmt), output)
-        if output and output != "-":
-            render.info(str(report.summary.get("line", "")))
+    try:
+        if fmt == "text":
+            render.print_report_text(report, output)
+        else:
+            render.emit(render_report(report, fmt), output)
+            if output and output != "-":
+                render.info(str(report.summary.get("line", "")))
+    except OSError as exc:
+        if not output or output == "-":
+            raise
+        raise UsageError(
+            f"cannot write the report to {output}: {exc.strerror or exc}",
+            hint="pass --output a file path in a folder you can write to",
+        ) from exc
     if result.input_errors:
         raise typer.Exit(EXIT_USAGE)
     if fails(report.findings, "warning" if strict else "error"):
