@@ -394,6 +394,73 @@ def test_init_bad_data(cli, repo):
     assert bad.exit_code == 2 and "name=bad-name" in bad.stderr
 
 
+def test_init_refuses_owner_or_system_that_can_never_resolve(cli, repo):
+    for key, value in (("owner", "bad owner!"), ("owner", ":x"), ("system", "a/b/c")):
+        result = (
+            cli(
+                "catalog",
+                "init",
+                str(repo),
+                "-d",
+                f"{key}={value}",
+                "-d",
+                "owner=team-a",
+                "-d",
+                "lifecycle=production",
+                "--no-input",
+            )
+            if key == "system"
+            else cli(
+                "catalog",
+                "init",
+                str(repo),
+                "-d",
+                f"{key}={value}",
+                "-d",
+                "lifecycle=production",
+                "--no-input",
+            )
+        )
+        assert result.exit_code == 2, (value, result.output)
+        assert f"error: invalid {key} {value!r}" in result.stderr
+        assert "hint: for example:" in result.stderr
+    assert not (repo / "catalog-info.yaml").exists()
+    ok = cli(
+        "catalog",
+        "init",
+        str(repo),
+        "-d",
+        "owner=Group:ns/team-a",
+        "-d",
+        "system=pay",
+        "-d",
+        "lifecycle=production",
+        "--no-input",
+        "--dry-run",
+    )
+    assert ok.exit_code == 0, ok.output
+
+
+def test_init_quotes_values_yaml_1_2_reads_as_numbers(cli, repo):
+    """PyYAML (YAML 1.1) writes ``0o17`` unquoted; Backstage (YAML 1.2) reads it as 15."""
+    result = cli(
+        "catalog",
+        "init",
+        str(repo),
+        "-d",
+        "name=0o17",
+        "-d",
+        "owner=team-a",
+        "-d",
+        "lifecycle=production",
+        "--no-input",
+    )
+    assert result.exit_code == 0, result.output
+    assert "name: '0o17'" in (repo / "catalog-info.yaml").read_text()
+    validate = cli("catalog", "validate", str(repo / "catalog-info.yaml"))
+    assert validate.exit_code == 0, validate.output
+
+
 # --- validate --remote / --server / --offline ------------------------------------------------
 
 ENTITY = """apiVersion: backstage.io/v1alpha1
