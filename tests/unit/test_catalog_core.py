@@ -404,3 +404,11 @@ spec:
     assert [(f.rule, f.line, f.column) for f in result.report.findings] == [
         ("refs/location-target-missing", 5, 23)
     ]
+
+
+def test_scalar_document_message_reads_as_english() -> None:
+    result = validate_text("hello\n", "s.yaml")
+    messages = [f.message for f in errors(result) if f.rule == "yaml/not-a-mapping"]
+    assert messages and messages[0].startswith("document 1 is a string, but")
+    number = validate_text("apiVersion: 1\nkind: Component\nmetadata: {name: x}\n", "n.yaml")
+    assert any("apiVersion must be a string, not a number" in f.message for f in errors(number))

@@ -149,7 +149,7 @@ def _dotted(path: Iterable[Any]) -> str:
 
 def _type_name(value: Any) -> str:
     name = yamlio.type_name(value)
-    return {"a list": "a list", "a mapping": "a mapping"}.get(name, name)
+    return {"string": "a string", "number": "a number", "boolean": "a boolean"}.get(name, name)
 
 
 _JSON_TYPES = {
