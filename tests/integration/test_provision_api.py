@@ -17,7 +17,7 @@ from kubeapi.server import TOKEN, write_kubeconfig
 pytestmark = pytest.mark.integration
 
 CLAIM = ("platform.example.com/v1alpha1", "DatabaseClaim")
-FAST = ("--poll-interval", "0.02")
+FAST = ("--poll-interval", "0.02", "--settle", "0")
 
 
 def provision(cli, *args: str):  # noqa: ANN001, ANN201
@@ -95,6 +95,42 @@ def test_failing_composed_resource_fails_fast_with_full_message(cli, kube: Kube)
     assert "Instance/orders-db-x7k2p-rds" in r.stderr
     assert FAIL_MESSAGE in r.stderr  # the deepest resource's full message, not truncated
     assert "ReconcileError" in r.stderr
+
+
+def test_flapping_readiness_is_not_success_until_it_holds(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("flap")
+    r = cli(
+        "provision", "db", "orders-db", "--size", "medium", "--wait", "--timeout", "10s",
+        "--poll-interval", "0.02", "--settle", "0.3s",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    lines = r.stderr.splitlines()
+    ready_lines = [i for i, line in enumerate(lines) if "] Synced=True Ready=True" in line]
+    flapped = [i for i, line in enumerate(lines) if "] Synced=True Ready=False" in line]
+    # Ready, back to not Ready, Ready again: the flap was seen before success was declared
+    assert len(ready_lines) == 2 and any(ready_lines[0] < i < ready_lines[1] for i in flapped)
+    assert lines.index("DatabaseClaim/default/orders-db is Ready") > ready_lines[1]
+
+
+def test_flapping_readiness_with_the_json_stream(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("flap")
+    r = cli(
+        "provision", "db", "orders-db", "--size", "medium", "--wait", "--format", "json",
+        "--poll-interval", "0.02", "--settle", "0.2s",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    events = [json.loads(line) for line in r.stdout.splitlines()]
+    phases = [e["phase"] for e in events if e["event"] == "status"]
+    assert phases[-3:] == ["ready", "progressing", "ready"] and events[-1]["event"] == "ready"
+
+
+def test_bad_settle_and_timeout_values_name_the_option(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("ready")
+    r = cli("provision", "db", "orders-db", "--size", "medium", "--settle", "soon")
+    assert r.exit_code == 2 and "error: --settle: invalid duration 'soon'" in r.stderr
+    r = cli("provision", "db", "orders-db", "--size", "medium", "--timeout", "later")
+    assert r.exit_code == 2 and "error: --timeout: invalid duration 'later'" in r.stderr
+    assert kube.state.get(*CLAIM, "orders-db", "default") is None  # nothing was sent
 
 
 def test_never_ready_times_out_with_post_mortem(cli, kube: Kube) -> None:  # noqa: F811

@@ -174,3 +174,74 @@ def test_snippet_and_export(tmp_path: Path) -> None:
     assert "HOST=db.example" in content and 'PASSWORD="p\\"\\$ss word"' in content
     with pytest.raises(UsageError):
         secrets.export_env(info, tmp_path)
+
+
+class _Sequence:
+    """A cluster whose claim's Ready condition follows ``readiness``, one entry per read."""
+
+    def __init__(self, readiness: list[str]) -> None:
+        self.readiness = readiness
+        self.reads = 0
+
+    def get(self, *a: object) -> dict:
+        value = self.readiness[min(self.reads, len(self.readiness) - 1)]
+        self.reads += 1
+        return {
+            "apiVersion": "x/v1",
+            "kind": "Claim",
+            "metadata": {"name": "a", "namespace": "d"},
+            "spec": {},
+            "status": {"conditions": [{"type": "Ready", "status": value, "reason": "R"}]},
+        }
+
+
+class _CT:
+    class xrd:  # noqa: N801
+        request_namespaced = True
+        request_is_claim = False
+        legacy_fields = False
+        api_version_of_request = "x/v1"
+        request_plural = "claims"
+
+
+def _run_wait(cluster: _Sequence, *, settle: float, timeout: float = 60) -> tuple[list, float]:
+    now = [0.0]
+    events = [
+        ev.snapshot.root.ready
+        for ev in status.wait(
+            cluster,
+            _CT,
+            "a",
+            "d",
+            timeout=timeout,
+            interval=1,
+            settle=settle,
+            clock=lambda: now[0],
+            sleep=lambda s: now.__setitem__(0, now[0] + s),
+        )
+    ]
+    return events, now[0]
+
+
+def test_ready_must_hold_for_the_settle_window() -> None:
+    # Ready, flaps back to False, then Ready for good: success only after it held for 3s
+    cluster = _Sequence(["False", "True", "False", "True"])
+    events, elapsed = _run_wait(cluster, settle=3)
+    assert events == ["False", "True", "False", "True"]
+    assert elapsed == 6  # first Ready at 1s, flap at 2s, Ready again at 3s, held until 6s
+
+
+def test_settle_zero_returns_at_the_first_ready() -> None:
+    events, elapsed = _run_wait(_Sequence(["False", "True", "False"]), settle=0)
+    assert events == ["False", "True"] and elapsed == 1
+
+
+def test_ready_at_the_deadline_may_finish_its_settle_window() -> None:
+    events, elapsed = _run_wait(_Sequence(["False", "False", "True"]), settle=3, timeout=2)
+    assert events == ["False", "True"] and elapsed == 5
+
+
+def test_flapping_until_the_deadline_times_out() -> None:
+    with pytest.raises(status.NotReady) as info:
+        _run_wait(_Sequence(["True", "False"] * 50), settle=3, timeout=10)
+    assert info.value.timed_out

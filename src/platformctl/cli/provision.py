@@ -92,6 +92,8 @@ COMMON_HELP = {
     "not stored.",
     "wait": "Wait until Ready (default: wait on a terminal).",
     "timeout": "How long to wait for Ready, e.g. 90s, 15m (default 15m).",
+    "settle": "How long Ready must hold before it counts (readiness can flap), e.g. 5s "
+    "(default: settings provision.ready_settle, else 5s; 0 = at once).",
     "fmt": "Progress output: text, or json (one JSON event per change).",
     "force_conflicts": "Take over fields another manager owns (server-side apply force).",
     "show_values": "Show the connection secret's values (hidden by default).",
@@ -197,6 +199,9 @@ class ClaimCommand(click.Command):
                 ["--timeout"], default="15m", show_default=True, help=COMMON_HELP["timeout"]
             ),
             click.Option(
+                ["--settle"], default=None, metavar="DURATION", help=COMMON_HELP["settle"]
+            ),
+            click.Option(
                 ["--format", "fmt"],
                 type=click.Choice(["text", "json"]),
                 default="text",
@@ -295,6 +300,41 @@ def _namespace(flag: str | None, cfg: Any, cluster_default: str | None = None) -
     return cluster_default or str(cfg.get("provision.namespace", "default"))
 
 
+DEFAULT_SETTLE = "5s"
+
+
+def _duration(option: str, text: str) -> float:
+    """A duration option's value in seconds; the error names the option."""
+    from platformctl.core.provision import status as status_mod
+
+    try:
+        return status_mod.parse_duration(text)
+    except UsageError as exc:
+        raise UsageError(f"{option}: {exc.message}", hint=exc.hint) from None
+
+
+def _settle(flag: str | None, cfg: Any) -> float:
+    """Seconds Ready must hold: --settle, else settings provision.ready_settle, else 5s."""
+    from platformctl.core.provision import status as status_mod
+
+    if flag is not None:
+        return _duration("--settle", flag)
+    configured = cfg.get("provision.ready_settle")
+    if configured is None or configured == "":
+        return status_mod.parse_duration(DEFAULT_SETTLE)
+    try:
+        return status_mod.parse_duration(str(configured))
+    except UsageError as exc:
+        source = cfg.source("provision.ready_settle")
+        where = ""
+        if source is not None:
+            where = f" ({source.file}:{source.line})" if source.file else f" ({source.layer})"
+        raise UsageError(
+            f"settings provision.ready_settle{where}: {exc.message}",
+            hint="use e.g. 5s, 30s or 0",
+        ) from None
+
+
 def _stamp() -> str:
     return time.strftime("%H:%M:%S")
 
@@ -312,6 +352,7 @@ def request(
     dry_run: bool,
     wait: bool | None,
     timeout: str,
+    settle: str | None,
     fmt: str,
     force_conflicts: bool,
     show_values: bool,
@@ -329,7 +370,6 @@ def request(
 ) -> None:
     from platformctl.core import config as config_mod
     from platformctl.core.provision import claim as claims
-    from platformctl.core.provision import status as status_mod
 
     if gitops and (dry_run or force_conflicts or wait):
         raise UsageError(
@@ -339,7 +379,8 @@ def request(
         )
     cfg = config_mod.load(overrides={"provision.context": context} if context else None)
     context = context or cfg.get("provision.context")
-    seconds = status_mod.parse_duration(timeout)
+    seconds = _duration("--timeout", timeout)
+    settle_seconds = _settle(settle, cfg)
     interactive = _interactive(no_input)
 
     # 1. collect input; prompt or list everything that is missing
@@ -437,7 +478,16 @@ def request(
             )
         _maybe_record(built, record, catalog_file, interactive)
         return
-    snapshot = _wait(cluster, claim_type, built.name, built.namespace, seconds, fmt, poll_interval)
+    snapshot = _wait(
+        cluster,
+        claim_type,
+        built.name,
+        built.namespace,
+        seconds,
+        fmt,
+        poll_interval,
+        settle=settle_seconds,
+    )
     _ready(cluster, claim_type, snapshot, fmt=fmt, show_values=show_values, export_env=export_env)
     _maybe_record(built, record, catalog_file, interactive)
 
@@ -478,8 +528,7 @@ def _gitops(
     elif result.changed:
         render.info(
             f"wrote {result.file} and committed it on branch {result.branch} "
-            f"({(result.commit or '')[:8]})"
-            + (" and pushed it" if result.pushed else "")
+            f"({(result.commit or '')[:8]})" + (" and pushed it" if result.pushed else "")
         )
         render.info(
             f"once merged and applied, follow it with: platformctl provision status {built.name}"
@@ -518,6 +567,8 @@ def _wait(
     seconds: float,
     fmt: str,
     interval: float,
+    *,
+    settle: float = 0.0,
 ) -> Any:
     import contextlib
 
@@ -539,6 +590,7 @@ def _wait(
                 timeout=seconds,
                 interval=interval,
                 max_interval=max(interval * 5, interval),
+                settle=settle,
             ):
                 last = event.snapshot
                 if fmt == "json":
@@ -685,7 +737,9 @@ def _commit_record(built: Any, target: Path, gitops_result: Any) -> None:
 
 @app.command("types")
 def types_cmd(
-    fmt: str = typer.Option("text", "--format", help="text or json."),
+    fmt: str = typer.Option(
+        "text", "--format", click_type=click.Choice(["text", "json"]), help="text or json."
+    ),
 ) -> None:
     """List the claim types this platform offers."""
     registry = _registry()
@@ -731,7 +785,9 @@ def explain_cmd(
     type_name: str = typer.Argument(
         ..., metavar="TYPE", help="Claim type or alias (see provision types)."
     ),
-    fmt: str = typer.Option("text", "--format", help="text or json."),
+    fmt: str = typer.Option(
+        "text", "--format", click_type=click.Choice(["text", "json"]), help="text or json."
+    ),
 ) -> None:
     """Show a claim type's parameters: types, allowed values, defaults, descriptions."""
     ct = _registry().get(type_name)
@@ -853,12 +909,17 @@ def status_cmd(
     namespace: str | None = typer.Option(None, "--namespace", "-n"),
     context: str | None = typer.Option(None, "--context"),
     kubeconfig: str | None = typer.Option(None, "--kubeconfig"),
-    fmt: str = typer.Option("text", "--format", help="text or json."),
+    fmt: str = typer.Option(
+        "text", "--format", click_type=click.Choice(["text", "json"]), help="text or json."
+    ),
     show_values: bool = typer.Option(False, "--show-values", help="Show connection secret values."),
     wait: bool = typer.Option(
         False, "--wait/--no-wait", help="Follow it until Ready (waits for it to appear first)."
     ),
     timeout: str = typer.Option("15m", "--timeout", help="How long --wait waits, e.g. 90s, 15m."),
+    settle: str | None = typer.Option(
+        None, "--settle", metavar="DURATION", help=COMMON_HELP["settle"]
+    ),
     request_id: str | None = typer.Option(
         None,
         "--request-id",
@@ -883,11 +944,13 @@ def status_cmd(
     ns = _namespace(namespace, cfg, cluster.namespace)
     registry = _registry()
     if wait:
-        seconds = status_mod.parse_duration(timeout)
+        seconds = _duration("--timeout", timeout)
         started = time.monotonic()
         ct = _appear(registry, cluster, name, ns, type_name, request_id, seconds, poll_interval)
         remaining = max(0.0, seconds - (time.monotonic() - started))
-        snapshot = _wait(cluster, ct, name, ns, remaining, fmt, poll_interval)
+        snapshot = _wait(
+            cluster, ct, name, ns, remaining, fmt, poll_interval, settle=_settle(settle, cfg)
+        )
         _ready(cluster, ct, snapshot, fmt=fmt, show_values=show_values, export_env=export_env)
         return
     ct, obj = _find(registry, cluster, name, ns, type_name)
@@ -983,7 +1046,9 @@ def list_cmd(
     all_namespaces: bool = typer.Option(False, "--all-namespaces", "-A"),
     context: str | None = typer.Option(None, "--context"),
     kubeconfig: str | None = typer.Option(None, "--kubeconfig"),
-    fmt: str = typer.Option("text", "--format", help="text or json."),
+    fmt: str = typer.Option(
+        "text", "--format", click_type=click.Choice(["text", "json"]), help="text or json."
+    ),
 ) -> None:
     """List claims: kind, name, ready, synced, age, secret."""
     from platformctl.core import config as config_mod

@@ -6,6 +6,8 @@ Behaviours (``FakeCrossplane.behaviour``):
   fail         tick 2: the composed RDS instance has Synced=False/ReconcileError
   never        stays Creating forever (timeouts)
   empty-secret like ready, but the Secret misses a key and has an empty one
+  flap         Ready at tick ``ready_after``, back to Creating on the next tick, Ready again
+               after that (readiness that flaps, as under ``kubectl wait``)
 """
 
 from __future__ import annotations
@@ -86,6 +88,8 @@ class FakeCrossplane:
             {"apiVersion": self.subnets.api_version, "kind": "SubnetGroup", "name": subnet_name},
         ]
         ready = self.behaviour in ("ready", "empty-secret") and tick >= self.ready_after
+        if self.behaviour == "flap":
+            ready = tick >= self.ready_after and tick != self.ready_after + 1
         failing = self.behaviour == "fail" and tick >= 2
         for mr_def, mr_name in ((self.rds, rds_name), (self.subnets, subnet_name)):
             if st.get(mr_def.api_version, mr_def.kind, mr_name) is None:

@@ -276,10 +276,16 @@ def wait(
     timeout: float,
     interval: float = 2.0,
     max_interval: float = 10.0,
+    settle: float = 0.0,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Iterator[WaitEvent]:
     """Poll until Ready, yielding a WaitEvent whenever anything changed.
+
+    Readiness flaps (a composed resource goes Ready, then back to Creating while the provider
+    applies a late change), so Ready must hold for ``settle`` seconds before this returns;
+    a drop back to not-Ready restarts the window.  The window may run past ``timeout`` by at
+    most ``settle`` (Ready at the deadline is given the chance to prove stable).
 
     Raises NotReady on a failure (fail fast) or on timeout.  The interval backs off by 1.5x
     while nothing changes, up to ``max_interval``; it resets on every change.
@@ -287,6 +293,7 @@ def wait(
     start = clock()
     last: tuple[Any, ...] | None = None
     delay = interval
+    ready_since: float | None = None
     while True:
         snapshot = observe(cluster, claim_type, name, namespace)
         now = clock()
@@ -299,7 +306,14 @@ def wait(
             delay = min(delay * 1.5, max_interval)
         phase = snapshot.phase
         if phase == READY:
-            return
+            if ready_since is None:
+                ready_since = now
+            held = now - ready_since
+            if held >= settle:
+                return
+            sleep(min(interval, settle - held))
+            continue
+        ready_since = None
         if phase == FAILED:
             raise NotReady(
                 f"{snapshot.message}",
