@@ -389,3 +389,9 @@ def test_api_only_flags_are_refused_with_gitops(cli, git_repo: Path) -> None:
         "provision", "db", "x", "--size", "small", "--gitops", "--repo", str(git_repo), "--dry-run"
     )
     assert r.exit_code == 2 and "for API mode" in r.stderr
+
+
+@pytest.mark.parametrize("command", [["types"], ["explain", "db"], ["status", "x"], ["list"]])
+def test_unknown_format_is_a_usage_error(cli, command: list[str]) -> None:
+    r = cli("provision", *command, "--format", "xml")
+    assert r.exit_code == 2 and "'xml' is not one of 'text', 'json'" in r.stderr

@@ -260,6 +260,20 @@ def test_unreachable_tls_no_kubeconfig_bad_context(
     assert r.exit_code == 3 and "no kubeconfig found" in r.stderr and "--gitops" in r.stderr
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["a: [\n", "- 1\n- 2\n", "apiVersion: v1\nkind: Config\ncontexts: 5\n", "#!/bin/sh\nx\n"],
+)
+def test_malformed_kubeconfig_is_an_environment_error(cli, tmp_path: Path, text: str) -> None:
+    broken = tmp_path / "kubeconfig"
+    broken.write_text(text)
+    for args in (("db", "x", "--size", "small"), ("list",), ("status", "x"), ("delete", "x")):
+        r = cli("provision", *args, "--kubeconfig", str(broken))
+        assert r.exit_code == 3, (args, r.output)
+        assert f"error: cannot read kubeconfig {broken}" in r.stderr
+        assert "internal error" not in r.stderr and "Traceback" not in r.output
+
+
 def test_context_namespace_is_used(cli, kube: Kube) -> None:  # noqa: F811
     kube.install_database("never")
     r = provision(cli, "db", "orders-db", "--size", "small", "--context", "team-b", "--no-wait")

@@ -404,14 +404,14 @@ def connect(
             "to a repository instead",
         )
     from kubernetes import client, config
-    from kubernetes.config.config_exception import ConfigException
 
     config_file = (
         os.pathsep.join(str(p) for p in existing) if len(existing) > 1 else str(existing[0])
     )
     try:
         contexts, active = config.list_kube_config_contexts(config_file=config_file)
-    except (ConfigException, ValueError, TypeError, OSError) as exc:
+    # a malformed file raises YAML errors, AttributeError/KeyError on a wrong shape, ...
+    except Exception as exc:  # noqa: BLE001 - any failure to read the user's file is theirs to fix
         raise EnvironmentProblem(
             f"cannot read kubeconfig {config_file}: {_first_line(exc)}",
             hint="check the file (kubectl config view)",
@@ -436,7 +436,7 @@ def connect(
             client_configuration=configuration,
             persist_config=False,
         )
-    except (ConfigException, ValueError, TypeError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 - as above; ConfigException names the problem
         raise EnvironmentProblem(
             f"cannot use kubeconfig context {(chosen or {}).get('name')!r}: {_first_line(exc)}",
             hint="check the context, its cluster and user entries (kubectl config view)",
