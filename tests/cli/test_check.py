@@ -43,7 +43,9 @@ def test_all_pass_exit_0_with_tables(cli, good):
     assert "Production readiness (production-readiness)" in result.stdout
     assert "production-readiness: score 100/100 · level gold · compliant" in result.stdout
     assert "golden-path-python-service: score 100/100 · level gold · compliant" in result.stdout
-    assert "│ owner " in result.stdout
+    lines = result.stdout.splitlines()
+    assert any(line.split()[:3] == ["owner", "bronze", "pass"] for line in lines if line.strip())
+    assert "remediation:" not in result.stdout  # nothing to fix: no detail lines
 
 
 def test_quiet_when_all_pass(cli, good):
@@ -58,13 +60,15 @@ def test_failures_exit_1_with_score_level_and_next_level(cli, bad):
     assert "production-readiness: score 13/100 · level none · non_compliant" in out
     assert "next level bronze: fix description (+5), ci-project-slug (+10), owner (+10)" in out
     assert "Security compliance" not in out
-    assert "FAIL: spec.owner is empty" in out
+    assert "FAIL check/production-readiness/owner  catalog-info.yaml:12\n" in out
+    assert "\n    spec.owner is empty\n" in out
+    assert "\n    remediation: Set spec.owner in catalog-info.yaml" in out
 
 
 def test_quiet_shows_only_failing_rules(cli, bad):
     result = cli("check", bad, "-q", "-s", "security-compliance")
     assert result.exit_code == 1
-    assert "security-contact" in result.stdout and "│ pass" not in result.stdout
+    assert "security-contact" in result.stdout and " pass " not in result.stdout
 
 
 def test_json_envelope(cli, bad):
@@ -134,7 +138,9 @@ def test_waiver_is_suppressed_in_sarif(cli, bad):
     )
     assert result["suppressions"][0]["justification"].startswith("runbook is in the wiki")
     text = cli("check", bad, "-s", "production-readiness").stdout
-    assert "waived: runbook is in" in text and "score 33/100" in text
+    assert "waived check/production-readiness/runbook" in text
+    assert "waived until 2099-12-31, owner team-billing: runbook is in the wiki" in text
+    assert "score 33/100" in text
 
 
 def test_expired_waiver_fails_even_if_everything_else_passes(cli, good):
@@ -148,7 +154,6 @@ def test_expired_waiver_fails_even_if_everything_else_passes(cli, good):
 
 
 def test_fail_under_and_severity(cli, good, bad):
-    (good / "CODEOWNERS").unlink()
     assert cli("check", good, "-q").exit_code == 0
     assert (
         cli(
@@ -343,3 +348,110 @@ def test_repository_from_platformctl_new_scores_100_and_is_not_behind(cli, tmp_p
     cards = data["summary"]["scorecards"]
     assert {card["score"] for card in cards.values()} == {100}
     assert cards["golden-path-python-service"]["rules"]["template-drift"]["result"] == "pass"
+
+
+def test_text_output_stays_readable_on_80_columns(cli, bad, monkeypatch):
+    """Regression: the remediation column used to be folded into a narrow column, a few words
+    per line; failures now follow the table, each remediation whole on one line."""
+    monkeypatch.setenv("COLUMNS", "80")
+    result = cli("check", bad, "-s", "golden-path-python-service")
+    assert result.exit_code == 1
+    out = result.stdout
+    table = out.split("\n\n", 1)[0].splitlines()
+    assert table[1].split() == ["rule", "level", "result", "weight"]
+    assert all(len(line) <= 80 for line in table), table
+    remediation = next(
+        line for line in out.splitlines() if line.startswith("    remediation: In the final")
+    )
+    assert remediation.endswith("never latest.")  # whole, not folded
+    assert "FAIL check/golden-path-python-service/dockerfile-hardening  Dockerfile:" in out
+
+
+def test_text_output_marks_baselined_failures(cli, bad):
+    baseline = bad / "baseline.json"
+    assert cli("check", bad, "--write-baseline", "--baseline", baseline).exit_code == 0
+    result = cli("check", bad, "--baseline", baseline, "-s", "production-readiness")
+    assert result.exit_code == 0
+    assert "FAIL (baseline) check/production-readiness/owner" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("remove", "rule", "message"),
+    [
+        ("CODEOWNERS", "codeowners", "no CODEOWNERS file"),
+        ("coverage", "coverage-gate", "no coverage gate"),
+        (".github/dependabot.yml", "dependency-updates", "no .github/dependabot.yml"),
+    ],
+)
+def test_codeowners_coverage_gate_and_dependency_updates_are_scored(
+    cli, good, remove, rule, message
+):
+    """Regression: removing CODEOWNERS, the coverage gate or Dependabot used to go unnoticed
+    (the check types existed, no embedded scorecard used them)."""
+    if remove == "coverage":
+        pyproject = good / "pyproject.toml"
+        text = pyproject.read_text()
+        text = "\n".join(
+            line
+            for line in text.splitlines()
+            if "fail_under" not in line and "cov-fail-under" not in line
+        )
+        pyproject.write_text(text + "\n")
+    else:
+        (good / remove).unlink()
+    result = cli("check", good, "-f", "json")
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)["findings"]
+    assert [f["rule"] for f in findings] == [f"check/golden-path-python-service/{rule}"]
+    assert message in findings[0]["message"]
+
+
+def test_waiver_for_a_scorecard_left_out_by_scorecard_option_is_not_unknown(cli, good):
+    (good / ".platformctl.yaml").write_text(
+        "golden_path: python-service\nwaivers:\n"
+        "  - rule: golden-path-python-service/k8s-probes\n    reason: r\n    expires: 2099-01-01\n"
+        "  - rule: nosuch/rule\n    reason: r\n    expires: 2099-01-01\n"
+    )
+    result = cli("check", good, "-s", "production-readiness", "-f", "json")
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["rule"], f["line"], f["column"]) for f in findings] == [
+        ("check/waiver/unknown-rule", 6, 5)
+    ]
+    assert findings[0]["message"] == "waiver for nosuch/rule matches no known rule"
+    assert result.exit_code == 0  # a warning
+
+
+def test_unwritable_baseline_or_output_is_exit_2_not_a_crash(cli, good, tmp_path):
+    missing = tmp_path / "no" / "such" / "folder"
+    result = cli("check", good, "--write-baseline", "--baseline", missing / "b.json")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: cannot write baseline: No such file or directory")
+    result = cli("check", good, "-f", "json", "-o", missing / "r.json")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: cannot write the report: No such file or directory")
+    assert "hint: pass --output FILE" in result.stderr
+
+
+def test_outside_any_repository_is_exit_2(cli, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = cli("check", empty)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: nothing to check in {empty}")
+    assert "hint: run platformctl check in a service repository" in result.stderr
+    assert cli("check", empty, "--explain", "production-readiness/owner").exit_code == 0
+
+
+def test_bad_data_path_in_a_scorecard_is_rejected_when_it_loads(cli, good):
+    (good / "cards").mkdir()
+    (good / "cards" / "extra.yaml").write_text(
+        "id: extra\nrules:\n  - id: r\n    title: R\n"
+        '    check: {type: catalog_field, path: "spec["}\n'
+    )
+    (good / ".platformctl.yaml").write_text("scorecards: [cards/extra.yaml]\n")
+    result = cli("check", good)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "error: rule 'r': option 'path' is not a valid path: cannot parse path 'spec[' at 4 "
+        "(cards/extra.yaml:5:"
+    )

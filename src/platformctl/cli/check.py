@@ -110,8 +110,15 @@ def check(
             if isinstance(entry, str) and entry.endswith((".yaml", ".yml")):
                 scoring.select_scorecards(cfg, available, root)
                 break
-        render.emit(explain_text(scoring.find_rule(explain, available)), output)
+        _emit(explain_text(scoring.find_rule(explain, available)), output)
         raise typer.Exit(0)
+
+    if cfg.repo_root is None and not _looks_like_repo(root):
+        raise UsageError(
+            f"nothing to check in {root}: no .platformctl.yaml, catalog-info.yaml or git "
+            "work tree here or above",
+            hint="run platformctl check in a service repository, or pass its folder",
+        )
 
     result = scoring.run(root=root, config=cfg, only=scorecard or None)
 
@@ -153,10 +160,32 @@ def check(
     elif fmt == "markdown":
         from platformctl.core.compliance.output import to_markdown
 
-        render.emit(to_markdown(result), output)
+        _emit(to_markdown(result), output)
     else:
-        render.emit(report_mod.render(result.report(), fmt), output)
+        _emit(report_mod.render(result.report(), fmt), output)
     raise typer.Exit(1 if failed else 0)
+
+
+def _emit(text: str, output: str | None) -> None:
+    """--output FILE (or stdout); a folder that does not exist is bad input, not a crash."""
+    from platformctl.core.errors import InputFileError
+
+    try:
+        render.emit(text, output)
+    except OSError as exc:
+        raise InputFileError(
+            f"cannot write the report: {exc.strerror or exc}",
+            file=output,
+            hint="pass --output FILE in an existing, writable folder",
+        ) from None
+
+
+def _looks_like_repo(root: Path) -> bool:
+    """A catalog file at ROOT, or ROOT inside a git work tree (checking a repository that has
+    no catalog file yet is legitimate: the rules say what is missing)."""
+    if (root / "catalog-info.yaml").is_file() or (root / "catalog-info.yml").is_file():
+        return True
+    return any((folder / ".git").exists() for folder in (root, *root.parents))
 
 
 def _root(path: Path, cfg: object) -> Path:
@@ -188,7 +217,7 @@ def _fix(result: CheckResult, root: Path, cfg: object, *, diff: bool, output: st
                 applied.append(f"{r.rule.full_id}: {done}")
     if diff:
         patch = changes.diff()
-        render.emit(patch, output)
+        _emit(patch, output)
         render.info(f"{len(changes.changed)} file(s) would change" if patch else "nothing to fix")
         return 1 if patch else 0
     written = changes.write()
@@ -200,8 +229,13 @@ def _fix(result: CheckResult, root: Path, cfg: object, *, diff: bool, output: st
 
 
 def _print_text(result: CheckResult, output: str | None, *, quiet: bool) -> None:
+    """One compact table per scorecard (rule, level, result, weight), then every rule that is
+    not passing with its message, position and full remediation on lines of their own: readable
+    on a narrow terminal and in CI logs (the table never wraps long text into a narrow column).
+    """
     import io
 
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
@@ -211,17 +245,20 @@ def _print_text(result: CheckResult, output: str | None, *, quiet: bool) -> None
     to_file = bool(output and output != "-")
     buffer = io.StringIO()
     console: Console = (
-        Console(file=buffer, no_color=True, width=120, highlight=False, soft_wrap=False)
+        Console(file=buffer, no_color=True, width=120, highlight=False, soft_wrap=True)
         if to_file
         else render.out()
     )
     styles = {
-        "pass": "green",
         "fail": "bold red",
         "error": "bold red",
         "waived": "yellow",
         "n/a": "dim",
         "skipped": "dim",
+        "baseline": "yellow",
+    }
+    baselined = {
+        f.rule for f in result.findings if f.suppressed and f.suppressed.startswith("in baseline")
     }
     if not result.scorecards:
         console.print(
@@ -235,27 +272,43 @@ def _print_text(result: CheckResult, output: str | None, *, quiet: bool) -> None
         table = Table(
             title=f"{card.scorecard.title} ({card.scorecard.id})",
             title_justify="left",
+            title_style="bold",
+            box=box.SIMPLE_HEAD,
             show_lines=False,
             expand=False,
+            pad_edge=False,
+            show_edge=False,
         )
         table.add_column("rule", no_wrap=True)
-        table.add_column("level")
-        table.add_column("result", overflow="fold")
-        table.add_column("weight", justify="right")
-        table.add_column("remediation", overflow="fold")
+        table.add_column("level", no_wrap=True)
+        table.add_column("result", no_wrap=True)
+        table.add_column("weight", justify="right", no_wrap=True)
+        details: list[tuple[str, str, list[str]]] = []
         for r in card.results:
-            if quiet and r.ok or quiet and not r.counted:
+            if quiet and (r.ok or not r.counted):
                 continue
-            remedy = r.rule.remediation.strip() if r.state == "fail" else ""
+            label = out_mod.RESULT_LABEL[r.state]
+            state = r.state
+            if r.state in ("fail", "error") and r.rule.full_id in baselined:
+                label, state = f"{label} (baseline)", "baseline"
             table.add_row(
                 r.rule.id,
                 r.rule.level,
-                out_mod.result_cell(r),
+                label,
                 out_mod.weight_text(r.rule.weight),
-                remedy,
-                style=styles.get(r.state) if r.state != "pass" else None,
+                style=styles.get(state),
             )
+            if r.state in ("fail", "error", "waived", "skipped"):
+                details.append((label, state, out_mod.detail_lines(r)))
         console.print(table)
+        if details:
+            console.print()
+        for label, state, lines in details:
+            console.print(f"{label} {lines[0]}", style=styles.get(state), markup=False)
+            for line in lines[1:]:
+                console.print(f"    {line}", markup=False)
+        if details:
+            console.print()
         console.print(f"{card.scorecard.id}: {out_mod.headline(card)}", markup=False)
         nxt = out_mod.next_level_text(card)
         if nxt:
@@ -267,4 +320,4 @@ def _print_text(result: CheckResult, output: str | None, *, quiet: bool) -> None
 
         console.print(to_text(Report("check", others)).rstrip("\n"), markup=False)
     if to_file:
-        render.emit(buffer.getvalue(), output)
+        _emit(buffer.getvalue(), output)

@@ -10,6 +10,7 @@ suppressed ("in baseline").  The file is JSON::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -61,6 +62,15 @@ def write(path: Path, findings: list[Finding]) -> int:
         "failures": [{"rule": rule, "file": failures[rule]} for rule in sorted(failures)],
     }
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise InputFileError(
+            f"cannot write baseline: {exc.strerror or exc}",
+            file=str(path),
+            hint="pass --baseline FILE in an existing, writable folder",
+        ) from None
     return len(failures)

@@ -158,7 +158,12 @@ def _value_test(value: Any, opts: dict[str, Any]) -> str | None:
 
 _DATA_OPTS: dict[str, Any] = {
     "file": Opt(STR_OR_LIST, required=True, help="file or glob (YAML, multi-document allowed)"),
-    "path": Opt(STR, required=True, help='dotted path: a.b[0].c, a["key.with/dots"], a.*.b'),
+    "path": Opt(
+        STR,
+        required=True,
+        data_path=True,
+        help='dotted path: a.b[0].c, a["key.with/dots"], a.*.b',
+    ),
     "equals": Opt(ANY, help="the value must equal this"),
     "in": Opt(LIST, help="the value must be one of these"),
     "matches": Opt(STR, regex=True, help="the value (as text) must match this regex"),
@@ -297,7 +302,12 @@ _IN_OPT: dict[str, Any] = {"in": Opt(LIST, help="the value must be one of these"
 
 @check(
     "catalog_field",
-    path=Opt(STR, required=True, help="path in the entity, e.g. spec.owner, metadata.description"),
+    path=Opt(
+        STR,
+        required=True,
+        data_path=True,
+        help="path in the entity, e.g. spec.owner, metadata.description",
+    ),
     equals=Opt(ANY, help="the value must equal this"),
     matches=Opt(STR, regex=True, help="the value must match this regex"),
     min_length=Opt(INT, help="the value must be at least this many characters"),

@@ -32,6 +32,28 @@ def result_cell(result: RuleResult) -> str:
     return label
 
 
+def detail_lines(result: RuleResult) -> list[str]:
+    """A rule that is not passing, for the text output: ``<check/...> (file:line)``, what is
+    wrong, and how to fix it (waiver: its reason, owner and expiry), each on its own line."""
+    rule = result.rule
+    where = ""
+    if result.file:
+        where = f"  {result.file}" + (f":{result.line}" if result.line else "")
+        if result.line and result.column:
+            where += f":{result.column}"
+    lines = [f"{rule.full_id}{where}"]
+    if result.message:
+        lines.append(result.message)
+    if result.state == "waived" and result.waiver:
+        owner = f", owner {result.waiver.owner}" if result.waiver.owner else ""
+        lines.append(f"waived until {result.waiver.expires}{owner}: {result.waiver.reason}")
+    elif result.state == "error":
+        lines.append("a bug in the check or its options; --debug shows the traceback")
+    elif result.state == "fail" and rule.remediation.strip():
+        lines.append("remediation: " + " ".join(rule.remediation.split()))
+    return lines
+
+
 def weight_text(weight: float) -> str:
     return f"{weight:g}"
 

@@ -32,6 +32,7 @@ class Opt:
     default: Any = None
     help: str = ""
     regex: bool = False  # value (or every list item) must compile as a regular expression
+    data_path: bool = False  # value must parse as a dotted data path (a.b[0], a["x.y"], a.*)
 
 
 @dataclass(frozen=True)

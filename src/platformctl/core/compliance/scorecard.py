@@ -170,6 +170,18 @@ class _Loader:
                         raise self.error(
                             f"{where}: option '{key}' is not a valid regex: {exc}", (*path, key)
                         ) from None
+            if opt.data_path:
+                from platformctl.core.compliance.checks import parse_path
+
+                try:
+                    if not parse_path(str(value)):
+                        raise ValueError("the path is empty")
+                except ValueError as exc:
+                    raise self.error(
+                        f"{where}: option '{key}' is not a valid path: {exc}",
+                        (*path, key),
+                        hint='write a dotted path such as spec.owner or a["key.with.dots"].b[0]',
+                    ) from None
             options[key] = value
         for key, opt in schema.items():
             if opt.required and key not in spec:

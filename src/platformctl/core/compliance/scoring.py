@@ -385,9 +385,12 @@ def run(
     registry.ensure_loaded()
     root = root.resolve()
     facts = facts or Facts(root)
+    known: set[str] = set()
     if scorecards is None:
         available = available_scorecards(config)
         scorecards = select_scorecards(config, available, root, only)
+        # A waiver for a rule of a scorecard left out by --scorecard is not unknown.
+        known = {rule.full_id for card in available.values() for rule in card.rules}
     repo_file = str(config.repo_root / ".platformctl.yaml") if config.repo_root else None
     waivers, findings = parse_waivers(config.repo, config.repo_document, _rel(repo_file, root))
     golden_path = config.get("golden_path")
@@ -418,7 +421,7 @@ def run(
             if finding is not None:
                 findings.append(finding)
         results.append(score(card, rule_results))
-    known = set(rules)
+    known |= set(rules)
     for waiver in waivers:
         import fnmatch
 
@@ -428,10 +431,10 @@ def run(
                 Finding(
                     "check/waiver/unknown-rule",
                     "warning",
-                    f"waiver for {waiver.rule} matches no rule of the scorecards run",
+                    f"waiver for {waiver.rule} matches no known rule",
                     _rel(repo_file, root),
                     waiver.line,
-                    None,
+                    waiver.column,
                     None,
                     None,
                     "check the rule id (platformctl check --format json lists them)",

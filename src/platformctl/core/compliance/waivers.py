@@ -33,6 +33,7 @@ class Waiver:
     expires: dt.date
     owner: str | None
     line: int | None
+    column: int | None = None
 
     def matches(self, rule_id: str) -> bool:
         pattern = self.rule if self.rule.startswith("check/") else f"check/{self.rule}"
@@ -141,5 +142,5 @@ def parse_waivers(
             )
             continue
         owner = item.get("owner")
-        waivers.append(Waiver(rule, str(reason), expires, str(owner) if owner else None, line))
+        waivers.append(Waiver(rule, str(reason), expires, str(owner) if owner else None, line, col))
     return waivers, findings
