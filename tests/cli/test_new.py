@@ -374,3 +374,117 @@ def test_answer_of_the_wrong_type_is_a_usage_error(cli, tmp_path, monkeypatch):
     assert "has_database must be true or false (got 'maybe')" in result.stderr
     assert "internal error" not in result.stderr
     assert not (tmp_path / "typed").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("owner: {team: a}\n", "owner must be a single value, not a mapping"),
+        ("owner: [a, b]\n", "owner must be a single value, not a list"),
+        ("has_database: maybe\n", "has_database must be true or false (got 'maybe')"),
+        ("has_database: 7\n", "has_database must be true or false (got 7)"),
+    ],
+)
+def test_data_file_values_of_the_wrong_shape_are_usage_errors(
+    cli, golden: Path, work: Path, content: str, expected: str
+) -> None:
+    """Structured YAML values used to reach copier's cast and crash (exit 4)."""
+    answers = work.parent / "answers.yaml"
+    answers.write_text(content)
+    result = cli("new", "demo", "shape-svc", "--no-git", "--data-file", str(answers))
+    assert result.exit_code == 2, result.output
+    assert expected in result.stderr
+    assert "internal error" not in result.stderr and "Creating" not in result.stderr
+    assert list(work.iterdir()) == []
+
+
+def test_integer_answers_are_not_silently_truncated(cli, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    answers = tmp_path / "answers.yaml"
+    for value, shown in (("9000.5", "9000.5"), ("true", "True")):
+        answers.write_text(f"port: {value}\n")
+        result = cli(
+            "new", "python-service", "typed", "--defaults", "--no-git", "--data-file", str(answers)
+        )
+        assert result.exit_code == 2, result.output
+        assert f"port must be an integer (got {shown})" in result.stderr
+    answers.write_text("port: 9000\n")
+    result = cli(
+        "new", "python-service", "typed", "--defaults", "--no-git", "--data-file", str(answers)
+    )
+    assert result.exit_code == 0, result.output
+    assert "port: 9000" in (tmp_path / "typed" / ".copier-answers.yml").read_text()
+
+
+def test_unknown_answers_are_refused_with_a_suggestion(cli, golden: Path, work: Path) -> None:
+    """A typo (--data ownr=...) used to be a warning: the repository got the default owner."""
+    result = cli("new", "demo", "typo-svc", "--no-git", "--data", "ownr=team-b")
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert lines == ["error: demo does not ask ownr", "hint: did you mean owner (not ownr)?"]
+    assert list(work.iterdir()) == []
+    result = cli("new", "demo", "typo-svc", "--no-git", "--data", "zzz=1")
+    assert result.exit_code == 2
+    assert "demo does not ask zzz" in result.stderr
+    assert "asks: name, owner, has_database, api_token" in result.stderr
+
+
+def test_computed_values_cannot_be_answered(cli, golden: Path, work: Path) -> None:
+    make_template(golden / "demo", extra="slug:\n  type: str\n  default: x\n  when: false\n")
+    versions.build_history("demo", golden / "demo", golden, "1.0.1")
+    result = cli("new", "demo", "calc-svc", "--no-git", "--data", "slug=y")
+    assert result.exit_code == 2, result.output
+    assert "does not ask slug" in result.stderr and "slug" not in result.stderr.split("hint:")[1]
+
+
+def test_an_answers_file_works_as_a_data_file(cli, golden: Path, work: Path) -> None:
+    """copier's bookkeeping keys (_commit, _src_path) in a reused answers file are skipped."""
+    assert cli("new", "demo", "first-svc", "--no-git", "--data", "owner=team-x").exit_code == 0
+    answers = work / "first-svc" / ".copier-answers.yml"
+    result = cli("new", "demo", "--no-git", "--data-file", str(answers), "--dest", "copy")
+    assert result.exit_code == 0, result.output
+    assert "owned by team-x" in (work / "copy" / "README.md").read_text()
+
+
+def test_refused_requests_show_no_progress_line(cli, golden: Path, work: Path) -> None:
+    (work / "taken").mkdir()
+    (work / "taken" / "file").write_text("x")
+    result = cli("new", "demo", "taken", "--defaults", "--no-git")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: destination")
+    result = cli("new", "demo", "ok-svc", "--defaults", "--no-git")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("Creating from golden path demo 1.0.0")
+
+
+def test_failed_push_says_why_in_one_line(cli, golden: Path, work: Path) -> None:
+    missing = work.parent / "missing.git"
+    result = cli("new", "demo", "lost-svc", "--defaults", "--remote", str(missing))
+    assert result.exit_code == 3
+    error = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert error == [
+        f"error: cannot push to {missing}: '{missing}' does not appear to be a git repository"
+    ]
+    assert "hint: check the URL" in result.stderr
+    assert "stderr:" not in result.stderr
+    assert list(work.iterdir()) == []
+
+
+def test_relative_remote_path_is_relative_to_the_current_folder(
+    cli, golden: Path, work: Path
+) -> None:
+    subprocess.run(["git", "init", "-q", "--bare", str(work / "remote.git")], check=True)
+    result = cli("new", "demo", "rel-svc", "--defaults", "--remote", "remote.git")
+    assert result.exit_code == 0, result.output
+    head = _git("rev-parse", "HEAD", cwd=work / "rel-svc").strip()
+    assert _git("rev-parse", "main", cwd=work / "remote.git").strip() == head
+
+
+def test_database_step_names_the_chosen_engine(cli, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli(
+        "new", "python-service", "db-svc", "--defaults", "--no-git",
+        "--data", "has_database=true", "--data", "database_engine=mysql",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "platformctl provision db db-svc-db --engine mysql" in result.stderr

@@ -165,3 +165,17 @@ def test_check_drift_for_the_check_command(golden: Path, repo: Path) -> None:
     _release(golden, "1.1.0", BODY_V2, ["v2"])
     status = check_drift(repo)
     assert status.behind and status.message == "demo 1.0.0 (behind, latest is 1.1.0)"
+
+
+def test_outside_a_golden_path_repository_names_the_folder(
+    cli, git_repo: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(git_repo)
+    result = cli("update")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == (
+        f"error: {git_repo.resolve()} was not created from a golden path "
+        "(no .copier-answers.yml here or above it)"
+    )
+    assert lines[1].startswith("hint: ")

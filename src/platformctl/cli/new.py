@@ -137,23 +137,26 @@ def new(
         client = backstage.client_from_config(config_mod.load())
 
     label = f"golden path {path.name}" + (f" {path.version}" if path.version else "")
-    with _progress(f"Creating from {label} ...", quiet_prompts=defaults or not interactive):
-        result = create_mod.create(
-            registry,
-            path.name,
-            name,
-            dest=dest,
-            data=answers,
-            defaults=defaults,
-            interactive=interactive,
-            force=force,
-            git=not no_git,
-            author=author,
-            remote=remote,
-            trust=trust,
-            ref=ref,
-            quiet=ctx.verbose == 0,
-        )
+    # The progress line appears only once every check has passed (create enters it).
+    result = create_mod.create(
+        registry,
+        path.name,
+        name,
+        dest=dest,
+        data=answers,
+        defaults=defaults,
+        interactive=interactive,
+        force=force,
+        git=not no_git,
+        author=author,
+        remote=remote,
+        trust=trust,
+        ref=ref,
+        quiet=ctx.verbose == 0,
+        progress=lambda: _progress(
+            f"Creating from {label} ...", quiet_prompts=defaults or not interactive
+        ),
+    )
     for warning in result.warnings:
         render.warn(warning)
     version = f" {result.version}" if result.version else ""

@@ -13,16 +13,22 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from platformctl.core import yamlio
-from platformctl.core.errors import Interrupted, MissingInputError, UsageError
+from platformctl.core.errors import (
+    EnvironmentProblem,
+    Interrupted,
+    MissingInputError,
+    UsageError,
+)
 from platformctl.core.scaffold import versions
 from platformctl.core.scaffold.registry import GoldenPath, Registry
 
@@ -75,12 +81,14 @@ def load_data_file(path: Path) -> dict[str, Any]:
     doc = yamlio.load_one(path, display=str(path))
     data = yamlio.expect_mapping(doc, str(path))
     for key in data:
-        if not _KEY_RE.match(str(key)):
+        if not isinstance(key, str) or not _KEY_RE.match(key):
             line, column = doc.position((key,), key=True)
             raise yamlio.InputFileError(
                 f"{key!r} is not a valid answer name", file=str(path), line=line, column=column
             )
-    return dict(data)
+    # An existing .copier-answers.yml works as a data file: its _commit/_src_path are copier's
+    # bookkeeping, not answers.
+    return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
 # --- the template's questions --------------------------------------------------------------------
@@ -150,36 +158,95 @@ def _when(expression: Any, context: Mapping[str, Any]) -> bool:
         return True
 
 
-_BOOL_WORDS = frozenset(
-    {"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"}
-)
+_BOOL_WORDS = frozenset({"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"})
+
+
+def _type_problem(key: str, kind: str, value: Any) -> str | None:
+    """Why ``value`` cannot be the answer to a question of type ``kind`` (None when it can).
+
+    Answers come as text (--data) or as YAML values (--data-file); copier casts them per
+    question type, silently (9000.5 -> 9000) or with an error that names no question."""
+    if kind in ("yaml", "json"):
+        return None
+    if isinstance(value, (dict, list, tuple, set)):
+        shape = "a mapping" if isinstance(value, dict) else "a list"
+        return f"{key} must be a single value, not {shape}"
+    if value is None:
+        return None if kind == "str" else f"{key} must not be empty"
+    if kind == "bool":
+        if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
+            return None
+        if isinstance(value, str) and value.strip().lower() in _BOOL_WORDS:
+            return None
+        return f"{key} must be true or false (got {value!r})"
+    if kind in ("int", "float"):
+        what = "an integer" if kind == "int" else "a number"
+        if isinstance(value, bool):
+            return f"{key} must be {what} (got {value!r})"
+        if isinstance(value, str):
+            try:
+                value = (int if kind == "int" else float)(value.strip())
+            except ValueError:
+                return f"{key} must be {what} (got {value!r})"
+        if kind == "int" and isinstance(value, float) and not value.is_integer():
+            return f"{key} must be {what} (got {value!r})"
+    return None
 
 
 def check_answer_types(
     questions: Mapping[str, Mapping[str, Any]], answers: Mapping[str, Any]
 ) -> None:
-    """Answers given as text (--data) must cast to the question's type, as copier will cast
-    them; otherwise one UsageError naming every bad answer (copier's own error names none)."""
+    """Answers must cast to their question's type, as copier will cast them; otherwise one
+    UsageError naming every bad answer (copier's own error names none, or it truncates)."""
     problems: list[str] = []
     for key, value in answers.items():
-        kind = (questions.get(key) or {}).get("type")
-        if not isinstance(value, str) or kind not in ("int", "float", "bool"):
+        details = questions.get(key) or {}
+        kind = details.get("type") if isinstance(details, Mapping) else None
+        if not isinstance(kind, str):
             continue
-        if kind == "bool":
-            if value.strip().lower() not in _BOOL_WORDS:
-                problems.append(f"{key} must be true or false (got {value!r})")
-            continue
-        try:
-            (int if kind == "int" else float)(value)
-        except ValueError:
-            what = "an integer" if kind == "int" else "a number"
-            problems.append(f"{key} must be {what} (got {value!r})")
+        problem = _type_problem(key, kind, value)
+        if problem:
+            problems.append(problem)
     if problems:
         first = problems[0].split(" ", 1)[0]
         raise UsageError(
             "invalid answers: " + "; ".join(problems),
             hint=f"pass a valid value, e.g. --data {first}=VALUE",
         )
+
+
+def askable(questions: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """Questions a user can answer: not the computed ones (``when: false`` literally)."""
+    return [
+        name
+        for name, details in questions.items()
+        if not (
+            isinstance(details, Mapping)
+            and "when" in details
+            and not isinstance(details["when"], str)
+            and not _truthy(details["when"])
+        )
+    ]
+
+
+def check_unknown_answers(
+    golden_path: str, questions: Mapping[str, Mapping[str, Any]], answers: Mapping[str, Any]
+) -> None:
+    """An answer to a question the golden path does not ask is a typo more often than not:
+    refuse it (exit 2) rather than create a repository with a default the user meant to set."""
+    import difflib
+
+    asked = askable(questions)
+    # NAME is always passed to copier (templates that do not ask it just ignore it).
+    unknown = sorted(k for k in answers if k not in asked and k != "name")
+    if not unknown:
+        return
+    guesses = {k: difflib.get_close_matches(k, asked, n=1) for k in unknown}
+    if all(guesses.values()):
+        hint = "did you mean " + ", ".join(f"{g[0]} (not {k})" for k, g in guesses.items()) + "?"
+    else:
+        hint = f"{golden_path} asks: {', '.join(asked) or 'nothing'}"
+    raise UsageError(f"{golden_path} does not ask {', '.join(unknown)}", hint=hint)
 
 
 def missing_answers(
@@ -365,6 +432,37 @@ def _merge(src: Path, dst: Path) -> None:
         os.replace(item, target)
 
 
+def _git_message(stderr: str) -> str:
+    """The line of git's stderr that says what went wrong (its ``fatal:``/``error:`` line)."""
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+    for line in lines:
+        for prefix in ("fatal: ", "error: ", "ERROR: "):
+            if line.startswith(prefix):
+                return line[len(prefix) :]
+    return lines[-1] if lines else "unknown error"
+
+
+def push(work: Path, url: str, *, branch: str = "main") -> None:
+    """``git remote add origin URL && git push -u origin BRANCH`` with git's own reason on
+    failure (EnvironmentProblem, exit 3)."""
+    for args in (
+        ["remote", "add", "origin", url],
+        ["push", "--quiet", "--set-upstream", "origin", f"{branch}:{branch}"],
+    ):
+        try:
+            proc = subprocess.run(
+                ["git", *args], cwd=work, capture_output=True, text=True, check=False
+            )
+        except FileNotFoundError:
+            raise EnvironmentProblem("git is not installed or not on PATH") from None
+        if proc.returncode != 0:
+            raise EnvironmentProblem(
+                f"cannot push to {url}: {_git_message(proc.stderr)}",
+                hint="check the URL and your git credentials, create the remote repository "
+                "first (it must be empty), or leave out --remote",
+            )
+
+
 def read_answers_file(folder: Path) -> dict[str, Any]:
     path = folder / ANSWERS_FILE
     if not path.is_file():
@@ -398,7 +496,10 @@ def next_steps(
         steps.append('git init -b main && git add -A && git commit -m "Initial commit"')
     steps.append("platformctl check")
     if _truthy(answers.get("has_database", False)):
-        steps.append(f"platformctl provision db {name}-db")
+        # The engine the service was generated for (the claim's default may differ).
+        engine = answers.get("database_engine")
+        flag = f" --engine {engine}" if isinstance(engine, str) and engine else ""
+        steps.append(f"platformctl provision db {name}-db{flag}")
     return steps
 
 
@@ -424,9 +525,12 @@ def create(
     ref: str | None = None,
     quiet: bool = True,
     cwd: Path | None = None,
+    progress: Callable[[], AbstractContextManager[Any]] | None = None,
 ) -> CreateResult:
-    """Render ``golden_path`` into ``./NAME`` (or ``dest``); see the module docstring."""
-    from platformctl.core import vcs
+    """Render ``golden_path`` into ``./NAME`` (or ``dest``); see the module docstring.
+
+    ``progress`` (a context manager factory) wraps the rendering, the commit and the push: it is
+    entered only once every check has passed, so a refused request shows no progress at all."""
     from platformctl.core.scaffold import engine
 
     cwd = (cwd or Path.cwd()).absolute()
@@ -450,12 +554,7 @@ def create(
     questions: dict[str, dict[str, Any]] = {}
     if path.folder is not None:
         questions, _ = read_questions(path.folder)
-        unknown = sorted(k for k in answers if k not in questions and k != "name")
-        if unknown:
-            warnings.append(
-                f"answers not asked by {path.name}: {', '.join(unknown)} "
-                f"(it asks: {', '.join(questions) or 'nothing'})"
-            )
+        check_unknown_answers(path.name, questions, answers)
     if questions:
         check_answer_types(questions, answers)
     if use_defaults:
@@ -494,6 +593,8 @@ def create(
 
     identity = None
     if git:
+        from platformctl.core import vcs
+
         identity = vcs.Author.parse(author) if author else vcs.configured_author()
         if identity is None:
             raise UsageError(
@@ -503,6 +604,10 @@ def create(
             )
     elif remote:
         raise UsageError("--remote needs git", hint="drop --no-git or --remote")
+
+    if remote and "://" not in remote and (cwd / remote).exists():
+        # A local path is relative to where the user is, not to the temporary work folder.
+        remote = str((cwd / remote).resolve())
 
     anchor = _nearest_existing(destination.parent)
     try:
@@ -517,7 +622,7 @@ def create(
     work = tmp / destination.name
     result = CreateResult(path.name, source.version, destination, {}, warnings=warnings)
     try:
-        with _interruptible():
+        with _interruptible(), progress() if progress is not None else nullcontext():
             engine.render(
                 source.src,
                 work,
@@ -539,7 +644,7 @@ def create(
                 )
                 result.branch = "main"
                 if remote:
-                    vcs.add_remote_and_push(work, remote, branch="main")
+                    push(work, remote, branch="main")
                     result.remote = remote
             with _shielded():
                 _move_into_place(work, destination)

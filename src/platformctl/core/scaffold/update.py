@@ -49,7 +49,7 @@ def read_project(path: Path) -> ProjectAnswers:
     """The answers of the project at ``path`` (or the nearest parent up to its git root)."""
     start = path.resolve()
     if not start.exists():
-        raise UsageError(f"{path} does not exist")
+        raise UsageError(f"{path} does not exist", hint="pass the repository's folder as PATH")
     for folder in (start, *start.parents):
         candidate = folder / ANSWERS_FILE
         if candidate.is_file():
@@ -58,8 +58,8 @@ def read_project(path: Path) -> ProjectAnswers:
         if (folder / ".git").exists():
             break
     raise UsageError(
-        f"{path} was not created from a golden path (no {ANSWERS_FILE})",
-        hint="run it in a repository created by platformctl new",
+        f"{start} was not created from a golden path (no {ANSWERS_FILE} here or above it)",
+        hint="run it in a repository created by platformctl new, or pass its PATH",
     )
 
 
