@@ -60,7 +60,7 @@ def test_failures_exit_1_with_score_level_and_next_level(cli, bad):
     assert "production-readiness: score 13/100 · level none · non_compliant" in out
     assert "next level bronze: fix description (+5), ci-project-slug (+10), owner (+10)" in out
     assert "Security compliance" not in out
-    assert "FAIL check/production-readiness/owner  catalog-info.yaml:12\n" in out
+    assert "FAIL check/production-readiness/owner  catalog-info.yaml:12:3\n" in out
     assert "\n    spec.owner is empty\n" in out
     assert "\n    remediation: Set spec.owner in catalog-info.yaml" in out
 
@@ -83,8 +83,8 @@ def test_json_envelope(cli, bad):
         "message": "Owner is set: spec.owner is empty",
         "file": "catalog-info.yaml",
         "line": 12,
-        "column": None,
-        "document": None,
+        "column": 3,
+        "document": 0,
         "entity": "component:default/billing",
         "hint": "Set spec.owner in catalog-info.yaml to your team (group:default/<team>).",
     }
@@ -112,7 +112,8 @@ def test_sarif_junit_github_markdown(cli, bad, tmp_path):
     assert int(tree.getroot().get("failures")) > 0
     github = cli("check", bad, "-f", "github").stdout
     assert (
-        "::error file=catalog-info.yaml,line=12,title=check/production-readiness/owner::" in github
+        "::error file=catalog-info.yaml,line=12,col=3,title=check/production-readiness/owner::"
+        in github
     )
     markdown = cli("check", bad, "-f", "markdown").stdout
     assert "#### Production readiness (`production-readiness`)" in markdown
@@ -196,9 +197,22 @@ def test_fix_diff_then_fix(cli, bad):
     assert "  # too short on purpose\n" in after
     data = json.loads(result.stdout)
     rules = data["summary"]["scorecards"]["production-readiness"]["rules"]
-    assert rules["runbook"]["result"] == "pass" and rules["ci-project-slug"]["result"] == "pass"
+    # Regression: the stubs --fix writes used to satisfy the rules (score 100 with TODO values).
+    assert rules["runbook"]["result"] == "fail" and rules["ci-project-slug"]["result"] == "fail"
+    messages = {f["rule"]: f["message"] for f in data["findings"]}
+    assert messages["check/production-readiness/runbook"] == (
+        "Runbook link: link Runbook points at the placeholder https://TODO.example.com/runbook: "
+        "fill in the real URL"
+    )
+    assert (
+        "is the placeholder 'TODO-org/TODO-repo'"
+        in messages["check/production-readiness/ci-project-slug"]
+    )
     assert rules["owner"]["result"] == "fail"  # no fix: we never invent an owner
     assert cli("check", bad, "--fix", "--diff", "-s", "production-readiness").stdout == ""
+    again = cli("check", bad, "--fix", "-s", "production-readiness")
+    assert "nothing to fix automatically" in again.stderr  # idempotent
+    assert (bad / "catalog-info.yaml").read_text() == after
 
 
 def test_diff_without_fix_is_usage_error(cli, good):
@@ -455,3 +469,19 @@ def test_bad_data_path_in_a_scorecard_is_rejected_when_it_loads(cli, good):
         "error: rule 'r': option 'path' is not a valid path: cannot parse path 'spec[' at 4 "
         "(cards/extra.yaml:5:"
     )
+
+
+def test_findings_carry_column_and_yaml_document(cli, good):
+    """Regression: findings had no column and no document index (DESIGN.md §3)."""
+    k8s = good / "k8s"
+    service = (k8s / "service.yaml").read_text().replace("targetPort: http", "targetPort: 9999")
+    assert "9999" in service
+    (k8s / "deployment.yaml").write_text((k8s / "deployment.yaml").read_text() + "---\n" + service)
+    (k8s / "service.yaml").unlink()
+    result = cli("check", good, "-f", "json", "-s", "golden-path-python-service")
+    assert result.exit_code == 1
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["rule"] == "check/golden-path-python-service/port-coherence"
+    assert finding["file"] == "k8s/deployment.yaml" and finding["document"] == 1
+    line = (k8s / "deployment.yaml").read_text().splitlines()[finding["line"] - 1]
+    assert line[finding["column"] - 1 :].startswith("targetPort: 9999")

@@ -499,3 +499,27 @@ def test_any_of_and_all_of(good, bad):
     assert outcome.passed is False and "; or " in outcome.message
     outcome = CHECK_TYPES["all_of"].func(Facts(good), {"__children": [annotation, step]})
     assert outcome.passed is False
+
+
+def test_placeholder_annotation_and_link_do_not_pass(tmp_path):
+    """Regression: the stubs written by --fix (TODO values) used to satisfy their rules."""
+    from platformctl.core.compliance.checks import catalog_annotation, catalog_link
+    from platformctl.core.compliance.facts import Facts
+
+    (tmp_path / "catalog-info.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: a\n"
+        "  annotations:\n    github.com/project-slug: TODO-org/TODO-repo\n"
+        "    pagerduty.com/service-id: PTODOX1\n"
+        "  links:\n    - url: https://TODO.example.com/runbook\n      title: Runbook\n"
+        "      type: runbook\n"
+        "spec: {type: service, owner: team-a, lifecycle: production}\n"
+    )
+    facts = Facts(tmp_path)
+    slug = catalog_annotation(facts, {"key": "github.com/project-slug"})
+    assert (slug.passed, slug.line) == (False, 6)
+    assert "is the placeholder 'TODO-org/TODO-repo': fill in the real value" in slug.message
+    # TODO inside a word is not a placeholder
+    assert catalog_annotation(facts, {"key": "pagerduty.com/service-id"}).passed is True
+    link = catalog_link(facts, {"link_type": "runbook"})
+    assert (link.passed, link.line) == (False, 9)
+    assert "points at the placeholder https://TODO.example.com/runbook" in link.message

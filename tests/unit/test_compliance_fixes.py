@@ -39,7 +39,7 @@ def apply(root, kind, **options):
 def test_annotation_added_with_comments_and_order_kept(tmp_path):
     (tmp_path / "catalog-info.yaml").write_text(CATALOG)
     changes, done = apply(tmp_path, "catalog_annotation", key="pagerduty.com/service-id")
-    assert done == "added annotation pagerduty.com/service-id"
+    assert done == "added annotation pagerduty.com/service-id: TODO (a placeholder: fill it in)"
     text = changes.current["catalog-info.yaml"]
     assert text == CATALOG.replace(
         "# docs live next to the code\n",

@@ -228,6 +228,15 @@ def _entity(facts: Facts) -> tuple[Entity | None, Outcome | None]:
     return entity, None
 
 
+# The stub values ``--fix`` writes (``TODO``, ``TODO-org/TODO-repo``, ``https://TODO.example.com``)
+# are placeholders to fill in: a rule they would satisfy still fails until someone does.
+PLACEHOLDER = re.compile(r"(?<![A-Za-z])TODO(?![A-Za-z])")
+
+
+def is_placeholder(value: Any) -> bool:
+    return isinstance(value, str) and bool(PLACEHOLDER.search(value))
+
+
 @check(
     "catalog_annotation",
     one_of=("key", "any_of"),
@@ -247,6 +256,8 @@ def catalog_annotation(facts: Facts, opts: dict[str, Any]) -> Outcome:
     for key in keys:
         if key in annotations:
             why = _value_test(annotations[key], opts)
+            if why is None and is_placeholder(annotations[key]):
+                why = f"is the placeholder {annotations[key]!r}: fill in the real value"
             if why is None:
                 return Outcome.ok(
                     f"{key} is set", entity.file, entity.line(("metadata", "annotations", key))
@@ -275,8 +286,12 @@ def catalog_link(facts: Facts, opts: dict[str, Any]) -> Outcome:
     if entity is None:
         return missing  # type: ignore[return-value]
     types = {str(t).lower() for t in _list(opts.get("link_type"))}
+    placeholder: tuple[int, dict[str, Any]] | None = None
     for index, link in enumerate(entity.links):
         if not link.get("url"):
+            continue
+        if is_placeholder(str(link["url"])):
+            placeholder = placeholder or (index, link)
             continue
         if (
             (types and str(link.get("type", "")).lower() in types)
@@ -292,6 +307,14 @@ def catalog_link(facts: Facts, opts: dict[str, Any]) -> Outcome:
                 entity.line(("metadata", "links", index)),
             )
     what = "/".join(sorted(types)) or opts.get("title_matches") or opts.get("url_matches")
+    if placeholder is not None:
+        index, link = placeholder
+        return Outcome.fail(
+            f"link {link.get('title') or link['url']} points at the placeholder {link['url']}: "
+            "fill in the real URL",
+            entity.file,
+            entity.line(("metadata", "links", index, "url")),
+        )
     return Outcome.fail(
         f"no {what} link in metadata.links", entity.file, entity.line(("metadata", "links"))
     )
@@ -754,7 +777,7 @@ def no_secrets(facts: Facts, opts: dict[str, Any]) -> Outcome:
     files over ``max_bytes``.  A line containing ``platformctl: allow-secret`` is ignored."""
     exclude = [str(e) for e in opts.get("exclude") or []]
     max_bytes = int(opts.get("max_bytes") or 1_048_576)
-    hits: list[tuple[str, int, str]] = []
+    hits: list[tuple[str, int, int, str]] = []
     for name in facts.tracked_files():
         dot = name.rfind(".")
         if dot != -1 and name[dot:].lower() in BINARY_SUFFIXES:
@@ -773,11 +796,12 @@ def no_secrets(facts: Facts, opts: dict[str, Any]) -> Outcome:
             if any(a in line_text for a in _ALLOW):
                 continue
             kind = _SECRET_NAMES[match.lastgroup or "s0"]
-            hits.append((name, data.count(b"\n", 0, match.start()) + 1, kind))
+            line = data.count(b"\n", 0, match.start()) + 1
+            hits.append((name, line, match.start() - start + 1, kind))
     if hits:
-        file, line, kind = hits[0]
+        file, line, column, kind = hits[0]
         more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
-        return Outcome.fail(f"possible {kind} committed in {file}:{line}{more}", file, line)
+        return Outcome.fail(f"possible {kind} committed in {file}:{line}{more}", file, line, column)
     return Outcome.ok("no secrets found")
 
 

@@ -177,7 +177,7 @@ def catalog_annotation(
         if key in annotations:
             return ""
         annotations[key] = value
-        return f"added annotation {key}"
+        return f"added annotation {key}: {value}" + _fill_in(value)
 
     return _catalog_edit(changes, context, mutate) or None
 
@@ -215,9 +215,15 @@ def catalog_link(
             if options.get(option):
                 entry[field_name] = options[option]
         links.append(entry)
-        return f"added link {options['title']}"
+        return f"added link {options['title']}: {options['url']}" + _fill_in(options["url"])
 
     return _catalog_edit(changes, context, mutate) or None
+
+
+def _fill_in(value: str) -> str:
+    from platformctl.core.compliance.checks import is_placeholder
+
+    return " (a placeholder: fill it in)" if is_placeholder(value) else ""
 
 
 def _mapping() -> Any:

@@ -313,7 +313,37 @@ def score(card: Scorecard, results: list[RuleResult]) -> ScorecardResult:
     return ScorecardResult(card, results, value, held, status, next_level, next_rules)
 
 
-def finding_for(result: RuleResult, entity: str | None, catalog_file: str | None) -> Finding | None:
+def locate(facts: Facts, result: RuleResult) -> int | None:
+    """Complete a failure's position: the column of the first character on its line when the
+    check gave none, and the (0-based) YAML document holding that line, which is returned."""
+    if not result.file or not result.line:
+        return None
+    text = facts.text(result.file)
+    if text is None:
+        return None
+    if result.column is None:
+        lines = text.split("\n", result.line)
+        if len(lines) >= result.line:
+            content = lines[result.line - 1]
+            result.column = len(content) - len(content.lstrip()) + 1
+    if not result.file.endswith((".yaml", ".yml")):
+        return None
+    loaded = facts.yaml(result.file)
+    if loaded is None or not loaded.documents:
+        return None
+    document = 0
+    for doc in loaded.documents:
+        if doc.line <= result.line:
+            document = doc.index
+    return document
+
+
+def finding_for(
+    result: RuleResult,
+    entity: str | None,
+    catalog_file: str | None,
+    document: int | None = None,
+) -> Finding | None:
     rule = result.rule
     hint = rule.remediation.strip().splitlines()[0] if rule.remediation.strip() else None
     ent = entity if result.file and result.file == catalog_file else None
@@ -326,7 +356,7 @@ def finding_for(result: RuleResult, entity: str | None, catalog_file: str | None
             result.file,
             result.line,
             result.column,
-            None,
+            document,
             ent,
             hint,
         )
@@ -342,7 +372,7 @@ def finding_for(result: RuleResult, entity: str | None, catalog_file: str | None
             result.file,
             result.line,
             result.column,
-            None,
+            document,
             ent,
             hint,
             suppressed=reason + extra,
@@ -417,7 +447,8 @@ def run(
                         used_waivers.add(index)
                         break
             rule_results.append(result)
-            finding = finding_for(result, entity, context["catalog_file"])
+            document = locate(facts, result) if result.state in (FAIL, WAIVED) else None
+            finding = finding_for(result, entity, context["catalog_file"], document)
             if finding is not None:
                 findings.append(finding)
         results.append(score(card, rule_results))
