@@ -261,27 +261,37 @@ def _git(repo: Path, *args: str) -> str:
     ).stdout
 
 
+def _show(repo: Path, branch: str, path: str) -> str:
+    return _git(repo, "show", f"{branch}:{path}")
+
+
 def test_gitops_commits_on_a_branch_and_is_idempotent(cli, git_repo: Path) -> None:
     r = cli("provision", "db", "orders-db", "--size", "medium", "--gitops", "--repo", str(git_repo))
     assert r.exit_code == 0, r.output
-    claim = git_repo / "infra" / "claims" / "databaseclaim-orders-db.yaml"
-    assert claim.is_file()
-    assert _git(git_repo, "branch", "--show-current").strip() == "provision/databaseclaim-orders-db"
-    log = _git(git_repo, "log", "--format=%s", "-n", "1")
+    branch, rel = "provision/databaseclaim-orders-db", "infra/claims/databaseclaim-orders-db.yaml"
+    claim = _show(git_repo, branch, rel)
+    # the user's checkout stays where it was; the claim lives on its branch
+    assert _git(git_repo, "branch", "--show-current").strip() == "main"
+    assert not (git_repo / rel).exists()
+    assert f"you are back on main; the change is on branch {branch}" in r.stderr
+    log = _git(git_repo, "log", "--format=%s", "-n", "1", branch)
     assert log.strip() == "provision: request DatabaseClaim default/orders-db"
-    assert "platformctl.io/request-id: req-" in claim.read_text()
+    assert "platformctl.io/request-id: req-" in claim
     assert _git(git_repo, "status", "--porcelain") == ""
     again = cli(
         "provision", "db", "orders-db", "--size", "medium", "--gitops", "--repo", str(git_repo)
     )
-    assert again.exit_code == 0 and "nothing to commit" in again.stderr
-    assert len(_git(git_repo, "log", "--oneline").splitlines()) == 2
-    # back on main: the same request reuses the existing branch, still no new commit
-    _git(git_repo, "checkout", "-q", "main")
+    assert again.exit_code == 0 and "nothing to commit" in again.stderr, again.output
+    assert len(_git(git_repo, "log", "--oneline", branch).splitlines()) == 2
+    assert _git(git_repo, "branch", "--show-current").strip() == "main"
+    # starting on the claim's branch: stays there, still no new commit
+    _git(git_repo, "checkout", "-q", branch)
     third = cli(
         "provision", "db", "orders-db", "--size", "medium", "--gitops", "--repo", str(git_repo)
     )
     assert third.exit_code == 0 and "nothing to commit" in third.stderr, third.output
+    assert _git(git_repo, "branch", "--show-current").strip() == branch
+    _git(git_repo, "checkout", "-q", "main")
     changed = cli(
         "provision",
         "db",
@@ -297,8 +307,41 @@ def test_gitops_commits_on_a_branch_and_is_idempotent(cli, git_repo: Path) -> No
         "bigger-db",
     )
     assert changed.exit_code == 0, changed.output
-    assert (git_repo / "claims" / "databaseclaim-orders-db.yaml").is_file()
-    assert _git(git_repo, "branch", "--show-current").strip() == "bigger-db"
+    assert "size: large" in _show(git_repo, "bigger-db", "claims/databaseclaim-orders-db.yaml")
+    assert _git(git_repo, "branch", "--show-current").strip() == "main"
+
+
+def test_gitops_after_merge_is_a_no_op_without_a_stray_branch(cli, git_repo: Path) -> None:
+    args = ("provision", "db", "orders-db", "--size", "medium", "--gitops", "--repo")
+    assert cli(*args, str(git_repo)).exit_code == 0
+    branch = "provision/databaseclaim-orders-db"
+    _git(git_repo, "merge", "-q", "--ff-only", branch)
+    _git(git_repo, "branch", "-q", "-D", branch)
+    r = cli(*args, str(git_repo))
+    assert r.exit_code == 0 and "already requests this on main; nothing to commit" in r.stderr
+    assert branch not in _git(git_repo, "branch", "--list")
+    assert _git(git_repo, "branch", "--show-current").strip() == "main"
+
+
+def test_gitops_from_a_detached_head_returns_to_it(cli, git_repo: Path) -> None:
+    head = _git(git_repo, "rev-parse", "HEAD").strip()
+    _git(git_repo, "checkout", "-q", "--detach", head)
+    r = cli("provision", "db", "orders-db", "--size", "medium", "--gitops", "--repo", str(git_repo))
+    assert r.exit_code == 0, r.output
+    assert f"you are back on commit {head[:8]}" in r.stderr
+    assert _git(git_repo, "rev-parse", "HEAD").strip() == head
+    assert _git(git_repo, "branch", "--show-current").strip() == ""
+
+
+def test_gitops_json_event_says_where_you_are(cli, git_repo: Path) -> None:
+    r = cli(
+        "provision", "db", "orders-db", "--size", "medium", "--gitops", "--repo", str(git_repo),
+        "--format", "json",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    (event,) = [json.loads(line) for line in r.stdout.splitlines()]
+    assert event["event"] == "gitops" and event["changed"] and event["returned"]
+    assert event["startBranch"] == "main" and event["branch"] == "provision/databaseclaim-orders-db"
 
 
 def test_gitops_refuses_a_dirty_tree_but_not_its_own_file(cli, git_repo: Path) -> None:
@@ -311,7 +354,8 @@ def test_gitops_refuses_a_dirty_tree_but_not_its_own_file(cli, git_repo: Path) -
     target.write_text("# a draft\n")
     r = cli("provision", "db", "orders-db", "--size", "medium", "--gitops", "--repo", str(git_repo))
     assert r.exit_code == 0, r.output
-    assert "kind: DatabaseClaim" in target.read_text()
+    shown = _show(git_repo, "provision/databaseclaim-orders-db", "infra/claims/" + target.name)
+    assert "kind: DatabaseClaim" in shown
 
 
 def test_gitops_path_must_stay_inside(cli, git_repo: Path) -> None:
@@ -339,7 +383,8 @@ def test_gitops_dir_from_config(cli, git_repo: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("PLATFORMCTL_GITOPS_DIR", "deploy/crossplane")
     r = cli("provision", "cache", "sessions", "--gitops", "--repo", str(git_repo))
     assert r.exit_code == 0, r.output
-    assert (git_repo / "deploy" / "crossplane" / "cacheclaim-sessions.yaml").is_file()
+    rel = "deploy/crossplane/cacheclaim-sessions.yaml"
+    assert "kind: CacheClaim" in _show(git_repo, "provision/cacheclaim-sessions", rel)
 
 
 def _pty_run(
@@ -395,3 +440,48 @@ def test_api_only_flags_are_refused_with_gitops(cli, git_repo: Path) -> None:
 def test_unknown_format_is_a_usage_error(cli, command: list[str]) -> None:
     r = cli("provision", *command, "--format", "xml")
     assert r.exit_code == 2 and "'xml' is not one of 'text', 'json'" in r.stderr
+
+
+def test_export_env_is_refused_with_gitops(cli, git_repo: Path) -> None:
+    r = cli(
+        "provision", "db", "x", "--size", "small", "--gitops", "--repo", str(git_repo),
+        "--export-env", ".env",
+    )  # fmt: skip
+    assert r.exit_code == 2 and "for API mode" in r.stderr and "--export-env" in r.stderr
+
+
+def _merge_request(cli, repo: Path) -> str:  # noqa: ANN001
+    """Request orders-db by GitOps and merge its branch into main (as a reviewer would)."""
+    r = cli("provision", "db", "orders-db", "--size", "medium", "--gitops", "--repo", str(repo))
+    assert r.exit_code == 0, r.output
+    _git(repo, "merge", "-q", "--ff-only", "provision/databaseclaim-orders-db")
+    return "infra/claims/databaseclaim-orders-db.yaml"
+
+
+def test_delete_by_gitops_removes_the_file_on_a_branch(cli, git_repo: Path) -> None:
+    rel = _merge_request(cli, git_repo)
+    r = cli("provision", "delete", "orders-db", "--gitops", "--repo", str(git_repo))
+    assert r.exit_code == 2 and "--yes" in r.stderr  # no terminal, no --yes: nothing done
+    assert (git_repo / rel).is_file() and "deprovision" not in _git(git_repo, "branch")
+    r = cli("provision", "delete", "orders-db", "--gitops", "--repo", str(git_repo), "--yes")
+    assert r.exit_code == 0, r.output
+    branch = "deprovision/databaseclaim-orders-db"
+    assert f"removed {rel} and committed it on branch {branch}" in r.stderr
+    assert f"you are back on main; the change is on branch {branch}" in r.stderr
+    assert (git_repo / rel).is_file()  # main is untouched until the branch is merged
+    assert rel not in _git(git_repo, "ls-tree", "-r", "--name-only", branch)
+    log = _git(git_repo, "log", "--format=%s", "-n", "1", branch).strip()
+    assert log == "provision: delete DatabaseClaim default/orders-db"
+    again = cli("provision", "delete", "orders-db", "--gitops", "--repo", str(git_repo), "-y")
+    assert again.exit_code == 0 and "already removed" in again.stderr, again.output
+
+
+def test_delete_by_gitops_errors(cli, git_repo: Path) -> None:
+    r = cli("provision", "delete", "nothing", "--gitops", "--repo", str(git_repo), "-y")
+    assert r.exit_code == 1 and "no claim file for 'nothing'" in r.stderr and "hint:" in r.stderr
+    _merge_request(cli, git_repo)
+    (git_repo / "README.md").write_text("changed\n")
+    r = cli("provision", "delete", "orders-db", "--gitops", "--repo", str(git_repo), "-y")
+    assert r.exit_code == 2 and "uncommitted changes: README.md" in r.stderr
+    r = cli("provision", "delete", "orders-db", "--branch", "x")
+    assert r.exit_code == 2 and "go with --gitops" in r.stderr

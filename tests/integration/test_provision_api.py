@@ -6,6 +6,7 @@ import json
 import os
 import socket
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -274,6 +275,42 @@ def test_malformed_kubeconfig_is_an_environment_error(cli, tmp_path: Path, text:
         assert "internal error" not in r.stderr and "Traceback" not in r.output
 
 
+def test_export_env_waits_and_never_replaces_a_foreign_file(
+    cli,
+    kube: Kube,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    kube.install_database("ready")
+    env = tmp_path / "app.env"
+    env.write_text("DEBUG=1\n")  # the user's own settings
+    r = provision(cli, "db", "orders-db", "--size", "small", "--export-env", str(env))
+    assert r.exit_code == 2 and "exists and was not written by platformctl" in r.stderr
+    assert env.read_text() == "DEBUG=1\n"
+    assert kube.state.get(*CLAIM, "orders-db", "default") is None  # refused before sending
+    r = provision(cli, "db", "orders-db", "--size", "small", "--no-wait", "--export-env", "x.env")
+    assert r.exit_code == 2 and "--no-wait" in r.stderr and "hint:" in r.stderr
+    # no terminal, no --wait: --export-env still waits for Ready instead of silently skipping
+    ours = tmp_path / "db.env"
+    r = provision(cli, "db", "orders-db", "--size", "small", "--export-env", str(ours))
+    assert r.exit_code == 0, r.output
+    assert "PASSWORD=value-of-password" in ours.read_text()
+    assert stat.S_IMODE(ours.stat().st_mode) == 0o600
+    assert "value-of-" not in r.output
+    again = provision(cli, "db", "orders-db", "--size", "small", "--export-env", str(ours))
+    assert again.exit_code == 0, again.output  # platformctl's own file is refreshed
+    status = cli("provision", "status", "orders-db", "--export-env", str(tmp_path / "s.env"))
+    assert status.exit_code == 0 and (tmp_path / "s.env").is_file()
+    assert "value-of-" not in status.output
+
+
+def test_status_export_env_when_not_ready(cli, kube: Kube, tmp_path: Path) -> None:  # noqa: F811
+    kube.install_database("never")
+    assert provision(cli, "db", "orders-db", "--size", "small", "--no-wait").exit_code == 0
+    r = cli("provision", "status", "orders-db", "--export-env", str(tmp_path / "s.env"))
+    assert r.exit_code == 1 and "nothing written" in r.stderr and "is not Ready yet" in r.stderr
+    assert not (tmp_path / "s.env").exists()
+
+
 def test_context_namespace_is_used(cli, kube: Kube) -> None:  # noqa: F811
     kube.install_database("never")
     r = provision(cli, "db", "orders-db", "--size", "small", "--context", "team-b", "--no-wait")
@@ -343,10 +380,15 @@ def test_status_follows_a_gitops_request(cli, kube: Kube, git_repo: Path) -> Non
     kube.install_database("ready")
     r = cli("provision", "db", "orders-db", "--size", "small", "--gitops", "--repo", str(git_repo))
     assert r.exit_code == 0, r.output
-    doc = yaml.safe_load((git_repo / "infra/claims/databaseclaim-orders-db.yaml").read_text())
+    shown = subprocess.run(
+        ["git", "-C", str(git_repo), "show", "provision/databaseclaim-orders-db:"
+         "infra/claims/databaseclaim-orders-db.yaml"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    doc = yaml.safe_load(shown)  # committed on its branch; the checkout is back on main
     request_id = doc["metadata"]["annotations"]["platformctl.io/request-id"]
     # the GitOps controller applies the merged file a little later
-    timer = threading.Timer(0.2, lambda: kube.state.put(doc, "argocd-controller"))
+    timer = threading.Timer(1.0, lambda: kube.state.put(doc, "argocd-controller"))
     timer.start()
     try:
         st = cli(

@@ -55,12 +55,19 @@ def test_push_to_a_bare_remote(cli, git_repo: Path, tmp_path: Path) -> None:
         "--push",
     )
     assert again.exit_code == 0 and "nothing to commit" in again.stderr
+    assert _git(git_repo, "branch", "--show-current").strip() == "main"
 
 
 def test_push_failure_is_an_environment_problem(cli, git_repo: Path, tmp_path: Path) -> None:
     _git(git_repo, "remote", "add", "origin", str(tmp_path / "missing.git"))
     r = cli("provision", "bucket", "assets", "--gitops", "--repo", str(git_repo), "--push")
     assert r.exit_code == 3 and "git push to origin failed" in r.stderr
+    assert "the commit is on branch provision/bucketclaim-assets" in r.stderr
+    assert _git(git_repo, "branch", "--show-current").strip() == "main"  # put back all the same
+    shown = _git(
+        git_repo, "show", "provision/bucketclaim-assets:infra/claims/bucketclaim-assets.yaml"
+    )
+    assert "kind: BucketClaim" in shown
 
 
 @pytest.mark.skipif(not GOLDEN.is_dir(), reason="python-service golden path not present")
@@ -86,6 +93,10 @@ def test_golden_path_service_records_its_database(
     monkeypatch.chdir(service)
     r = cli("provision", "db", "orders-db", "--size", "medium", "--gitops", "--record")
     assert r.exit_code == 0, r.output
+    # back on main, untouched; the claim and the catalog change are on the claim's branch
+    assert _git(service, "branch", "--show-current").strip() == "main"
+    assert catalog.read_text() == before and _git(service, "status", "--porcelain") == ""
+    _git(service, "checkout", "-q", "provision/databaseclaim-orders-db")
     assert (service / "infra" / "claims" / "databaseclaim-orders-db.yaml").is_file()
     text = catalog.read_text()
     assert text.startswith(before.split("spec:")[0])  # metadata, comments and order untouched

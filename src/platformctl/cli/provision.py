@@ -97,7 +97,8 @@ COMMON_HELP = {
     "fmt": "Progress output: text, or json (one JSON event per change).",
     "force_conflicts": "Take over fields another manager owns (server-side apply force).",
     "show_values": "Show the connection secret's values (hidden by default).",
-    "export_env": "Write the connection secret to a .env FILE (mode 0600).",
+    "export_env": "When Ready, write the connection secret to a .env FILE (mode 0600; "
+    "implies --wait; never replaces a file platformctl did not write).",
     "gitops": "Write the claim to a git repository and commit it, instead of sending it.",
     "repo": "GitOps repository (default: the current directory's repository).",
     "path": "Folder in the repository (default: settings provision.gitops_dir).",
@@ -371,12 +372,25 @@ def request(
     from platformctl.core import config as config_mod
     from platformctl.core.provision import claim as claims
 
-    if gitops and (dry_run or force_conflicts or wait):
+    if gitops and (dry_run or force_conflicts or wait or export_env or show_values):
         raise UsageError(
-            "--dry-run, --force-conflicts and --wait are for API mode, not --gitops",
+            "--dry-run, --force-conflicts, --wait, --export-env and --show-values are for "
+            "API mode, not --gitops",
             hint="after the change is merged, follow it with "
-            "platformctl provision status NAME --wait",
+            "platformctl provision status NAME --wait [--export-env FILE]",
         )
+    if export_env and (dry_run or wait is False):
+        raise UsageError(
+            "--export-env needs the claim to become Ready: it cannot go with "
+            + ("--dry-run" if dry_run else "--no-wait"),
+            hint="drop --no-wait (--export-env waits for Ready), or later run "
+            "platformctl provision status NAME --wait --export-env FILE",
+        )
+    if export_env and not output:
+        from platformctl.core.provision import secrets as secrets_mod
+
+        secrets_mod.check_export_target(Path(export_env))
+        wait = True  # the file is written when Ready: --export-env waits
     cfg = config_mod.load(overrides={"provision.context": context} if context else None)
     context = context or cfg.get("provision.context")
     seconds = _duration("--timeout", timeout)
@@ -429,7 +443,10 @@ def request(
 
     if gitops:
         result = _gitops(built, cfg, repo=repo, path=path, branch=branch, push=push, fmt=fmt)
-        _maybe_record(built, record, catalog_file, interactive, gitops_result=result)
+        try:
+            _maybe_record(built, record, catalog_file, interactive, gitops_result=result)
+        finally:
+            _restore(result, fmt, {"event": "gitops", "requestId": built.request_id})
         return
 
     # 4. API mode
@@ -524,7 +541,7 @@ def _gitops(
         built.object, repo=Path(repo or "."), directory=directory, branch=branch, push=push
     )
     if fmt == "json":
-        _json_line({"event": "gitops", **result.to_json(), "requestId": built.request_id})
+        pass  # one event, after restore()
     elif result.changed:
         render.info(
             f"wrote {result.file} and committed it on branch {result.branch} "
@@ -533,12 +550,30 @@ def _gitops(
         render.info(
             f"once merged and applied, follow it with: platformctl provision status {built.name}"
         )
+    elif result.created_branch:
+        render.info(f"{result.file} already requests this on {result.start}; nothing to commit")
     else:
         render.info(
             f"{result.file} already requested on branch {result.branch}; nothing to commit"
             + (" (pushed)" if result.pushed else "")
         )
     return result
+
+
+def _restore(result: Any, fmt: str, event: dict[str, Any]) -> None:
+    """Put the user back on the branch they started on, and say where they are."""
+    from platformctl.core.provision import gitops
+
+    try:
+        gitops.restore(result)
+    finally:
+        if fmt == "json":
+            _json_line({**event, **result.to_json()})
+        elif result.returned and result.changed:
+            where = "commit " + result.start[:8] if result.start_detached else result.start
+            render.info(f"you are back on {where}; the change is on branch {result.branch}")
+        elif not result.returned and result.start != result.branch:
+            render.info(f"you are on branch {result.branch}")
 
 
 def _render_snapshot_line(snapshot: Any, elapsed: float) -> str:
@@ -926,7 +961,7 @@ def status_cmd(
         help="Wait for this request (platformctl.io/request-id), e.g. after a GitOps merge.",
     ),
     export_env: str | None = typer.Option(
-        None, "--export-env", help="With --wait: write the secret to a .env FILE (0600)."
+        None, "--export-env", help="Write the connection secret to a .env FILE (mode 0600)."
     ),
     poll_interval: float = typer.Option(2.0, "--poll-interval", hidden=True),
 ) -> None:
@@ -943,6 +978,8 @@ def status_cmd(
     )
     ns = _namespace(namespace, cfg, cluster.namespace)
     registry = _registry()
+    if export_env:
+        secrets.check_export_target(Path(export_env))
     if wait:
         seconds = _duration("--timeout", timeout)
         started = time.monotonic()
@@ -962,6 +999,9 @@ def status_cmd(
         secret = cluster.secret(sns, sname)
         if secret is not None:
             secret_info = secrets.describe(secret, ct.xrd.connection_secret_keys)
+    if export_env and secret_info is not None:
+        written = secrets.export_env(secret_info, Path(export_env))
+        render.info(f"wrote {len(secret_info.keys)} variables to {written} (mode 0600)")
     if fmt == "json":
         payload = {
             "version": 1,
@@ -995,6 +1035,18 @@ def status_cmd(
         )
     if snapshot.phase == status_mod.FAILED:
         raise typer.Exit(1)
+    if export_env and secret_info is None:
+        from platformctl.core.errors import ProblemsFound
+
+        raise ProblemsFound(
+            f"nothing written to {export_env}: "
+            + (
+                f"{snapshot.root.ref if snapshot.root else name} is not Ready yet"
+                if snapshot.phase != status_mod.READY
+                else f"its connection secret {sns or '?'}/{sname or '?'} does not exist"
+            ),
+            hint=f"platformctl provision status {name} --wait --export-env {export_env}",
+        )
 
 
 def _request_id(obj: dict[str, Any]) -> str | None:
@@ -1119,12 +1171,55 @@ def delete_cmd(
     kubeconfig: str | None = typer.Option(None, "--kubeconfig"),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt."),
+    gitops: bool = typer.Option(
+        False,
+        "--gitops",
+        help="Remove the claim file from the GitOps repository on a branch and commit it, "
+        "instead of deleting on the cluster.",
+    ),
+    repo: str | None = typer.Option(
+        None, "--repo", metavar="PATH", help="With --gitops: the repository (default: here)."
+    ),
+    path: str | None = typer.Option(
+        None,
+        "--path",
+        metavar="DIR",
+        help="With --gitops: folder of the claim files (default: settings provision.gitops_dir).",
+    ),
+    branch: str | None = typer.Option(
+        None,
+        "--branch",
+        help="With --gitops: branch to commit on (default: deprovision/<kind>-<name>).",
+    ),
+    push: bool = typer.Option(False, "--push", help="With --gitops: push the branch to origin."),
 ) -> None:
-    """Delete a claim (and, through Crossplane, what it created). Asks first unless --yes."""
+    """Delete a claim (and, through Crossplane, what it created). Asks first unless --yes.
+
+    With --gitops the claim's file is removed on a branch and committed; the GitOps
+    controller deletes the claim once that is merged.
+    """
     from platformctl.core import config as config_mod
     from platformctl.core.provision import kube
 
     cfg = config_mod.load()
+    if gitops:
+        _delete_gitops(
+            cfg,
+            name=name,
+            type_name=type_name,
+            repo=repo,
+            path=path,
+            branch=branch,
+            push=push,
+            yes=yes,
+            no_input=no_input,
+        )
+        return
+    if repo or path or branch or push:
+        raise UsageError(
+            "--repo, --path, --branch and --push go with --gitops",
+            hint=f"platformctl provision delete {name} --gitops ...",
+        )
     cluster = kube.connect(
         kubeconfig=kubeconfig, context=context or cfg.get("provision.context"), namespace=namespace
     )
@@ -1146,3 +1241,104 @@ def delete_cmd(
     )
     cluster.delete(xrd.api_version_of_request, plural, name, ns if namespaced else None)
     render.info(f"{ref} deleted")
+
+
+def _delete_gitops(
+    cfg: Any,
+    *,
+    name: str,
+    type_name: str | None,
+    repo: str | None,
+    path: str | None,
+    branch: str | None,
+    push: bool,
+    yes: bool,
+    no_input: bool,
+) -> None:
+    from platformctl.core import vcs
+    from platformctl.core.errors import ProblemsFound
+    from platformctl.core.provision import gitops
+    from platformctl.core.provision.claim import check_name
+
+    check_name(name)
+    root = vcs.repo_root(Path(repo or "."))
+    if root is None:
+        raise UsageError(
+            f"{repo or Path.cwd()} is not inside a git repository",
+            hint="pass --repo PATH to your GitOps repository",
+        )
+    directory = path or str(cfg.get("provision.gitops_dir", "infra/claims"))
+    registry = _registry()
+    candidates = [registry.get(type_name)] if type_name else list(registry.types.values())
+    looked = {ct.name: gitops.target_file(root, directory, ct.kind, name) for ct in candidates}
+    found = [(ct, looked[ct.name]) for ct in candidates if looked[ct.name].is_file()]
+    if not found:
+        shown = ", ".join(sorted({str(p.relative_to(root)) for p in looked.values()})[:4])
+        raise ProblemsFound(
+            f"no claim file for {name!r} in {root} (looked for {shown}"
+            + (" ..." if len(looked) > 4 else "")
+            + f" on {_where(root)})",
+            hint="pass --path DIR (where the claim files are) or -t TYPE; "
+            "or run it on the branch that holds the claim",
+        )
+    if len(found) > 1:
+        raise UsageError(
+            f"several claim files are named {name!r}: "
+            + ", ".join(str(p.relative_to(root)) for _, p in found),
+            hint="pass -t TYPE",
+        )
+    ct, file = found[0]
+    namespace = _file_namespace(file)
+    rel = file.relative_to(root).as_posix()
+    if not yes:
+        if not _interactive(no_input):
+            raise MissingInputError([("confirmation", "--yes")], what="confirmation to delete")
+        if not _confirm(
+            f"Remove {rel} (commit on a branch)? Once merged, Crossplane deletes the cloud "
+            "resources it created.",
+            default=False,
+        ):
+            render.info("not deleted")
+            raise typer.Exit(1)
+    result = gitops.withdraw(
+        repo=root,
+        file=file,
+        kind=ct.kind,
+        name=name,
+        namespace=namespace,
+        branch=branch,
+        push=push,
+    )
+    try:
+        if result.changed:
+            render.info(
+                f"removed {rel} and committed it on branch {result.branch} "
+                f"({(result.commit or '')[:8]})" + (" and pushed it" if result.pushed else "")
+            )
+            render.info(
+                "once merged, the GitOps controller deletes the claim; follow it with "
+                f"platformctl provision status {name}"
+            )
+        else:
+            render.info(f"{rel} is already removed on branch {result.branch}; nothing to commit")
+    finally:
+        _restore(result, "text", {})
+
+
+def _where(root: Path) -> str:
+    from platformctl.core import vcs
+
+    try:
+        return f"branch {vcs.current_branch(root)}"
+    except Exception:  # noqa: BLE001 - detached HEAD or unborn branch
+        return "the current checkout"
+
+
+def _file_namespace(file: Path) -> str | None:
+    from platformctl.core import yamlio
+
+    loaded = yamlio.load_file(file)
+    data = loaded.documents[0].data if loaded.ok and loaded.documents else None
+    meta = data.get("metadata") if isinstance(data, dict) else None
+    namespace = meta.get("namespace") if isinstance(meta, dict) else None
+    return str(namespace) if namespace else None

@@ -3,7 +3,10 @@
 ``<repo>/<dir>/<kind>-<name>.yaml`` (kind lower-cased), committed on
 ``provision/<kind>-<name>`` unless a branch is given.  Re-running with the same input changes
 nothing (the request id is derived from the claim).  A dirty tree is refused unless the only
-change is that very file.
+change is that very file.  ``withdraw`` removes a claim file the same way (delete by GitOps).
+
+The user's checkout is theirs: ``submit`` and ``withdraw`` switch to the claim's branch to
+commit, and ``restore`` switches back to the branch (or commit) they started on.
 """
 
 from __future__ import annotations
@@ -25,6 +28,11 @@ class GitOpsResult:
     branch: str
     commit: str | None  # None: nothing to commit (already requested)
     pushed: bool = False
+    start: str | None = None  # the branch (or detached commit) the user was on; None: unborn
+    start_detached: bool = False
+    created_branch: bool = False
+    returned: bool = False  # restore() switched back to ``start``
+    removed: bool = False  # withdraw(): the file was deleted
 
     @property
     def changed(self) -> bool:
@@ -38,6 +46,8 @@ class GitOpsResult:
             "commit": self.commit,
             "changed": self.changed,
             "pushed": self.pushed,
+            "startBranch": self.start,
+            "returned": self.returned,
         }
 
 
@@ -119,9 +129,32 @@ def submit(
             hint="commit or stash them first; platformctl only commits the claim file",
         )
     branch = branch or default_branch(kind, name)
-    current = vcs.current_branch(root)
-    if current != branch and branch in _heads(root):
-        _checkout(root, branch)
+    result = GitOpsResult(root, path, branch, None)
+    _switch_to(result)
+    try:
+        _write_and_commit(obj, result, push=push, remote=remote, message=message)
+    except BaseException:
+        _restore_quietly(result)
+        raise
+    return result
+
+
+def _restore_quietly(result: GitOpsResult) -> None:
+    """On a failure after switching branches: back to the start, keeping the first error."""
+    import contextlib
+
+    from platformctl.core.errors import PlatformError
+
+    with contextlib.suppress(PlatformError):
+        restore(result)
+
+
+def _write_and_commit(
+    obj: dict[str, Any], result: GitOpsResult, *, push: bool, remote: str, message: str | None
+) -> None:
+    path, root = result.file, result.repo
+    kind = str(obj["kind"])
+    name = str(obj["metadata"]["name"])
     text = render(obj)
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -135,12 +168,122 @@ def submit(
         f"Requested with platformctl provision.\n"
         f"platformctl.io/request-id: {request}\n"
     )
-    commit = vcs.commit_files(root, [path], message, branch=branch)
-    pushed = False
+    result.commit = _commit(root, [path], message, result.branch)
     if push:
-        vcs.push(root, branch=branch, remote=remote, set_upstream=True)
-        pushed = True
-    return GitOpsResult(root, path, branch, commit, pushed)
+        _push(result, remote)
+
+
+def _push(result: GitOpsResult, remote: str) -> None:
+    from platformctl.core.errors import PlatformError
+
+    try:
+        vcs.push(result.repo, branch=result.branch, remote=remote, set_upstream=True)
+    except PlatformError as exc:
+        exc.message = f"{exc.message} (the commit is on branch {result.branch})"
+        raise
+    result.pushed = True
+
+
+def _commit(root: Path, files: list[Path], message: str, branch: str) -> str | None:
+    from platformctl.core.errors import EnvironmentProblem
+
+    try:
+        return vcs.commit_files(root, files, message, branch=branch)
+    except Exception as exc:  # GitCommandError (a failing hook, ...); GitPython stays in vcs
+        if type(exc).__name__ != "GitCommandError":
+            raise
+        detail = (getattr(exc, "stderr", "") or str(exc)).strip().splitlines()
+        raise EnvironmentProblem(
+            f"git commit on branch {branch} failed: {detail[-1] if detail else exc}",
+            hint="a commit hook may have refused it; fix that and re-run",
+        ) from None
+
+
+def withdraw(
+    *,
+    repo: Path,
+    file: Path,
+    kind: str,
+    name: str,
+    namespace: str | None,
+    branch: str | None = None,
+    push: bool = False,
+    remote: str = "origin",
+) -> GitOpsResult:
+    """Delete a claim by GitOps: remove its file on a branch and commit (push when asked)."""
+    root = vcs.repo_root(Path(repo))
+    if root is None:
+        raise UsageError(
+            f"{repo} is not inside a git repository",
+            hint="pass --repo PATH to your GitOps repository",
+        )
+    rel = file.relative_to(root).as_posix()
+    others = [entry for entry in vcs.is_dirty(root) if entry != rel]
+    if others:
+        shown = ", ".join(others[:5]) + (" ..." if len(others) > 5 else "")
+        raise UsageError(
+            f"the repository {root} has uncommitted changes: {shown}",
+            hint="commit or stash them first; platformctl only commits the claim file",
+        )
+    result = GitOpsResult(root, file, branch or f"deprovision/{kind.lower()}-{name}", None)
+    _switch_to(result)
+    message = (
+        f"provision: delete {kind} {namespace + '/' if namespace else ''}{name}\n\n"
+        f"Removed with platformctl provision delete --gitops; once merged, the GitOps "
+        f"controller deletes the claim (and Crossplane what it created).\n"
+    )
+    try:
+        if file.is_file():
+            file.unlink()
+            result.removed = True
+        result.commit = _commit(root, [file], message, result.branch) if result.removed else None
+        if push and result.commit:
+            _push(result, remote)
+    except BaseException:
+        _restore_quietly(result)
+        raise
+    return result
+
+
+def _switch_to(result: GitOpsResult) -> None:
+    """Remember where the user is, then check out ``result.branch`` (created when new)."""
+    repo = vcs.open_repo(result.repo)
+    if not repo.head.is_valid():  # unborn: no commit yet to come back to
+        result.start = None
+    elif repo.head.is_detached:
+        result.start, result.start_detached = repo.head.commit.hexsha, True
+    else:
+        result.start = repo.active_branch.name
+    if result.start == result.branch and not result.start_detached:
+        return
+    if result.branch in _heads(result.repo):
+        _checkout(result.repo, result.branch)
+    else:
+        _checkout(result.repo, "-b", result.branch)
+        result.created_branch = True
+
+
+def restore(result: GitOpsResult) -> None:
+    """Switch back to where the user started; drop a branch we created for nothing."""
+    if result.start is None or (result.start == result.branch and not result.start_detached):
+        return
+    repo = vcs.open_repo(result.repo)
+    args = ["--detach", result.start] if result.start_detached else [result.start]
+    try:
+        repo.git.checkout(*args)
+    except Exception as exc:  # noqa: BLE001 - GitCommandError; keep GitPython out of this module
+        detail = (getattr(exc, "stderr", "") or str(exc)).strip().splitlines()
+        raise UsageError(
+            f"committed on branch {result.branch}, but could not switch back to "
+            f"{result.start}: {detail[-1] if detail else exc}; you are on {result.branch}",
+            hint=f"git checkout {result.start}",
+        ) from None
+    result.returned = True
+    if result.created_branch and result.commit is None:
+        try:
+            repo.git.branch("-D", result.branch)
+        except Exception:  # noqa: BLE001 - best effort: an empty branch is harmless
+            return
 
 
 def commit_extra(root: Path, files: list[Path], message: str, branch: str) -> str | None:
@@ -152,10 +295,11 @@ def _heads(root: Path) -> list[str]:
     return [h.name for h in vcs.open_repo(root).heads]
 
 
-def _checkout(root: Path, branch: str) -> None:
+def _checkout(root: Path, *args: str) -> None:
+    branch = args[-1]
     repo = vcs.open_repo(root)
     try:
-        repo.git.checkout(branch)
+        repo.git.checkout(*args)
     except Exception as exc:  # noqa: BLE001 - GitCommandError; keep GitPython out of this module
         detail = (getattr(exc, "stderr", "") or str(exc)).strip().splitlines()
         raise UsageError(

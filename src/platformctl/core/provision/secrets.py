@@ -114,25 +114,70 @@ def _quote(value: str) -> str:
     return f'"{escaped}"'
 
 
-def export_env(info: SecretInfo, path: Path, prefix: str = "") -> Path:
-    """Write a ``.env`` file (mode 0600, atomically). Refuses directories."""
+HEADER = "# connection secret "
+SIGNATURE = "(written by platformctl)"
+
+
+def check_export_target(path: Path) -> Path:
+    """Refuse, before anything is requested, a ``--export-env`` target we must not replace:
+    a directory, or an existing file platformctl did not write (a hand-made ``.env`` holds
+    other settings; overwriting it silently would lose them)."""
     path = Path(path)
     if path.is_dir():
         raise UsageError(f"--export-env {path} is a directory", hint="name a file, e.g. .env")
-    lines = [f"# connection secret {info.namespace}/{info.name} (written by platformctl)"]
+    if path.exists() or path.is_symlink():
+        try:
+            with path.open(encoding="utf-8", errors="replace") as handle:
+                first = handle.readline()
+        except OSError as exc:
+            raise UsageError(
+                f"--export-env {path}: cannot read it ({exc.strerror or exc})",
+                hint="name another file",
+            ) from None
+        if not (first.startswith(HEADER) and SIGNATURE in first):
+            raise UsageError(
+                f"--export-env {path} exists and was not written by platformctl; "
+                "not overwriting it",
+                hint="remove it, or name another file (e.g. .env.orders-db)",
+            )
+    parent = path.parent if str(path.parent) else Path(".")
+    existing = next((p for p in (parent, *parent.parents) if p.exists()), None)
+    if existing is not None and (not existing.is_dir() or not os.access(existing, os.W_OK)):
+        raise UsageError(
+            f"--export-env {path}: cannot write in {existing}", hint="name another file"
+        )
+    return path
+
+
+def export_env(info: SecretInfo, path: Path, prefix: str = "") -> Path:
+    """Write a ``.env`` file (mode 0600, atomically). Refuses directories and files that
+    platformctl did not write (see check_export_target)."""
+    path = check_export_target(Path(path))
+    lines = [f"{HEADER}{info.namespace}/{info.name} {SIGNATURE}"]
     for key in info.keys:
         lines.append(f"{env_name(key, prefix)}={_quote(info.values.get(key, ''))}")
     text = "\n".join(lines) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=str(path.parent))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=str(path.parent))
+    except OSError as exc:
+        raise UsageError(
+            f"--export-env {path}: cannot write it ({exc.strerror or exc})",
+            hint="name another file",
+        ) from None
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise UsageError(
+                f"--export-env {path}: cannot write it ({exc.strerror or exc})",
+                hint="name another file",
+            ) from None
         raise
     os.chmod(path, 0o600)
     return path
