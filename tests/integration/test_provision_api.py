@@ -361,6 +361,49 @@ def test_v2_composite_is_requested_directly(cli, kube: Kube) -> None:  # noqa: F
     assert "connection secret: default/shop-connection" in r.stdout
 
 
+def test_default_composition_ref_must_exist(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_service_infra("ready", compositions=False)
+    r = provision(cli, "infra", "shop", "--service-name", "shop", "--no-wait")
+    assert r.exit_code == 3
+    assert (
+        "error: the Composition serviceinfras-default (the XRD's defaultCompositionRef) "
+        "does not exist on the cluster" in r.stderr
+    )
+    assert "hint: ask the platform team" in r.stderr
+    assert (
+        kube.state.get("platform.example.com/v1alpha1", "ServiceInfra", "shop", "default") is None
+    )
+    kube.add_composition("XDatabase", {}, name="serviceinfras-default")  # wrong composite kind
+    r = provision(cli, "infra", "shop", "--service-name", "shop", "--no-wait")
+    assert r.exit_code == 3 and "composes XDatabase, not ServiceInfra" in r.stderr
+    kube.state.deny("get", "apiextensions.crossplane.io", "compositions")
+    r = cli("-v", "provision", "infra", "shop", "--service-name", "shop", "--no-wait", *FAST)
+    assert r.exit_code == 0, r.output
+    assert "compositions are not readable with your credentials; not checked" in r.stderr
+
+
+def test_default_composition_ref_found(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_service_infra("never")
+    r = cli("-v", "provision", "infra", "shop", "--service-name", "shop", "--no-wait", *FAST)
+    assert r.exit_code == 0, r.output
+    assert "compositions: serviceinfras-default" in r.stderr
+
+
+def test_composition_ref_set_by_the_user_must_exist(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("never")
+    r = provision(
+        cli, "db", "orders-db", "--size", "small", "--set", "compositionRef.name=xdb-custom"
+    )
+    assert r.exit_code == 3, r.output
+    assert "the Composition xdb-custom (the claim's compositionRef) does not exist" in r.stderr
+    assert "--set compositionRef.name=NAME" in r.stderr
+    kube.add_composition("XDatabase", {}, name="xdb-custom")
+    r = provision(
+        cli, "db", "orders-db", "--size", "small", "--set", "compositionRef.name=xdb-custom"
+    )
+    assert r.exit_code == 0, r.output
+
+
 def test_verbose_preflight_and_unreadable_compositions(cli, kube: Kube) -> None:  # noqa: F811
     kube.install_database("never")
     r = cli("-v", "provision", "db", "orders-db", "--size", "small", "--no-wait", *FAST)

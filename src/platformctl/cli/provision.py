@@ -458,7 +458,13 @@ def request(
         or (built.object["spec"].get("crossplane") or {}).get("compositionSelector")
         or {}
     ).get("matchLabels")
-    checked = kube.preflight(cluster, claim_type, ns, selector=selector)
+    spec = built.object["spec"]
+    composition_ref = (
+        spec.get("compositionRef") or (spec.get("crossplane") or {}).get("compositionRef") or {}
+    ).get("name")
+    checked = kube.preflight(
+        cluster, claim_type, ns, selector=selector, composition_ref=composition_ref
+    )
     if get_context().verbose:
         render.info(f"cluster {cluster.server} (context {cluster.context}), namespace {ns}")
         render.info(

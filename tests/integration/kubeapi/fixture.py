@@ -73,8 +73,12 @@ class Kube:
                     self.add_composition("XDatabase", {"provider": provider, "engine": engine})
         return FakeCrossplane(self.state, claim, xr, behaviour=behaviour)
 
-    def install_service_infra(self, behaviour: str = "ready") -> FakeCrossplane:
+    def install_service_infra(
+        self, behaviour: str = "ready", *, compositions: bool = True
+    ) -> FakeCrossplane:
         defs = self.install_xrd(SRC / "service-infra" / "definition.yaml")
+        if compositions:  # the XRD's defaultCompositionRef
+            self.add_composition("ServiceInfra", {}, name="serviceinfras-default")
         return FakeCrossplane(
             self.state, defs[0], None, secret_keys=["endpoint"], behaviour=behaviour
         )

@@ -464,9 +464,15 @@ def preflight(
     namespace: str | None,
     *,
     selector: dict[str, str] | None = None,
+    composition_ref: str | None = None,
     verbs: tuple[str, ...] = ("create", "patch"),
 ) -> Preflight:
-    """Check the cluster can take this claim; raises EnvironmentProblem when it cannot."""
+    """Check the cluster can take this claim; raises EnvironmentProblem when it cannot.
+
+    The Composition Crossplane will use must exist (when we may read Compositions): the one
+    the claim names (``compositionRef``), else one matching its ``compositionSelector``, else
+    the XRD's ``defaultCompositionRef``.
+    """
     xrd = claim_type.xrd
     api_version = xrd.api_version_of_request
     served = cluster.resource_for(api_version, xrd.request_kind)
@@ -489,6 +495,16 @@ def preflight(
                 "(--namespace)",
             )
     result = Preflight(plural=plural, namespaced=namespaced, allowed=list(verbs))
+    named = composition_ref or (None if selector else xrd.default_composition)
+    if named:
+        _check_named_composition(
+            cluster,
+            xrd,
+            named,
+            "the claim's compositionRef" if composition_ref else "the XRD's defaultCompositionRef",
+            result,
+        )
+        return result
     if selector:
         label_selector = ",".join(f"{k}={v}" for k, v in sorted(selector.items()))
         try:
@@ -514,6 +530,37 @@ def preflight(
             )
         result.compositions = [str((c.get("metadata") or {}).get("name")) for c in matching]
     return result
+
+
+def _check_named_composition(
+    cluster: Cluster, xrd: Any, name: str, origin: str, result: Preflight
+) -> None:
+    api_version = "apiextensions.crossplane.io/v1"
+    try:
+        if cluster.resource_for(api_version, "Composition") is None:
+            result.notes.append("the cluster does not serve Compositions; not checked")
+            return
+        comp = cluster.get(api_version, "compositions", name, None)
+    except EnvironmentProblem:
+        result.notes.append("compositions are not readable with your credentials; not checked")
+        return
+    if comp is None:
+        raise EnvironmentProblem(
+            f"the Composition {name} ({origin}) does not exist on the cluster",
+            hint="ask the platform team to install it"
+            + (
+                "; or pick another with --set compositionRef.name=NAME"
+                if "claim's" in origin
+                else ""
+            ),
+        )
+    kind = ((comp.get("spec") or {}).get("compositeTypeRef") or {}).get("kind")
+    if kind and kind != xrd.kind:
+        raise EnvironmentProblem(
+            f"the Composition {name} ({origin}) composes {kind}, not {xrd.kind}",
+            hint="ask the platform team to fix the reference",
+        )
+    result.compositions = [name]
 
 
 @dataclass
