@@ -485,3 +485,34 @@ def test_findings_carry_column_and_yaml_document(cli, good):
     assert finding["file"] == "k8s/deployment.yaml" and finding["document"] == 1
     line = (k8s / "deployment.yaml").read_text().splitlines()[finding["line"] - 1]
     assert line[finding["column"] - 1 :].startswith("targetPort: 9999")
+
+
+def test_junit_has_one_test_case_per_rule(cli, bad):
+    """Regression: junit listed findings only (tests="5" for a 30-rule run): passing rules were
+    invisible to CI test dashboards."""
+    (bad / ".platformctl.yaml").write_text(
+        "golden_path: python-service\nwaivers:\n  - rule: production-readiness/runbook\n"
+        "    reason: wiki\n    expires: 2099-12-31\n"
+    )
+    result = cli("check", bad, "-f", "junit", "-s", "production-readiness")
+    assert result.exit_code == 1
+    root = ET.fromstring(result.stdout)
+    (suite,) = root.findall("testsuite")
+    assert suite.get("name") == "production-readiness"
+    cases = {c.get("name"): c for c in suite.findall("testcase")}
+    assert list(cases) == [
+        "owner",
+        "description",
+        "ci-project-slug",
+        "techdocs",
+        "runbook",
+        "dashboard",
+        "pagerduty",
+    ]
+    assert cases["owner"].find("failure").get("message") == "spec.owner is empty"
+    assert "remediation: Set spec.owner" in cases["owner"].find("failure").text
+    assert cases["runbook"].find("skipped").get("message").startswith("waived: wiki")
+    failing = [n for n, c in cases.items() if c.find("failure") is not None]
+    assert root.get("tests") == "7" and root.get("failures") == str(len(failing))
+    prop = suite.find("properties/property")
+    assert prop.get("value").endswith("non_compliant")

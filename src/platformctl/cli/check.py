@@ -157,6 +157,10 @@ def check(
     if fmt == "text":
         if not (quiet and not failed):
             _print_text(result, output, quiet=quiet)
+    elif fmt == "junit":
+        from platformctl.core.compliance.output import to_junit
+
+        _emit(to_junit(result), output)
     elif fmt == "markdown":
         from platformctl.core.compliance.output import to_markdown
 

@@ -116,6 +116,87 @@ def to_markdown(result: CheckResult) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def to_junit(result: CheckResult) -> str:
+    """JUnit XML with one test suite per scorecard and one test case per rule (a CI dashboard
+    then counts rules, not findings): a failing rule is a ``failure`` (an ``error`` when the
+    rule crashed), a waived, baselined, skipped or not applicable one is ``skipped``.  Findings
+    that belong to no rule (waiver problems) form a last suite."""
+    from xml.etree import ElementTree as ET
+
+    suppressed = {f.rule: f.suppressed for f in result.findings if f.suppressed}
+    suites = ET.Element("testsuites", name="platformctl check")
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for card in result.scorecards:
+        counts = dict.fromkeys(totals, 0)
+        suite = ET.SubElement(suites, "testsuite", name=card.scorecard.id)
+        ET.SubElement(
+            ET.SubElement(suite, "properties"),
+            "property",
+            name="score",
+            value=f"{card.score}/100, level {card.level or 'none'}, {card.status}",
+        )
+        for r in card.results:
+            counts["tests"] += 1
+            case = ET.SubElement(
+                suite, "testcase", name=r.rule.id, classname=f"check.{card.scorecard.id}"
+            )
+            if r.file:
+                case.set("file", r.file)
+                if r.line:
+                    case.set("line", str(r.line))
+            text = "\n".join(detail_lines(r))
+            why = suppressed.get(r.rule.full_id)
+            if r.state in ("fail", "error") and why:
+                counts["skipped"] += 1
+                ET.SubElement(case, "skipped", message=why)
+            elif r.state == "fail" and r.rule.severity == "error":
+                counts["failures"] += 1
+                ET.SubElement(case, "failure", message=r.message, type=r.rule.full_id).text = text
+            elif r.state == "fail":
+                ET.SubElement(case, "system-out").text = f"{r.rule.severity}: {text}"
+            elif r.state == "error":
+                counts["errors"] += 1
+                ET.SubElement(case, "error", message=r.message, type=r.rule.full_id).text = text
+            elif r.state != "pass":
+                counts["skipped"] += 1
+                message = r.message or r.state
+                if r.state == "waived" and r.waiver:
+                    message = f"waived: {r.waiver.reason} (until {r.waiver.expires})"
+                ET.SubElement(case, "skipped", message=message)
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+    others = [f for f in result.findings if f.rule not in result.rules]
+    if others:
+        counts = dict.fromkeys(totals, 0)
+        suite = ET.SubElement(suites, "testsuite", name="platformctl check")
+        for f in others:
+            counts["tests"] += 1
+            case = ET.SubElement(
+                suite, "testcase", name=f"{f.rule} {f.where}".strip(), classname="check"
+            )
+            if f.file:
+                case.set("file", f.file)
+            text = f.message + (f"\nhint: {f.hint}" if f.hint else "")
+            if f.suppressed:
+                counts["skipped"] += 1
+                ET.SubElement(case, "skipped", message=f.suppressed)
+            elif f.severity == "error":
+                counts["failures"] += 1
+                ET.SubElement(case, "failure", message=f.message, type=f.rule).text = text
+            else:
+                ET.SubElement(case, "system-out").text = f"{f.severity}: {text}"
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+    for key, value in totals.items():
+        suites.set(key, str(value))
+    ET.indent(suites)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )
+
+
 def explain(rule: Rule) -> str:
     lines = [f"{rule.full_id}: {rule.title}", ""]
     lines.append(
