@@ -73,6 +73,34 @@ def test_positions_of_values_and_keys() -> None:
     assert doc.position(("metadata", "missing", "deep")) == (2, 3)
 
 
+def test_positions_are_found_for_keys_as_they_are_read() -> None:
+    """Positions are looked up in the node graph on demand: keys must match the way the
+    builder reads them (quoted, tagged, numbers, booleans, null, complex keys, aliases)."""
+    text = (
+        "spec:\n"
+        "  'quoted': 1\n"
+        "  0o17: octal\n"
+        "  true: yes\n"
+        "  ~: nothing\n"
+        "  !!str 12: tagged\n"
+        "  [a, b]: complex\n"
+        "  ref: &r {x: 1}\n"
+        "  again: *r\n"
+    )
+    doc = one(text)
+    assert set(doc.data["spec"]) == {"quoted", "15", "true", "", "12", "[ a, b ]", "ref", "again"}
+    assert doc.position(("spec", "quoted"), key=True) == (2, 3)
+    assert doc.position(("spec", "15")) == (3, 9)
+    assert doc.position(("spec", "true"), key=True) == (4, 3)
+    assert doc.position(("spec", "")) == (5, 6)
+    assert doc.position(("spec", "12")) == (6, 13)
+    assert doc.position(("spec", "[ a, b ]")) == (7, 11)
+    assert doc.position(("spec", "again", "x")) == (8, 15)
+    assert doc.position(("spec", "again"), key=True) == (9, 3)
+    assert doc.position(("spec", 0)) == (2, 3)  # not a list: the parent
+    assert doc.position(("nope",)) == (1, 1)
+
+
 def test_multi_document_and_empty_documents() -> None:
     loaded = yamlio.load_text("a: 1\n---\n---\nb: 2\n---\n", "m.yaml")
     assert [d.data for d in loaded.documents] == [{"a": 1}, None, {"b": 2}, None]

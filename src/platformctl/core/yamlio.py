@@ -56,6 +56,10 @@ class Document:
     column: int
     positions: dict[PathKey, Pos] = field(default_factory=dict)
     key_positions: dict[PathKey, Pos] = field(default_factory=dict)
+    # Where the document came from: positions are looked up in its node graph, composed again
+    # on demand (only findings need positions; recording every node's position eagerly, or
+    # keeping every node graph alive, was an eighth of ``catalog validate``'s time).
+    source: Source | None = field(default=None, repr=False, compare=False)
 
     @property
     def empty(self) -> bool:
@@ -67,6 +71,10 @@ class Document:
         Falls back to the nearest ancestor that exists, so a missing field points at its parent.
         """
         path = tuple(path)
+        if self.source is not None:
+            node = self.source.node(self.index)
+            if node is not None:
+                return _node_position(node, path, key)
         if key and path in self.key_positions:
             return self.key_positions[path]
         while path:
@@ -76,6 +84,50 @@ class Document:
                 return self.key_positions[path]
             path = path[:-1]
         return self.positions.get((), (self.line, self.column))
+
+
+class Source:
+    """The text of a YAML stream (or the file to read it from again), composed into node
+    graphs only when a position is asked for."""
+
+    __slots__ = ("text", "path", "_nodes")
+
+    def __init__(self, text: str | None = None, path: str | Path | None = None) -> None:
+        self.text = text
+        self.path = path
+        self._nodes: list[Any] | None = None
+
+    def node(self, index: int) -> Any:
+        if self._nodes is None:
+            text = self.text
+            if text is None and self.path is not None:
+                try:
+                    text = decode(Path(self.path).read_bytes())[0]
+                except OSError:
+                    text = None
+            self._nodes = _compose_all(text) if text is not None else []
+        return self._nodes[index] if 0 <= index < len(self._nodes) else None
+
+
+def _compose_all(text: str) -> list[Any]:
+    """The root node of each document (None for an empty one), up to the first parse error."""
+    global _COMPOSER
+    import yaml
+
+    if _COMPOSER is None:
+        _COMPOSER = _composer_class()
+    loader = _COMPOSER(text)
+    nodes: list[Any] = []
+    try:
+        while loader.check_node():
+            nodes.append(loader.get_node())
+    except (yaml.YAMLError, RecursionError):
+        pass
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose:
+            dispose()
+    return nodes
 
 
 @dataclass
@@ -210,11 +262,10 @@ def _composer_class() -> type:
                 return _UNTAGGED
             return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
 
-        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-            return None
-
-        def ascend_resolver(self) -> None:
-            return None
+        # libyaml's composer calls these once per node and ignores the result: C builtins
+        # that do nothing cost less than Python methods (builtins do not bind ``self``).
+        descend_resolver: Any = {}.get  # (node, index) -> None
+        ascend_resolver: Any = ().__len__  # () -> 0
 
     return _CComposer
 
@@ -364,13 +415,11 @@ class _Builder:
             self.active.discard(node_id)
 
 
-    def build_plain(self, node: Any, path: PathKey, depth: int) -> Any:
-        """``build`` for documents that contain no alias (the common case): same values,
-        positions and errors, without the per-node alias bookkeeping.  Scalar children are
-        handled inline (most nodes are scalars) to save a call per node."""
-        mark = node.start_mark
-        positions = self.positions
-        positions[path] = (mark.line + 1, mark.column + 1)
+    def build_plain(self, node: Any, depth: int) -> Any:
+        """``build`` for documents that contain no alias (the common case): same values and
+        errors, without the per-node alias bookkeeping and without recording positions
+        (``Document.position`` finds them in the node graph when a finding needs one).
+        Scalar children are handled inline (most nodes are scalars) to save a call per node."""
         if depth > self.max_depth:
             raise self.problem(
                 "yaml/too-deep",
@@ -387,7 +436,6 @@ class _Builder:
         depth += 1
         if kind == "mapping":
             result: dict[str, Any] = {}
-            key_positions = self.key_positions
             for key_node, value_node in node.value:
                 if key_node.id != "scalar":
                     key = self.complex_key(key_node)
@@ -406,28 +454,68 @@ class _Builder:
                         key_node,
                         "remove or rename one of the keys: YAML 1.2 requires unique keys",
                     )
-                child = (*path, key)
-                kmark = key_node.start_mark
-                key_positions[child] = (kmark.line + 1, kmark.column + 1)
                 if (
                     value_node.id == "scalar"
                     and value_node.tag == _UNTAGGED
                     and depth <= self.max_depth
                 ):
-                    vmark = value_node.start_mark
-                    positions[child] = (vmark.line + 1, vmark.column + 1)
                     value = value_node.value
                     if value_node.style or (value and value[0] not in _PLAIN_SPECIAL):
                         result[key] = value
                     else:
                         result[key] = resolve_plain(value) if value else None
                 else:
-                    result[key] = self.build_plain(value_node, child, depth)
+                    result[key] = self.build_plain(value_node, depth)
             return result
-        items: list[Any] = []
-        for i, item in enumerate(node.value):
-            items.append(self.build_plain(item, (*path, i), depth))
-        return items
+        return [self.build_plain(item, depth) for item in node.value]
+
+
+def _key_text(key_node: Any) -> str:
+    """The plain key a mapping key node becomes (as ``_Builder`` makes it)."""
+    if key_node.id != "scalar":
+        return _flow_text(key_node)
+    value = key_node.value
+    if key_node.style or key_node.tag != _UNTAGGED or (value and value[0] not in _PLAIN_SPECIAL):
+        return str(value)
+    return _json_key(resolve_plain(value) if value else None)
+
+
+def _node_position(root: Any, path: PathKey, key: bool) -> Pos:
+    """Walk ``path`` down the node graph; the deepest node reached gives the position."""
+    node = root
+    key_node = None
+    reached = 0
+    for part in path:
+        kind = node.id
+        if kind == "mapping":
+            for candidate, value_node in node.value:
+                text = candidate.value
+                if candidate.id == "scalar" and (
+                    candidate.style
+                    or candidate.tag != _UNTAGGED
+                    or (text and text[0] not in _PLAIN_SPECIAL)
+                ):
+                    matched = text == part  # the key is the text itself
+                else:
+                    matched = _key_text(candidate) == part
+                if matched:
+                    node, key_node = value_node, candidate
+                    break
+            else:
+                break
+        elif kind == "sequence" and isinstance(part, int) and not isinstance(part, bool):
+            if not 0 <= part < len(node.value):
+                break
+            node, key_node = node.value[part], None
+        else:
+            break
+        reached += 1
+    mark = (
+        key_node.start_mark
+        if key and key_node is not None and reached == len(path)
+        else node.start_mark
+    )
+    return (mark.line + 1, mark.column + 1)
 
 
 def _flow_text(node: Any) -> str:
@@ -530,6 +618,7 @@ def iter_documents(
     # Without a '*' there can be no alias: every node is met once, and the cheaper builder
     # without alias bookkeeping gives the same result.
     no_aliases = "*" not in text
+    source = Source(text)
     index = 0
     try:
         while True:
@@ -566,7 +655,10 @@ def iter_documents(
                 continue
             builder = _Builder(index, max_aliases, max_depth)
             try:
-                data = (builder.build_plain if no_aliases else builder.build)(node, (), 0)
+                if no_aliases:
+                    data = builder.build_plain(node, 0)
+                else:
+                    data = builder.build(node, (), 0)
             except _Abort as abort:
                 problems.append(abort.problem)
                 return
@@ -589,8 +681,7 @@ def iter_documents(
                 data,
                 mark.line + 1,
                 mark.column + 1,
-                builder.positions,
-                builder.key_positions,
+                source=source,
             )
             index += 1
     finally:

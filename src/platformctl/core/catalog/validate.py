@@ -67,16 +67,73 @@ class EntityRecord:
     doc: yamlio.Document
 
 
-@dataclass
 class RelationRef:
-    source: str
-    field: str
-    target: str
-    file: str
-    line: int | None
-    column: int | None
-    document: int
-    resolved: bool
+    """A relation (``spec.owner`` etc.) of an entity to a target ref.
+
+    Its position is found in the YAML document only when asked for (``line``/``column``):
+    most relations resolve, and only unresolved ones become findings."""
+
+    __slots__ = ("source", "field", "target", "file", "document", "resolved", "_pos", "_where")
+
+    def __init__(
+        self,
+        source: str,
+        field: str,
+        target: str,
+        file: str,
+        line: int | None,
+        column: int | None,
+        document: int,
+        resolved: bool,
+        *,
+        where: tuple[yamlio.Document, tuple[Any, ...]] | None = None,
+    ) -> None:
+        self.source = source
+        self.field = field
+        self.target = target
+        self.file = file
+        self.document = document
+        self.resolved = resolved
+        self._pos: tuple[int | None, int | None] = (line, column)
+        self._where = where
+
+    def _position(self) -> tuple[int | None, int | None]:
+        if self._where is not None:
+            doc, path = self._where
+            self._where = None
+            self._pos = doc.position(path)
+        return self._pos
+
+    @property
+    def line(self) -> int | None:
+        return self._position()[0]
+
+    @property
+    def column(self) -> int | None:
+        return self._position()[1]
+
+    def __getstate__(self) -> dict[str, Any]:
+        # shipped from worker processes: the position, not the document's node graph
+        self._position()
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RelationRef):
+            return NotImplemented
+        return self.__getstate__() == other.__getstate__()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"RelationRef(source={self.source!r}, field={self.field!r}, "
+            f"target={self.target!r}, file={self.file!r}, line={self.line!r}, "
+            f"column={self.column!r}, document={self.document!r}, resolved={self.resolved!r})"
+        )
 
 
 @dataclass
@@ -732,17 +789,17 @@ def _process_entity(ctx: _FileContext, doc: yamlio.Document, data: dict[str, Any
                         else "use [<kind>:][<namespace>/]<name>",
                     )
                     continue
-                line, column = doc.position(path)
                 ctx.relations.append(
                     RelationRef(
                         ref,
                         f"spec.{field_name}",
                         str(parsed),
                         ctx.display,
-                        line,
-                        column,
+                        None,
+                        None,
                         doc.index,
                         False,
+                        where=(doc, path),
                     )
                 )
 
@@ -1291,7 +1348,7 @@ class _Shipped:
 
     display: str
     findings: list[Finding]
-    entities: list[tuple[str, str, str, str, int, dict, tuple[int, int], tuple[int, int]]]
+    entities: list[tuple[str, str, str, str, int, dict, tuple[int, int]]]
     relations: list[RelationRef]
     input_error: bool
     positions: dict[int, dict[tuple[Any, ...], tuple[int, int]]] = field(default_factory=dict)
@@ -1315,7 +1372,6 @@ def _work(batch: list[tuple[str, str]], org: OrgRules) -> list[_Shipped]:
                         e.document,
                         e.data,
                         (e.doc.line, e.doc.column),
-                        e.doc.position(("metadata", "name")),
                     )
                     for e in ctx.entities
                 ],
@@ -1350,17 +1406,20 @@ def _validate_parallel(
     contexts: list[_FileContext] = []
     with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
         futures = [pool.submit(_work, batch, org) for batch in batches]
+        batch_of = dict(zip(futures, batches, strict=True))
         contexts.extend(_validate_file(Path(p), d, org) for p, d in pairs[:own])
         for future in futures:
-            for shipped in future.result():
+            for (path, _), shipped in zip(batch_of[future], future.result(), strict=True):
                 ctx = _FileContext(
                     shipped.display, None, yamlio.LoadedFile(shipped.display, [], []), org
                 )
                 ctx.findings = shipped.findings
                 ctx.relations = shipped.relations
                 ctx.input_error = shipped.input_error
-                for ref, kind, ns, name, index, data, (line, col), name_pos in shipped.entities:
-                    doc = yamlio.Document(index, data, line, col, {("metadata", "name"): name_pos})
+                # positions (rarely needed: duplicate entities) are read from the file again
+                source = yamlio.Source(path=path)
+                for ref, kind, ns, name, index, data, (line, col) in shipped.entities:
+                    doc = yamlio.Document(index, data, line, col, source=source)
                     ctx.entities.append(
                         EntityRecord(ref, kind, ns, name, shipped.display, index, data, doc)
                     )
