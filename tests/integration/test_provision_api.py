@@ -318,6 +318,21 @@ def test_context_namespace_is_used(cli, kube: Kube) -> None:  # noqa: F811
     assert kube.state.get(*CLAIM, "orders-db", "team-b") is not None
 
 
+def test_output_uses_the_context_namespace_like_api_mode(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("never")
+    printed = cli(
+        "provision", "db", "orders-db", "--size", "small", "--context", "team-b", "-o", "json"
+    )
+    assert printed.exit_code == 0, printed.output
+    obj = json.loads(printed.stdout)
+    assert obj["metadata"]["namespace"] == "team-b"
+    r = provision(cli, "db", "orders-db", "--size", "small", "--context", "team-b", "--no-wait")
+    assert r.exit_code == 0, r.output
+    stored = kube.state.get(*CLAIM, "orders-db", "team-b")
+    # the printed claim is exactly what was sent, request id included
+    assert stored["metadata"]["annotations"] == obj["metadata"]["annotations"]
+
+
 def test_status_list_delete(cli, kube: Kube) -> None:  # noqa: F811
     kube.install_database("ready")
     assert provision(cli, "db", "orders-db", "--size", "small", "--wait").exit_code == 0
@@ -346,6 +361,11 @@ def test_status_list_delete(cli, kube: Kube) -> None:  # noqa: F811
     assert "DatabaseClaim" in table.stdout and "orders-db" in table.stdout
     refused = cli("provision", "delete", "orders-db")
     assert refused.exit_code == 2 and "--yes" in refused.stderr
+    assert "error: not deleting DatabaseClaim/default/orders-db without a confirmation" in (
+        refused.stderr
+    )
+    assert "hint: pass --yes to delete it" in refused.stderr
+    assert kube.state.get(*CLAIM, "orders-db", "default") is not None
     deleted = cli("provision", "delete", "orders-db", "--yes")
     assert deleted.exit_code == 0 and kube.state.get(*CLAIM, "orders-db", "default") is None
     assert cli("provision", "status", "orders-db").exit_code == 1

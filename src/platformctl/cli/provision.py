@@ -418,11 +418,18 @@ def request(
 
     # 2. cluster or GitOps target; namespace
     cluster = None
+    context_namespace = None
     if not output and not gitops:
         from platformctl.core.provision import kube
 
         cluster = kube.connect(kubeconfig=kubeconfig, context=context, namespace=namespace)
-    ns = _namespace(namespace, cfg, cluster.namespace if cluster else None)
+        context_namespace = cluster.namespace
+    elif output and not namespace:
+        # print what API mode would send: the kube context's namespace, when there is one
+        from platformctl.core.provision import kube
+
+        context_namespace = kube.context_namespace(kubeconfig=kubeconfig, context=context)
+    ns = _namespace(namespace, cfg, context_namespace)
 
     # 3. build and validate locally
     built = claims.build_claim(claim_type, name, namespace=ns, values=values, sets=list(sets))
@@ -1235,7 +1242,10 @@ def delete_cmd(
     ref = f"{xrd.request_kind}/{ns + '/' if xrd.request_namespaced else ''}{name}"
     if not yes:
         if not _interactive(no_input):
-            raise MissingInputError([("confirmation", "--yes")], what="confirmation to delete")
+            raise UsageError(
+                f"not deleting {ref} without a confirmation (no terminal to ask on)",
+                hint="pass --yes to delete it",
+            )
         if not _confirm(
             f"Delete {ref}? Crossplane deletes the cloud resources it created.", default=False
         ):
@@ -1298,7 +1308,10 @@ def _delete_gitops(
     rel = file.relative_to(root).as_posix()
     if not yes:
         if not _interactive(no_input):
-            raise MissingInputError([("confirmation", "--yes")], what="confirmation to delete")
+            raise UsageError(
+                f"not removing {rel} without a confirmation (no terminal to ask on)",
+                hint="pass --yes to remove it",
+            )
         if not _confirm(
             f"Remove {rel} (commit on a branch)? Once merged, Crossplane deletes the cloud "
             "resources it created.",

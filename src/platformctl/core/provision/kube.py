@@ -453,6 +453,26 @@ def connect(
     )
 
 
+def context_namespace(*, kubeconfig: str | None = None, context: str | None = None) -> str | None:
+    """The namespace of a kubeconfig context without connecting; None when unknown."""
+    existing = [p for p in kubeconfig_paths(kubeconfig) if p.is_file()]
+    if not existing:
+        return None
+    from kubernetes import config
+
+    try:
+        contexts, active = config.list_kube_config_contexts(
+            config_file=os.pathsep.join(str(p) for p in existing)
+        )
+    except Exception:  # noqa: BLE001 - only a default for printing; connect() reports problems
+        return None
+    chosen = (
+        next((c for c in contexts or [] if c.get("name") == context), None) if context else active
+    )
+    namespace = ((chosen or {}).get("context") or {}).get("namespace")
+    return str(namespace) if namespace else None
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0][:200] if text else type(exc).__name__
