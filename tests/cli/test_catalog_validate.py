@@ -257,6 +257,38 @@ def test_org_rules_from_the_platform(cli, tree: Path, monkeypatch: pytest.Monkey
     assert "(org/lifecycle)" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("schema", "message"),
+    [
+        ('{"type": 5}', "is not a valid JSON schema: 5 is not valid"),
+        ('{"$ref": "Nope"}', "is not a valid JSON schema: unknown $ref 'Nope'"),
+        ('{"properties": {"spec": {"pattern": "(["}}}', "is not a 'regex'"),
+        ("[1]", "a schema must be a JSON object"),
+        ("{bad", "is not valid JSON: Expecting property name"),
+    ],
+)
+def test_broken_custom_kind_schema_is_an_input_error(
+    cli, tree: Path, monkeypatch: pytest.MonkeyPatch, schema: str, message: str
+) -> None:
+    platform = tree / "platform"
+    platform.mkdir()
+    (platform / "platform.yaml").write_text(
+        "apiVersion: platformctl.io/v1\nkind: Platform\nmetadata: {name: acme}\n"
+        "catalog:\n  custom_kinds:\n    - kind: Workflow\n      api_version: acme.io/v1\n"
+        "      schema: wf.json\n"
+    )
+    (platform / "wf.json").write_text(schema)
+    (tree / "wf.catalog.yaml").write_text(
+        "apiVersion: acme.io/v1\nkind: Workflow\nmetadata: {name: wf}\nspec: {}\n"
+    )
+    monkeypatch.setenv("PLATFORMCTL_PLATFORM", str(platform))
+    result = cli("catalog", "validate")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: the schema of custom kind Workflow ")
+    assert message in result.stderr and "hint: " in result.stderr
+    assert "internal error" not in result.stderr
+
+
 def test_the_shipped_example_catalog_is_valid(cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(EXAMPLES)
     result = cli("catalog", "validate", "--strict", "--strict-refs", ".")

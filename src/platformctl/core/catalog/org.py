@@ -23,6 +23,7 @@ the earlier ones; custom kinds accumulate (a later definition of the same kind w
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,15 +47,47 @@ class CustomKind:
             from platformctl.core.catalog.schema import custom_schema
 
             try:
-                self._compiled = custom_schema(self.schema_path)
-            except (OSError, ValueError) as exc:
+                compiled = custom_schema(self.schema_path)
+            except json.JSONDecodeError as exc:
                 raise InputFileError(
-                    f"cannot load the schema of custom kind {self.kind}: {exc}",
+                    f"the schema of custom kind {self.kind} is not valid JSON: {exc.msg}",
+                    file=str(self.schema_path),
+                    line=exc.lineno,
+                    column=exc.colno,
+                    hint="fix the JSON syntax at this position",
+                ) from None
+            except OSError as exc:
+                raise InputFileError(
+                    f"cannot load the schema of custom kind {self.kind}: {exc.strerror or exc}",
                     file=str(self.schema_path),
                     hint="catalog.custom_kinds[].schema must name a JSON schema file "
                     "in the platform folder",
                 ) from None
+            except Exception as exc:  # noqa: BLE001 - bundling an arbitrary (broken) schema
+                raise self._invalid(exc) from None
+            try:
+                from jsonschema import Draft7Validator
+
+                Draft7Validator.check_schema(compiled.schema)
+                compiled.is_valid(None)  # compile now: a broken schema is bad input, not a crash
+            except Exception as exc:  # noqa: BLE001 - jsonschema / fastjsonschema / re errors
+                raise self._invalid(exc) from None
+            self._compiled = compiled
         return self._compiled
+
+    def _invalid(self, exc: Exception) -> InputFileError:
+        detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        if isinstance(exc, KeyError):
+            detail = f"unknown $ref {exc.args[0]!r}"
+        elif isinstance(exc, (AttributeError, TypeError)):
+            detail = "a schema must be a JSON object (with allOf, properties, $ref ...)"
+        return InputFileError(
+            f"the schema of custom kind {self.kind} is not a valid JSON schema: "
+            + detail.splitlines()[0],
+            file=str(self.schema_path),
+            hint="a draft-7 JSON schema object; it may $ref Entity, EntityMeta, "
+            "common#reference, common#relation, common#status",
+        )
 
 
 @dataclass
