@@ -245,6 +245,13 @@ spec:
     found = [(f.rule, f.severity) for f in result.report.sorted_findings()]
     assert ("refs/placeholder-unparsable", "warning") in found
     assert ("backstage/kind-schema", "error") in found  # steps fell back to text: not a list
+    unparsable = [f for f in result.report.findings if f.rule == "refs/placeholder-unparsable"]
+    assert unparsable[0].hint and "valid JSON" in unparsable[0].hint
+    (tmp_path / "steps.json").unlink()
+    (tmp_path / "steps.json").mkdir()
+    result = validate_paths([tmp_path], base=tmp_path)
+    missing = [f.message for f in result.report.findings if f.rule == "refs/placeholder-missing"]
+    assert missing == ["placeholder $json at spec.steps: './steps.json' is a folder, not a file"]
 
 
 def test_placeholder_needs_a_string() -> None:

@@ -831,9 +831,10 @@ def _resolve_placeholder(ctx: _FileContext, doc: yamlio.Document, ref: str, p: _
         return fallback
     file = (ctx.real.parent / target).resolve()
     if not file.is_file():
+        what = "is a folder, not a file" if file.is_dir() else "does not exist"
         ctx.add(
             "refs/placeholder-missing",
-            f"placeholder ${p.resolver} at {where}: {target} does not exist",
+            f"placeholder ${p.resolver} at {where}: {target!r} {what}",
             severity="warning",
             doc=doc,
             path=p.path,
@@ -863,6 +864,8 @@ def _resolve_placeholder(ctx: _FileContext, doc: yamlio.Document, ref: str, p: _
             doc=doc,
             path=p.path,
             entity=ref,
+            hint=f"Backstage fails to read this entity until {target} is valid "
+            + ("JSON" if p.resolver == "json" else "YAML (one UTF-8 document)"),
         )
         return fallback
 
