@@ -516,3 +516,21 @@ def test_junit_has_one_test_case_per_rule(cli, bad):
     assert root.get("tests") == "7" and root.get("failures") == str(len(failing))
     prop = suite.find("properties/property")
     assert prop.get("value").endswith("non_compliant")
+
+
+def test_text_report_in_a_pipe_is_plain_and_does_not_import_rich(good):
+    """Startup budget: the text report written to a pipe or CI log is plain text built in core;
+    Rich is only imported to colour a terminal."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "platformctl", "check", str(good)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "| rich" not in proc.stderr and "| platformctl" in proc.stderr
+    assert "\x1b[" not in proc.stdout
+    assert "golden-path-python-service: score 100/100 · level gold · compliant" in proc.stdout

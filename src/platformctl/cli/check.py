@@ -233,95 +233,27 @@ def _fix(result: CheckResult, root: Path, cfg: object, *, diff: bool, output: st
 
 
 def _print_text(result: CheckResult, output: str | None, *, quiet: bool) -> None:
-    """One compact table per scorecard (rule, level, result, weight), then every rule that is
-    not passing with its message, position and full remediation on lines of their own: readable
-    on a narrow terminal and in CI logs (the table never wraps long text into a narrow column).
-    """
-    import io
+    """Plain text (built by core.compliance.output.text_lines) to a file, a pipe or a CI log;
+    coloured line by line on a terminal.  Rich is only imported for the terminal."""
+    import sys
 
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
+    from platformctl.core.compliance.output import text_lines
 
-    from platformctl.core.compliance import output as out_mod
-    from platformctl.core.report import to_text
-
+    lines = text_lines(result, quiet=quiet)
     to_file = bool(output and output != "-")
-    buffer = io.StringIO()
-    console: Console = (
-        Console(file=buffer, no_color=True, width=120, highlight=False, soft_wrap=True)
-        if to_file
-        else render.out()
-    )
+    if to_file or not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
+        _emit("".join(f"{line}\n" for line, _ in lines), output)
+        return
     styles = {
+        "title": "bold",
+        "header": "bold",
         "fail": "bold red",
         "error": "bold red",
         "waived": "yellow",
+        "baseline": "yellow",
         "n/a": "dim",
         "skipped": "dim",
-        "baseline": "yellow",
     }
-    baselined = {
-        f.rule for f in result.findings if f.suppressed and f.suppressed.startswith("in baseline")
-    }
-    if not result.scorecards:
-        console.print(
-            "No scorecard applies to this repository (set golden_path or scorecards "
-            "in .platformctl.yaml).",
-            markup=False,
-        )
-    for card in result.scorecards:
-        if quiet and card.status == "compliant":
-            continue
-        table = Table(
-            title=f"{card.scorecard.title} ({card.scorecard.id})",
-            title_justify="left",
-            title_style="bold",
-            box=box.SIMPLE_HEAD,
-            show_lines=False,
-            expand=False,
-            pad_edge=False,
-            show_edge=False,
-        )
-        table.add_column("rule", no_wrap=True)
-        table.add_column("level", no_wrap=True)
-        table.add_column("result", no_wrap=True)
-        table.add_column("weight", justify="right", no_wrap=True)
-        details: list[tuple[str, str, list[str]]] = []
-        for r in card.results:
-            if quiet and (r.ok or not r.counted):
-                continue
-            label = out_mod.RESULT_LABEL[r.state]
-            state = r.state
-            if r.state in ("fail", "error") and r.rule.full_id in baselined:
-                label, state = f"{label} (baseline)", "baseline"
-            table.add_row(
-                r.rule.id,
-                r.rule.level,
-                label,
-                out_mod.weight_text(r.rule.weight),
-                style=styles.get(state),
-            )
-            if r.state in ("fail", "error", "waived", "skipped"):
-                details.append((label, state, out_mod.detail_lines(r)))
-        console.print(table)
-        if details:
-            console.print()
-        for label, state, lines in details:
-            console.print(f"{label} {lines[0]}", style=styles.get(state), markup=False)
-            for line in lines[1:]:
-                console.print(f"    {line}", markup=False)
-        if details:
-            console.print()
-        console.print(f"{card.scorecard.id}: {out_mod.headline(card)}", markup=False)
-        nxt = out_mod.next_level_text(card)
-        if nxt:
-            console.print(nxt, markup=False)
-        console.print()
-    others = [f for f in result.findings if f.rule not in result.rules]
-    if others:
-        from platformctl.core.report import Report
-
-        console.print(to_text(Report("check", others)).rstrip("\n"), markup=False)
-    if to_file:
-        _emit(buffer.getvalue(), output)
+    console = render.out()
+    for line, state in lines:
+        console.print(line, style=styles.get(state or ""), markup=False, highlight=False)

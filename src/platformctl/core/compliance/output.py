@@ -71,6 +71,74 @@ def next_level_text(card: ScorecardResult) -> str | None:
     return f"next level {card.next_level}: fix {items}"
 
 
+def text_lines(result: CheckResult, *, quiet: bool = False) -> list[tuple[str, str | None]]:
+    """The text report as ``(line, state)`` pairs (``state``: fail, error, waived, baseline,
+    n/a, skipped or None) so a terminal can colour lines; plain text is the lines joined.
+
+    Per scorecard: a narrow table (rule, level, result, weight) that fits 80 columns, then each
+    rule that is not passing with its position, message and whole remediation on lines of their
+    own (never folded into a table cell), the headline and the next-level list.  ``quiet`` skips
+    compliant scorecards and passing rules."""
+    from platformctl.core.report import Report, to_text
+
+    lines: list[tuple[str, str | None]] = []
+    baselined = {
+        f.rule for f in result.findings if f.suppressed and f.suppressed.startswith("in baseline")
+    }
+    if not result.scorecards:
+        lines.append(
+            (
+                "No scorecard applies to this repository (set golden_path or scorecards "
+                "in .platformctl.yaml).",
+                None,
+            )
+        )
+    for card in result.scorecards:
+        if quiet and card.status == "compliant":
+            continue
+        rows: list[tuple[str, str, str, str, str | None]] = []
+        details: list[tuple[str, str, list[str]]] = []
+        for r in card.results:
+            if quiet and (r.ok or not r.counted):
+                continue
+            label, state = RESULT_LABEL[r.state], r.state
+            if r.state in ("fail", "error") and r.rule.full_id in baselined:
+                label, state = f"{label} (baseline)", "baseline"
+            rows.append((r.rule.id, r.rule.level, label, weight_text(r.rule.weight), state))
+            if r.state in ("fail", "error", "waived", "skipped"):
+                details.append((label, state, detail_lines(r)))
+        header = ("rule", "level", "result", "weight")
+        widths = [max(len(header[i]), *(len(row[i]) for row in rows)) for i in range(4)]
+
+        lines.append((f"{card.scorecard.title} ({card.scorecard.id})", "title"))
+        lines.append((_row(header, widths), "header"))
+        lines.append(("-" * len(_row(header, widths)), "header"))
+        for *cells, state in rows:
+            lines.append(
+                (_row(tuple(c or "" for c in cells), widths), None if state == "pass" else state)
+            )
+        if details:
+            lines.append(("", None))
+        for label, state, detail in details:
+            lines.append((f"{label} {detail[0]}", state))
+            lines.extend((f"    {line}", None) for line in detail[1:])
+        lines.append(("", None))
+        lines.append((f"{card.scorecard.id}: {headline(card)}", "title"))
+        nxt = next_level_text(card)
+        if nxt:
+            lines.append((nxt, None))
+        lines.append(("", None))
+    others = [f for f in result.findings if f.rule not in result.rules]
+    if others:
+        lines.extend((line, None) for line in to_text(Report("check", others)).splitlines())
+    return lines
+
+
+def _row(cells: tuple[str, ...], widths: list[int]) -> str:
+    left = "   ".join(c.ljust(w) for c, w in zip(cells[:3], widths[:3], strict=True))
+    return f"{left}   {cells[3].rjust(widths[3])}"
+
+
 def to_markdown(result: CheckResult) -> str:
     lines = ["### platformctl check", ""]
     for card in result.scorecards:
