@@ -485,3 +485,12 @@ def test_delete_by_gitops_errors(cli, git_repo: Path) -> None:
     assert r.exit_code == 2 and "uncommitted changes: README.md" in r.stderr
     r = cli("provision", "delete", "orders-db", "--branch", "x")
     assert r.exit_code == 2 and "go with --gitops" in r.stderr
+
+
+def test_explain_examples_fit_the_type(cli) -> None:
+    redis = cli("provision", "explain", "redis")
+    assert redis.exit_code == 0
+    assert "example: platformctl provision redis NAME\n" in redis.stdout  # no trailing space
+    infra = cli("provision", "explain", "infra")
+    assert "(e.g. --set database.enabled=true)" in infra.stdout
+    assert "parameters.size" not in infra.stdout  # service-infra has no spec.parameters

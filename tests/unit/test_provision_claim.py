@@ -226,3 +226,36 @@ def test_reserved_option_names_get_a_prefix() -> None:
         }
     )
     assert [p.option for p in claims.parameters(x)] == ["param-namespace", "param-timeout"]
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("parameters..size=small", "empty field name in the path"),
+        (".parameters.size=small", "empty field name in the path"),
+        ("parameters.size.=small", "empty field name in the path"),
+        (" =small", "empty path"),
+        ("metadata.labels=x", "only metadata.labels.KEY and metadata.annotations.KEY"),
+        ("metadata.name=x", "only metadata.labels.KEY and metadata.annotations.KEY"),
+        ("parameters.size.x=1", "spec.parameters.size has no fields to set"),
+    ],
+)
+def test_bad_set_paths_are_refused(
+    registry: claims.Registry, expression: str, message: str
+) -> None:
+    schema = registry.get("db").xrd.object_schema()
+    with pytest.raises(UsageError) as info:
+        claims.parse_set(expression, schema)
+    assert message in info.value.message + " " + (info.value.hint or "")
+
+
+def test_set_label_keys_keep_their_dots(registry: claims.Registry) -> None:
+    built = claims.build_claim(
+        registry.get("db"),
+        "orders-db",
+        namespace="default",
+        values={"size": "small"},
+        sets=["metadata.labels.app.kubernetes.io/part-of=shop"],
+    )
+    assert built.ok
+    assert built.object["metadata"]["labels"]["app.kubernetes.io/part-of"] == "shop"

@@ -898,15 +898,18 @@ def explain_cmd(
         if help_text:
             out.print(f"      {help_text}", markup=False)
     out.print("", markup=False)
-    out.print(
-        f"example: platformctl provision {ct.aliases[0] if ct.aliases else ct.name} NAME "
-        + " ".join(f"{p.flag} {p.enum[0] if p.enum else 'VALUE'}" for p in params if p.required),
-        markup=False,
-    )
-    out.print(
-        "other fields under spec: --set path=value (e.g. --set parameters.size=medium)",
-        markup=False,
-    )
+    example = [f"platformctl provision {ct.aliases[0] if ct.aliases else ct.name} NAME"]
+    example += [f"{p.flag} {p.enum[0] if p.enum else 'VALUE'}" for p in params if p.required]
+    out.print("example: " + " ".join(example), markup=False)
+    sample = next((p for p in params if len(p.path) > 1), params[0] if params else None)
+    if sample is not None:
+        value = sample.enum[-1] if sample.enum else "VALUE"
+        if sample.type == "boolean":
+            value = "true"
+        shown = f"--set {'.'.join(sample.path)}={value}"
+    else:
+        shown = "--set path=value"
+    out.print(f"other fields under spec: --set path=value (e.g. {shown})", markup=False)
 
 
 def _find(

@@ -366,13 +366,28 @@ def parse_set(expression: str, object_schema: dict[str, Any]) -> tuple[tuple[str
             f"--set {expression!r}: expected path=value", hint="e.g. --set parameters.size=medium"
         )
     key, _, raw = expression.partition("=")
-    parts = tuple(p for p in key.strip().split(".") if p)
-    if not parts:
-        raise UsageError(f"--set {expression!r}: empty path")
+    key = key.strip()
+    if not key:
+        raise UsageError(
+            f"--set {expression!r}: empty path", hint="e.g. --set parameters.size=medium"
+        )
+    parts = tuple(key.split("."))
+    if any(not p for p in parts):
+        raise UsageError(
+            f"--set {key}: empty field name in the path",
+            hint="separate field names with single dots, e.g. --set parameters.size=medium",
+        )
     if parts[0] not in ("spec", "metadata"):
         parts = ("spec", *parts)
-    if parts[0] == "metadata" and parts[1:2] not in (("labels",), ("annotations",)):
-        raise UsageError(f"--set {key}: only metadata.labels and metadata.annotations can be set")
+    if parts[0] == "metadata" and (
+        parts[1:2] not in (("labels",), ("annotations",)) or len(parts) < 3
+    ):
+        raise UsageError(
+            f"--set {key}: only metadata.labels.KEY and metadata.annotations.KEY can be set",
+            hint="e.g. --set metadata.labels.team=payments",
+        )
+    if parts[0] == "metadata":  # label and annotation keys have dots: app.kubernetes.io/name
+        parts = (*parts[:2], ".".join(parts[2:]))
     sub = schemas.at(object_schema, parts)
     if sub is None:
         parent = schemas.at(object_schema, parts[:-1]) or {}
@@ -381,7 +396,8 @@ def parse_set(expression: str, object_schema: dict[str, Any]) -> tuple[tuple[str
             f"--set {key}: unknown field {'.'.join(parts)}",
             hint=f"fields at {'.'.join(parts[:-1])}: {', '.join(known)}"
             if known
-            else "see platformctl provision explain TYPE",
+            else f"{'.'.join(parts[:-1])} has no fields to set; "
+            "platformctl provision explain TYPE lists them",
         )
     if parts[0] == "metadata":
         sub = {"type": "string"}
