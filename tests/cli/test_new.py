@@ -488,3 +488,24 @@ def test_database_step_names_the_chosen_engine(cli, tmp_path, monkeypatch) -> No
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "platformctl provision db db-svc-db --engine mysql" in result.stderr
+
+
+def test_new_off_a_terminal_does_not_import_rich(tmp_path: Path) -> None:
+    """Plain progress lines off a terminal: importing Rich there was ~5% of a whole `new`."""
+    script = (
+        "import sys\n"
+        "from platformctl.__main__ import run\n"
+        "code = run(['new', 'python-service', 'fast', '--defaults', '--no-git'])\n"
+        "print(code, 'rich' in sys.modules, 'git' in sys.modules)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "NO_COLOR": "1"},
+        check=False,
+    )
+    assert proc.stdout.split() == ["0", "False", "False"], proc.stderr
+    assert "Next steps:" in proc.stderr

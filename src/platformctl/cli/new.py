@@ -158,17 +158,17 @@ def new(
         ),
     )
     for warning in result.warnings:
-        render.warn(warning)
+        _say(f"warning: {warning}", warn=True)
     version = f" {result.version}" if result.version else ""
-    render.info(f"Created {result.destination} from golden path {result.golden_path}{version}")
+    _say(f"Created {result.destination} from golden path {result.golden_path}{version}")
     if result.commit:
         pushed = f", pushed to {result.remote}" if result.remote else ""
-        render.info(f"  git: initial commit {result.commit[:8]} on {result.branch}{pushed}")
+        _say(f"  git: initial commit {result.commit[:8]} on {result.branch}{pushed}")
     if client is not None:
         _register(client, result, timeout=register_timeout)
-    render.info("Next steps:")
+    _say("Next steps:")
     for step in result.next_steps:
-        render.info(f"  {step}")
+        _say(f"  {step}")
 
 
 def _register(client: object, result: object, *, timeout: float) -> None:
@@ -208,8 +208,22 @@ def _progress(message: str, *, quiet_prompts: bool) -> Iterator[None]:
         with render.err().status(message):
             yield
         return
-    render.info(message)
+    _say(message)
     yield
+
+
+def _say(line: str, *, warn: bool = False) -> None:
+    """A line of chatter on stderr.  Off a terminal (CI, scripts, pipes) Rich would print exactly
+    these characters (no colour, no markup, no wrapping) and importing it costs ~5% of a whole
+    `platformctl new`, so plain lines are written directly there."""
+    if sys.stderr.isatty():
+        if warn:
+            render.warn(line.removeprefix("warning: "))
+        else:
+            render.info(line)
+        return
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 def _available(registry: object) -> str:

@@ -259,12 +259,14 @@ def missing_answers(
         if name in answers:
             context[name] = answers[name]
             continue
-        if not _when(details.get("when", True), context):
-            continue
         if "default" in details:
+            # Never missing, asked or not (copier uses the default when ``when`` is false):
+            # no need to evaluate ``when`` -- which would cost a Jinja environment per question.
             default = details["default"]
             if not (isinstance(default, str) and "{" in default):
                 context[name] = default
+            continue
+        if not _when(details.get("when", True), context):
             continue
         missing.append(name)
     return missing
