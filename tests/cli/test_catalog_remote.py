@@ -208,6 +208,13 @@ def test_register_missing_file(cli, fake, tmp_path):
     assert "does not exist" in result.stderr and "hint:" in result.stderr
 
 
+def test_register_negative_timeout_is_a_usage_error(cli, fake, catalog_file):
+    for value in ("-1", "nan"):
+        result = cli("catalog", "register", str(catalog_file), "--timeout", value)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith("error: --timeout must be a number of seconds >= 0")
+
+
 def test_get_text_json_yaml_and_404(cli, fake):
     fake.add_entity("Component", "svc")
     text = cli("catalog", "get", "svc")

@@ -325,6 +325,26 @@ def test_bad_url_scheme():
         BackstageClient("backstage.example.com")
 
 
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://[::1", "is not a valid URL"),
+        ("http://backstage:99999", "is not a valid URL"),
+        ("https://", "has no host name"),
+        ("http://:7007", "has no host name"),
+        ("ftp://backstage", "must start with http:// or https://"),
+    ],
+)
+def test_malformed_url_is_a_usage_error_not_a_crash(url, message):
+    with pytest.raises(UsageError) as exc:
+        BackstageClient(url)
+    assert message in exc.value.message and repr(url) in exc.value.message
+
+
+def test_url_with_spaces_and_api_path_is_normalised():
+    assert BackstageClient(" http://b.test:7007/api/catalog/ ").base_url == "http://b.test:7007"
+
+
 def test_portal_link():
     name = backstage.parse_ref("api:payments/orders")
     assert (

@@ -79,6 +79,13 @@ def register(
     from platformctl.core import backstage
 
     _check_format(fmt, ("text", "json"))
+    if not timeout >= 0:  # also NaN
+        from platformctl.core.errors import UsageError
+
+        raise UsageError(
+            f"--timeout must be a number of seconds >= 0, not {timeout}",
+            hint="e.g. --timeout 120, or --no-wait to return at once",
+        )
     with _client() as client:
         result = backstage.register_location(
             client,

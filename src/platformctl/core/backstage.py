@@ -175,12 +175,24 @@ class BackstageClient:
     _http: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.base_url = self.base_url.rstrip("/").removesuffix("/api/catalog").rstrip("/")
-        if not self.base_url.startswith(("http://", "https://")):
+        given = self.base_url
+        self.base_url = self.base_url.strip().rstrip("/").removesuffix("/api/catalog").rstrip("/")
+        hint = f"set {URL_ENV} (or backstage.url in your platform config) to the backend URL"
+        if not given.strip().startswith(("http://", "https://")):
             raise UsageError(
-                f"Backstage URL {self.base_url!r} must start with http:// or https://",
-                hint=f"set {URL_ENV} (or backstage.url in your platform config) to the backend URL",
+                f"Backstage URL {given!r} must start with http:// or https://", hint=hint
             )
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(self.base_url)
+            parts.port  # noqa: B018 - raises ValueError for a bad port
+        except ValueError as exc:
+            raise UsageError(
+                f"Backstage URL {given!r} is not a valid URL: {exc}", hint=hint
+            ) from None
+        if not parts.hostname:
+            raise UsageError(f"Backstage URL {given!r} has no host name", hint=hint)
 
     # lifecycle
     def _client(self) -> httpx.Client:
