@@ -534,3 +534,41 @@ def test_text_report_in_a_pipe_is_plain_and_does_not_import_rich(good):
     assert "| rich" not in proc.stderr and "| platformctl" in proc.stderr
     assert "\x1b[" not in proc.stdout
     assert "golden-path-python-service: score 100/100 · level gold · compliant" in proc.stdout
+
+
+def test_golden_path_typo_is_a_warning_not_silence(cli, good):
+    """Regression: `golden_path: python-servce` silently dropped the golden-path scorecard."""
+    (good / ".platformctl.yaml").write_text("golden_path: python-servce\n")
+    result = cli("check", good, "-f", "json")
+    assert result.exit_code == 0  # a warning
+    data = json.loads(result.stdout)
+    assert "golden-path-python-service" not in data["summary"]["scorecards"]
+    (finding,) = data["findings"]
+    assert finding["rule"] == "check/config/golden-path-without-scorecard"
+    assert (finding["file"], finding["line"], finding["column"]) == (".platformctl.yaml", 1, 14)
+    assert "hint" in finding and "python-service" in finding["hint"]
+    assert cli("check", good, "--severity", "warning").exit_code == 1
+    sarif = json.loads(cli("check", good, "-f", "sarif").stdout)
+    rules = {r["id"]: r for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["check/config/golden-path-without-scorecard"]["help"]["text"]
+
+
+def test_explain_the_configuration_findings(cli, good):
+    result = cli("check", good, "--explain", "check/waiver/expired")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("check/waiver/expired: Expired waiver\n\n")
+    assert cli("check", good, "--explain", "waiver/unknown-rule").exit_code == 0
+
+
+def test_baseline_path_relative_to_a_subfolder_gets_a_hint(cli, bad, monkeypatch):
+    assert cli("check", bad, "--write-baseline").exit_code == 0
+    assert (bad / ".platformctl-baseline.json").is_file()
+    (bad / "docs").mkdir(exist_ok=True)
+    monkeypatch.chdir(bad / "docs")
+    result = cli("check", "--baseline", ".platformctl-baseline.json")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: baseline file not found (.platformctl-baseline.json)",
+        "hint: --baseline is relative to the current folder: pass "
+        f"{bad.resolve() / '.platformctl-baseline.json'}",
+    ]

@@ -110,6 +110,13 @@ def check(
             if isinstance(entry, str) and entry.endswith((".yaml", ".yml")):
                 scoring.select_scorecards(cfg, available, root)
                 break
+        builtin = scoring.BUILTIN_RULES.get(explain) or scoring.BUILTIN_RULES.get(
+            f"check/{explain}"
+        )
+        if builtin is not None:
+            rule_id = explain if explain.startswith("check/") else f"check/{explain}"
+            _emit(f"{rule_id}: {builtin[0]}\n\n{builtin[1]}\n", output)
+            raise typer.Exit(0)
         _emit(explain_text(scoring.find_rule(explain, available)), output)
         raise typer.Exit(0)
 
@@ -142,6 +149,14 @@ def check(
         render.info(f"wrote {count} failure(s) to {target}")
         raise typer.Exit(0)
     if baseline is not None:
+        if not baseline.exists() and not baseline.is_absolute() and (root / baseline).is_file():
+            from platformctl.core.errors import InputFileError
+
+            raise InputFileError(
+                "baseline file not found",
+                file=str(baseline),
+                hint=f"--baseline is relative to the current folder: pass {root / baseline}",
+            )
         known = baseline_mod.read(baseline)
         count = scoring.apply_baseline(result.findings, known, baseline.name)
         if count and not quiet:

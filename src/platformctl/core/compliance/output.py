@@ -96,7 +96,7 @@ def text_lines(result: CheckResult, *, quiet: bool = False) -> list[tuple[str, s
     for card in result.scorecards:
         if quiet and card.status == "compliant":
             continue
-        rows: list[tuple[str, str, str, str, str | None]] = []
+        rows: list[tuple[tuple[str, str, str, str], str]] = []
         details: list[tuple[str, str, list[str]]] = []
         for r in card.results:
             if quiet and (r.ok or not r.counted):
@@ -104,19 +104,17 @@ def text_lines(result: CheckResult, *, quiet: bool = False) -> list[tuple[str, s
             label, state = RESULT_LABEL[r.state], r.state
             if r.state in ("fail", "error") and r.rule.full_id in baselined:
                 label, state = f"{label} (baseline)", "baseline"
-            rows.append((r.rule.id, r.rule.level, label, weight_text(r.rule.weight), state))
+            rows.append(((r.rule.id, r.rule.level, label, weight_text(r.rule.weight)), state))
             if r.state in ("fail", "error", "waived", "skipped"):
                 details.append((label, state, detail_lines(r)))
         header = ("rule", "level", "result", "weight")
-        widths = [max(len(header[i]), *(len(row[i]) for row in rows)) for i in range(4)]
+        widths = [max(len(header[i]), *(len(cells[i]) for cells, _ in rows)) for i in range(4)]
 
         lines.append((f"{card.scorecard.title} ({card.scorecard.id})", "title"))
         lines.append((_row(header, widths), "header"))
         lines.append(("-" * len(_row(header, widths)), "header"))
-        for *cells, state in rows:
-            lines.append(
-                (_row(tuple(c or "" for c in cells), widths), None if state == "pass" else state)
-            )
+        for cells, state in rows:
+            lines.append((_row(cells, widths), None if state == "pass" else state))
         if details:
             lines.append(("", None))
         for label, state, detail in details:

@@ -24,6 +24,33 @@ from platformctl.core.errors import InputFileError, UsageError
 from platformctl.core.report import SEVERITY_RANK, Finding, Report, RuleInfo
 
 PARTIAL_AT = 70
+# Findings that come from the repository's configuration rather than a scorecard rule: their
+# title and help, for --explain and the SARIF rule table.
+BUILTIN_RULES: dict[str, tuple[str, str]] = {
+    "check/waiver/invalid": (
+        "Waiver without a reason or a valid expiry date",
+        "Every waiver in .platformctl.yaml needs `reason:` (why the rule does not apply yet) and "
+        "`expires: YYYY-MM-DD`, so exceptions are explained and revisited. An invalid waiver "
+        "waives nothing. Add the missing field.",
+    ),
+    "check/waiver/expired": (
+        "Expired waiver",
+        "A waiver past its `expires:` date waives nothing and fails the run, so exceptions do "
+        "not outlive their reason. Fix the rule, or renew the waiver with a new reason and date.",
+    ),
+    "check/waiver/unknown-rule": (
+        "Waiver for an unknown rule",
+        "The waiver's `rule:` matches no rule of any configured scorecard (a typo, or a rule "
+        "that was removed). Rule ids look like check/<scorecard>/<rule>; "
+        "`platformctl check --format json` lists them. Fix the id or delete the waiver.",
+    ),
+    "check/config/golden-path-without-scorecard": (
+        "Golden path without a scorecard",
+        "`golden_path:` in .platformctl.yaml names a golden path no scorecard checks, so the "
+        "golden-path compliance rules do not run (often a typo). Fix the name, or add a "
+        "scorecard with `golden_paths: [<name>]` to the platform.",
+    ),
+}
 PASS, FAIL, ERROR, SKIPPED, NOT_APPLICABLE, WAIVED = (
     "pass",
     "fail",
@@ -121,6 +148,10 @@ class CheckResult:
             rid: RuleInfo(rid, rule.title, rule_help(rule), rule.policy_url)
             for rid, rule in self.rules.items()
         }
+        for finding in self.findings:
+            if finding.rule in BUILTIN_RULES:
+                title, text = BUILTIN_RULES[finding.rule]
+                infos[finding.rule] = RuleInfo(finding.rule, title, text)
         return Report("check", list(self.findings), summary, infos)
 
 
@@ -416,13 +447,18 @@ def run(
     root = root.resolve()
     facts = facts or Facts(root)
     known: set[str] = set()
+    unknown_golden_path: Finding | None = None
+    scorecards_given = scorecards
     if scorecards is None:
         available = available_scorecards(config)
         scorecards = select_scorecards(config, available, root, only)
         # A waiver for a rule of a scorecard left out by --scorecard is not unknown.
         known = {rule.full_id for card in available.values() for rule in card.rules}
+        unknown_golden_path = _golden_path_without_scorecard(config, available, root)
     repo_file = str(config.repo_root / ".platformctl.yaml") if config.repo_root else None
     waivers, findings = parse_waivers(config.repo, config.repo_document, _rel(repo_file, root))
+    if scorecards_given is None and unknown_golden_path is not None:
+        findings.append(unknown_golden_path)
     golden_path = config.get("golden_path")
     context = {"golden_path": golden_path, "catalog_file": facts.catalog_file()}
     entity_obj = None
@@ -472,6 +508,32 @@ def run(
                 )
             )
     return CheckResult(root, golden_path, results, findings, facts, rules)
+
+
+def _golden_path_without_scorecard(
+    config: Any, available: dict[str, Scorecard], root: Path
+) -> Finding | None:
+    """A ``golden_path:`` no scorecard names (a typo, or a golden path without a compliance
+    scorecard) would otherwise silently drop the golden-path checks: say so (a warning)."""
+    golden_path = config.get("golden_path")
+    if not isinstance(golden_path, str) or not golden_path:
+        return None
+    named = {g for card in available.values() for g in card.golden_paths if g != "*"}
+    if golden_path in named:
+        return None
+    doc = config.repo_document
+    repo_file = str(config.repo_root / ".platformctl.yaml") if config.repo_root else None
+    line, col = doc.position(("golden_path",)) if doc is not None else (None, None)
+    known = ", ".join(sorted(named)) or "none"
+    return Finding(
+        "check/config/golden-path-without-scorecard",
+        "warning",
+        f"no scorecard checks golden path {golden_path!r}: its compliance rules do not run",
+        _rel(repo_file, root) if repo_file and doc is not None else None,
+        line if repo_file and doc is not None else None,
+        col if repo_file and doc is not None else None,
+        hint=f"golden paths with a scorecard: {known} (a typo in golden_path?)",
+    )
 
 
 def _rel(path: str | None, root: Path) -> str | None:
