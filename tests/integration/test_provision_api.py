@@ -333,6 +333,15 @@ def test_output_uses_the_context_namespace_like_api_mode(cli, kube: Kube) -> Non
     assert stored["metadata"]["annotations"] == obj["metadata"]["annotations"]
 
 
+def test_missing_namespace_is_named(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("never")
+    kube.state.namespaces = {"default"}
+    r = provision(cli, "db", "orders-db", "--size", "small", "-n", "nowhere", "--no-wait")
+    assert r.exit_code == 3, r.output
+    assert "error: namespace nowhere does not exist on the cluster (context test)" in r.stderr
+    assert "hint: pass -n NAMESPACE with an existing namespace" in r.stderr
+
+
 def test_status_list_delete(cli, kube: Kube) -> None:  # noqa: F811
     kube.install_database("ready")
     assert provision(cli, "db", "orders-db", "--size", "small", "--wait").exit_code == 0

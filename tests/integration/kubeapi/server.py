@@ -158,6 +158,8 @@ class State:
         self.denies: set[tuple[str, str, str, str | None]] = set()  # verb, group, plural, ns
         self.hooks: list[Callable[[State, str, str], None]] = []
         self.requests: list[tuple[str, str, str]] = []  # method, path, content type
+        # None: every namespace exists; a set: writes elsewhere are 404 'namespaces "x" not found'
+        self.namespaces: set[str] | None = None
         for d in (
             ResourceDef("", "v1", "namespaces", "Namespace", False),
             ResourceDef("", "v1", "secrets", "Secret", True, status=False),
@@ -522,6 +524,13 @@ def route(
                 f'resource "{plural}" in API group "{group}"{scope}',
                 {"name": name or "", "group": group, "kind": plural},
             )
+        if (
+            state.namespaces is not None
+            and namespace
+            and method in ("PATCH", "POST", "PUT")
+            and namespace not in state.namespaces
+        ):
+            raise _not_found(f'namespaces "{namespace}"')
         if plural == "selfsubjectaccessreviews" and method == "POST":
             attrs = (body.get("spec") or {}).get("resourceAttributes") or {}
             allowed = not state.denied(

@@ -274,18 +274,31 @@ class Cluster:
         namespace = meta.get("namespace")
         api_version = obj["apiVersion"]
         before = self.get(api_version, plural, meta["name"], namespace)
-        after = self.request(
-            "PATCH",
-            self.path(api_version, plural, namespace, meta["name"]),
-            query={
-                "fieldManager": FIELD_MANAGER,
-                "force": "true" if force else None,
-                "dryRun": "All" if dry_run else None,
-            },
-            body=obj,
-            content_type=APPLY_PATCH,
-            what=_what("patch", plural, api_version, namespace),
-        )
+        try:
+            after = self.request(
+                "PATCH",
+                self.path(api_version, plural, namespace, meta["name"]),
+                query={
+                    "fieldManager": FIELD_MANAGER,
+                    "force": "true" if force else None,
+                    "dryRun": "All" if dry_run else None,
+                },
+                body=obj,
+                content_type=APPLY_PATCH,
+                what=_what("patch", plural, api_version, namespace),
+            )
+        except NotFound as exc:
+            if namespace and "namespaces" in exc.message:
+                raise EnvironmentProblem(
+                    f"namespace {namespace} does not exist on the cluster"
+                    + (f" (context {self.context})" if self.context else ""),
+                    hint="pass -n NAMESPACE with an existing namespace "
+                    "(kubectl get namespaces), or ask the platform team to create it",
+                ) from None
+            raise EnvironmentProblem(
+                f"cannot apply {obj.get('kind')}/{meta['name']}: {exc.message}",
+                hint="is the claim type installed on this cluster? check --context",
+            ) from None
         if before is None:
             outcome = "created"
         elif _unchanged(before, obj):
