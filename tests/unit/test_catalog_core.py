@@ -364,6 +364,18 @@ def test_discover_without_git(tmp_path: Path) -> None:
     assert found == ["a/catalog-info.yaml", "b/c/catalog-info.yaml"]
 
 
+def test_discover_without_git_still_honours_gitignore(tmp_path: Path) -> None:
+    """An unpacked archive or a copy without .git: the same files as inside the repo."""
+    for folder in ("a", "build", "b/c", "b/gen", "b/keep"):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        (tmp_path / folder / "catalog-info.yaml").write_text(GROUP)
+    (tmp_path / "a" / "tmp.catalog.yaml").write_text(GROUP)
+    (tmp_path / ".gitignore").write_text("# generated\nbuild/\n*tmp.catalog.yaml\n")
+    (tmp_path / "b" / ".gitignore").write_text("gen/\nc/catalog-info.yaml\n")
+    found = [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path)]
+    assert found == ["a/catalog-info.yaml", "b/keep/catalog-info.yaml"]
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_parallel_and_serial_agree(tmp_path: Path, jobs: int) -> None:
     for i in range(6):

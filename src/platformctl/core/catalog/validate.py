@@ -1207,18 +1207,53 @@ def discover(root: Path) -> list[Path]:
     root = Path(root)
     names = _git_files(root)
     if names is None:
-        names = []
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-            rel = os.path.relpath(folder, root)
-            for f in files:
-                names.append(f if rel == "." else os.path.join(rel, f))
+        names = _walk_files(root)
     found = [
         root / n
         for n in names
         if os.path.basename(n) in CATALOG_FILENAMES or os.path.basename(n).endswith(CATALOG_SUFFIX)
     ]
     return sorted({p for p in found if p.is_file()})
+
+
+def _walk_files(root: Path) -> list[str]:
+    """Files under ``root`` outside a git work tree: SKIP_DIRS are skipped and ``.gitignore``
+    files are still honoured (an unpacked archive or a copy without ``.git``)."""
+    names: list[str] = []
+    ignores: list[tuple[str, Any]] = []  # (folder relative to root, its .gitignore spec)
+    for folder, dirs, files in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        rel = "" if rel == "." else rel
+        if ".gitignore" in files:
+            spec = _gitignore_spec(Path(folder) / ".gitignore")
+            if spec is not None:
+                ignores.append((rel, spec))
+
+        def ignored(name: str, is_dir: bool, rel: str = rel) -> bool:
+            path = os.path.join(rel, name) if rel else name
+            for base, spec in ignores:
+                if base and not path.startswith(base + os.sep):
+                    continue
+                inner = path[len(base) + 1 :] if base else path
+                if spec.match_file(inner.replace(os.sep, "/") + ("/" if is_dir else "")):
+                    return True
+            return False
+
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not ignored(d, True))
+        for f in files:
+            if not ignores or not ignored(f, False):
+                names.append(os.path.join(rel, f) if rel else f)
+    return names
+
+
+def _gitignore_spec(path: Path) -> Any:
+    try:
+        import pathspec  # a dependency of copier
+
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except (ImportError, OSError, ValueError):
+        return None
 
 
 def _git_files(root: Path) -> list[str] | None:
