@@ -509,3 +509,19 @@ def test_new_off_a_terminal_does_not_import_rich(tmp_path: Path) -> None:
     )
     assert proc.stdout.split() == ["0", "False", "False"], proc.stderr
     assert "Next steps:" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [("name: [a]\n", "it must be text"), ("name: Bad\n", "invalid name 'Bad'")],
+)
+def test_name_from_a_data_file_is_validated(
+    cli, golden: Path, work: Path, content: str, expected: str
+) -> None:
+    """A non-text name in --data-file was reported as a *missing* name."""
+    answers = work.parent / "answers.yaml"
+    answers.write_text(content)
+    result = cli("new", "demo", "--no-git", "--defaults", "--data-file", str(answers))
+    assert result.exit_code == 2, result.output
+    assert expected in result.stderr and "missing" not in result.stderr
+    assert list(work.iterdir()) == []

@@ -537,8 +537,10 @@ def create(
 
     cwd = (cwd or Path.cwd()).absolute()
     answers: dict[str, Any] = dict(data or {})
-    if name is None and isinstance(answers.get("name"), str):
-        name = answers["name"]
+    if name is None and answers.get("name") is not None:
+        if not isinstance(answers["name"], (str, int)) or isinstance(answers["name"], bool):
+            raise UsageError(f"invalid name {answers['name']!r}: it must be text", hint="pass NAME")
+        name = answers["name"] = str(answers["name"])
     if name is not None:
         validate_name(name)
         if "name" in answers and str(answers["name"]) != name:
