@@ -494,3 +494,25 @@ def test_explain_examples_fit_the_type(cli) -> None:
     infra = cli("provision", "explain", "infra")
     assert "(e.g. --set database.enabled=true)" in infra.stdout
     assert "parameters.size" not in infra.stdout  # service-infra has no spec.parameters
+
+
+def test_gitops_bad_branch_or_missing_remote_is_refused_before_anything(
+    cli, git_repo: Path
+) -> None:
+    base = ("provision", "db", "orders-db", "--size", "small", "--gitops", "--repo", str(git_repo))
+    r = cli(*base, "--branch", "a b")
+    assert r.exit_code == 2 and "error: --branch 'a b' is not a valid git branch name" in r.stderr
+    r = cli(*base, "--push")
+    assert r.exit_code == 2 and "has no remote 'origin'" in r.stderr
+    assert "hint: git remote add origin URL" in r.stderr
+    assert _git(git_repo, "branch", "--list").split() == ["*", "main"]  # no branch, no commit
+    assert _git(git_repo, "status", "--porcelain") == ""
+
+
+def test_gitops_in_a_repository_without_commits(cli, tmp_path: Path) -> None:
+    repo = tmp_path / "fresh"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    r = cli("provision", "db", "orders-db", "--size", "small", "--gitops", "--repo", str(repo))
+    assert r.exit_code == 0, r.output
+    assert "you are on branch provision/databaseclaim-orders-db" in r.stderr
+    assert "has no commits yet" in r.stderr

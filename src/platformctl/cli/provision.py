@@ -586,7 +586,14 @@ def _restore(result: Any, fmt: str, event: dict[str, Any]) -> None:
             where = "commit " + result.start[:8] if result.start_detached else result.start
             render.info(f"you are back on {where}; the change is on branch {result.branch}")
         elif not result.returned and result.start != result.branch:
-            render.info(f"you are on branch {result.branch}")
+            render.info(
+                f"you are on branch {result.branch}"
+                + (
+                    " (the branch you started on has no commits yet)"
+                    if result.start is None
+                    else ""
+                )
+            )
 
 
 def _render_snapshot_line(snapshot: Any, elapsed: float) -> str:

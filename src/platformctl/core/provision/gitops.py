@@ -130,7 +130,7 @@ def submit(
         )
     branch = branch or default_branch(kind, name)
     result = GitOpsResult(root, path, branch, None)
-    _switch_to(result)
+    _switch_to(result, push=push, remote=remote)
     try:
         _write_and_commit(obj, result, push=push, remote=remote, message=message)
     except BaseException:
@@ -226,7 +226,7 @@ def withdraw(
             hint="commit or stash them first; platformctl only commits the claim file",
         )
     result = GitOpsResult(root, file, branch or f"deprovision/{kind.lower()}-{name}", None)
-    _switch_to(result)
+    _switch_to(result, push=push, remote=remote)
     message = (
         f"provision: delete {kind} {namespace + '/' if namespace else ''}{name}\n\n"
         f"Removed with platformctl provision delete --gitops; once merged, the GitOps "
@@ -245,8 +245,26 @@ def withdraw(
     return result
 
 
-def _switch_to(result: GitOpsResult) -> None:
+def _check_target(root: Path, branch: str, *, push: bool, remote: str) -> None:
+    """Refuse, before touching the checkout, a branch name git rejects or a missing remote."""
+    repo = vcs.open_repo(root)
+    try:
+        repo.git.check_ref_format("--branch", branch)
+    except Exception:  # noqa: BLE001 - GitCommandError; keep GitPython out of this module
+        raise UsageError(
+            f"--branch {branch!r} is not a valid git branch name",
+            hint="use e.g. provision/orders-db (no spaces, '..', '~', '^', ':' or '?')",
+        ) from None
+    if push and remote not in [r.name for r in repo.remotes]:
+        raise UsageError(
+            f"--push: the repository {root} has no remote {remote!r}",
+            hint=f"git remote add {remote} URL, or leave out --push",
+        )
+
+
+def _switch_to(result: GitOpsResult, *, push: bool = False, remote: str = "origin") -> None:
     """Remember where the user is, then check out ``result.branch`` (created when new)."""
+    _check_target(result.repo, result.branch, push=push, remote=remote)
     repo = vcs.open_repo(result.repo)
     if not repo.head.is_valid():  # unborn: no commit yet to come back to
         result.start = None
