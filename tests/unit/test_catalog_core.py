@@ -356,6 +356,19 @@ def test_discover_respects_gitignore(git_repo: Path) -> None:
     assert [p.relative_to(git_repo).as_posix() for p in discover(git_repo)] == found
 
 
+def test_discover_searches_untracked_nested_repositories(git_repo: Path) -> None:
+    (git_repo / "catalog-info.yaml").write_text(GROUP)
+    inner = git_repo / "vendor" / "inner"
+    inner.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(inner)], check=True)
+    (inner / "catalog-info.yaml").write_text(GROUP)
+    (inner / "build").mkdir()
+    (inner / "build" / "catalog-info.yaml").write_text(GROUP)
+    (inner / ".gitignore").write_text("build/\n")
+    found = [p.relative_to(git_repo).as_posix() for p in discover(git_repo)]
+    assert found == ["catalog-info.yaml", "vendor/inner/catalog-info.yaml"]
+
+
 def test_discover_without_git(tmp_path: Path) -> None:
     for folder in ("a", "node_modules/x", ".venv", "b/c"):
         (tmp_path / folder).mkdir(parents=True, exist_ok=True)

@@ -1213,6 +1213,10 @@ def discover(root: Path) -> list[Path]:
         for n in names
         if os.path.basename(n) in CATALOG_FILENAMES or os.path.basename(n).endswith(CATALOG_SUFFIX)
     ]
+    for n in names:
+        # git lists an untracked nested repository as one "folder/" entry: search it too
+        if n.endswith("/") and os.path.basename(n.rstrip("/")) not in SKIP_DIRS:
+            found.extend(discover(root / n))
     return sorted({p for p in found if p.is_file()})
 
 
