@@ -151,3 +151,35 @@ def test_unknown_format_is_a_usage_error() -> None:
 
     with pytest.raises(UsageError):
         render(sample(), "yaml")
+
+
+def test_control_characters_are_escaped_in_text_github_and_junit() -> None:
+    r"""A YAML "\e[2J" in a name must not drive the terminal or break JUnit XML; JSON keeps it."""
+    nasty = 'metadata.name "a\x1b[2J\x07b\nc\ufffe" is not valid'
+    report = Report(
+        "catalog validate",
+        findings=[
+            Finding(
+                "backstage/field-format",
+                "error",
+                nasty,
+                "x\ty.yaml",
+                4,
+                9,
+                0,
+                "component:default/a\x1bb",
+                "hint\x00",
+            )
+        ],
+        files=["x\ty.yaml"],
+    )
+    text = to_text(report)
+    assert "\x1b" not in text and "\x07" not in text and "\x00" not in text
+    assert 'metadata.name "a\\x1b[2J\\x07b\\nc\\ufffe" is not valid' in text
+    assert "[component:default/a\\x1bb]" in text and text.startswith("x\\ty.yaml\n")
+    github = to_github(report)
+    assert "\x1b" not in github and "a\\x1b[2J" in github
+    root = ET.fromstring(to_junit(report))  # well-formed
+    failure = root.find(".//failure")
+    assert failure is not None and "\\x1b" in failure.get("message", "")
+    assert json.loads(to_json(report))["findings"][0]["message"] == nasty

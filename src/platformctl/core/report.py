@@ -8,6 +8,7 @@ functions from a Report to a string; the CLI decides where the string goes.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -98,6 +99,32 @@ def fails(findings: Iterable[Finding], threshold: str = "error") -> bool:
 
 # --- writers ---------------------------------------------------------------------------------
 
+# Control characters (a YAML "\e[2J" in a name ends up in messages), lone surrogates and
+# non-characters: they would drive the terminal, split a one-line message or make JUnit XML
+# invalid.  Text, GitHub and JUnit output show them escaped; JSON and SARIF escape on their own.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str | None, *, newlines: bool = False) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``, ``\\n``); with
+    ``newlines`` line breaks stay (GitHub annotations encode them as ``%0A`` themselves)."""
+    if not text:
+        return text or ""
+    if newlines:
+        return _UNPRINTABLE.sub(
+            lambda m: m.group() if m.group() in "\r\n" else _escape_char(m), text
+        )
+    return _UNPRINTABLE.sub(_escape_char, text)
+
 
 def to_text(report: Report) -> str:
     """Plain text grouped by file; the CLI may colour it."""
@@ -106,13 +133,13 @@ def to_text(report: Report) -> str:
     for f in report.sorted_findings():
         if f.file != current:
             current = f.file
-            lines.append(f.file or "(general)")
+            lines.append(printable(f.file) or "(general)")
         where = f"{f.line}:{f.column}" if f.line is not None else "-"
         tag = f.severity if not f.suppressed else "suppressed"
-        entity = f" [{f.entity}]" if f.entity else ""
-        lines.append(f"  {where:>9}  {tag:<8} {f.message}{entity}  ({f.rule})")
+        entity = f" [{printable(f.entity)}]" if f.entity else ""
+        lines.append(f"  {where:>9}  {tag:<8} {printable(f.message)}{entity}  ({f.rule})")
         if f.hint and not f.suppressed:
-            lines.append(f"{'':13}hint: {f.hint}")
+            lines.append(f"{'':13}hint: {printable(f.hint)}")
     summary = report.summary.get("line")
     if summary:
         if lines:
@@ -220,7 +247,8 @@ def to_junit(report: Report) -> str:
         by_file.setdefault(f.file or "(general)", []).append(f)
     suites = ET.Element("testsuites", name=f"platformctl {report.tool}")
     total_tests = total_failures = 0
-    for name, findings in by_file.items():
+    for raw_name, findings in by_file.items():
+        name = printable(raw_name)
         failing = [f for f in findings if f.severity == "error" and not f.suppressed]
         suite = ET.SubElement(
             suites,
@@ -240,17 +268,18 @@ def to_junit(report: Report) -> str:
             case = ET.SubElement(
                 suite,
                 "testcase",
-                name=f"{f.rule} {f.where}".strip(),
-                classname=f.entity or name,
+                name=printable(f"{f.rule} {f.where}".strip()),
+                classname=printable(f.entity) or name,
                 file=name,
             )
             if f.line is not None:
                 case.set("line", str(f.line))
-            text = f.message + (f"\nhint: {f.hint}" if f.hint else "")
+            message = printable(f.message)
+            text = message + (f"\nhint: {printable(f.hint)}" if f.hint else "")
             if f.suppressed:
-                ET.SubElement(case, "skipped", message=f"waived: {f.suppressed}")
+                ET.SubElement(case, "skipped", message=f"waived: {printable(f.suppressed)}")
             elif f.severity == "error":
-                ET.SubElement(case, "failure", message=f.message, type=f.rule).text = text
+                ET.SubElement(case, "failure", message=message, type=f.rule).text = text
             else:
                 out = ET.SubElement(case, "system-out")
                 out.text = f"{f.severity}: {text}"
@@ -279,13 +308,15 @@ def to_github(report: Report) -> str:
             continue
         props = []
         if f.file:
-            props.append(f"file={_gh_escape_prop(f.file)}")
+            props.append(f"file={_gh_escape_prop(printable(f.file))}")
             if f.line is not None:
                 props.append(f"line={f.line}")
                 if f.column is not None:
                     props.append(f"col={f.column}")
         props.append(f"title={_gh_escape_prop(f.rule)}")
-        message = f.message + (f" (hint: {f.hint})" if f.hint else "")
+        message = printable(f.message, newlines=True) + (
+            f" (hint: {printable(f.hint, newlines=True)})" if f.hint else ""
+        )
         out.append(f"::{level[f.severity]} {','.join(props)}::{_gh_escape_data(message)}")
     summary = report.summary.get("line")
     if summary:
