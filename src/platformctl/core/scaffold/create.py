@@ -234,13 +234,13 @@ def check_unknown_answers(
 ) -> None:
     """An answer to a question the golden path does not ask is a typo more often than not:
     refuse it (exit 2) rather than create a repository with a default the user meant to set."""
-    import difflib
-
     asked = askable(questions)
     # NAME is always passed to copier (templates that do not ask it just ignore it).
     unknown = sorted(k for k in answers if k not in asked and k != "name")
     if not unknown:
         return
+    import difflib
+
     guesses = {k: difflib.get_close_matches(k, asked, n=1) for k in unknown}
     if all(guesses.values()):
         hint = "did you mean " + ", ".join(f"{g[0]} (not {k})" for k, g in guesses.items()) + "?"
