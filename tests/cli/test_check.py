@@ -572,3 +572,25 @@ def test_baseline_path_relative_to_a_subfolder_gets_a_hint(cli, bad, monkeypatch
         "hint: --baseline is relative to the current folder: pass "
         f"{bad.resolve() / '.platformctl-baseline.json'}",
     ]
+
+
+def test_a_waiver_for_a_passing_rule_is_reported_as_unused(cli, good):
+    (good / ".platformctl.yaml").write_text(
+        "golden_path: python-service\nwaivers:\n"
+        "  - rule: production-readiness/owner\n    reason: r\n    expires: 2099-01-01\n"
+    )
+    result = cli("check", good, "-f", "json")
+    assert result.exit_code == 0  # info
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert (finding["rule"], finding["severity"], finding["line"]) == (
+        "check/waiver/unused",
+        "info",
+        3,
+    )
+    assert finding["message"] == (
+        "waiver for production-readiness/owner is not needed: no rule it covers fails"
+    )
+    # not when its scorecard is left out by --scorecard: we cannot tell
+    result = cli("check", good, "-f", "json", "-s", "security-compliance")
+    assert json.loads(result.stdout)["findings"] == []
+    assert cli("check", good, "--severity", "info").exit_code == 1

@@ -44,6 +44,12 @@ BUILTIN_RULES: dict[str, tuple[str, str]] = {
         "that was removed). Rule ids look like check/<scorecard>/<rule>; "
         "`platformctl check --format json` lists them. Fix the id or delete the waiver.",
     ),
+    "check/waiver/unused": (
+        "Waiver no longer needed",
+        "Every rule the waiver covers passes (or does not apply), so it waives nothing today, "
+        "but would silently hide a later regression until it expires. Delete it (info: only "
+        "fails the run with --severity info).",
+    ),
     "check/config/golden-path-without-scorecard": (
         "Golden path without a scorecard",
         "`golden_path:` in .platformctl.yaml names a golden path no scorecard checks, so the "
@@ -489,11 +495,26 @@ def run(
                 findings.append(finding)
         results.append(score(card, rule_results))
     known |= set(rules)
-    for waiver in waivers:
-        import fnmatch
+    import fnmatch
 
+    for index, waiver in enumerate(waivers):
         pattern = waiver.rule if waiver.rule.startswith("check/") else f"check/{waiver.rule}"
-        if not any(fnmatch.fnmatchcase(r, pattern) for r in known):
+        matched = {r for r in known if fnmatch.fnmatchcase(r, pattern)}
+        if matched and index not in used_waivers and matched <= set(rules):
+            findings.append(
+                Finding(
+                    "check/waiver/unused",
+                    "info",
+                    f"waiver for {waiver.rule} is not needed: no rule it covers fails",
+                    _rel(repo_file, root),
+                    waiver.line,
+                    waiver.column,
+                    None,
+                    None,
+                    "delete the waiver, so a later regression is not silently waived",
+                )
+            )
+        if not matched:
             findings.append(
                 Finding(
                     "check/waiver/unknown-rule",
