@@ -136,6 +136,11 @@ def test_a_crashing_rule_is_an_error_finding_and_others_still_run(tmp_path, monk
     assert finding.message == "rule crashed: RuntimeError: kaput"
     assert finding.file == "card.yaml" and finding.line == 20
     assert "RuntimeError" in result.scorecards[0].results[3].detail
+    from platformctl.core.compliance.output import text_lines
+
+    text = "\n".join(line for line, _ in text_lines(result))
+    assert "\nERROR check/demo/codeowners\n    rule crashed: RuntimeError: kaput\n" in text
+    assert "--debug shows the traceback" in text
 
 
 def test_each_file_is_read_at_most_once(tmp_path):
