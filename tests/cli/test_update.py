@@ -179,3 +179,24 @@ def test_outside_a_golden_path_repository_names_the_folder(
         "(no .copier-answers.yml here or above it)"
     )
     assert lines[1].startswith("hint: ")
+
+
+def test_a_new_required_question_is_answered_with_data(cli, golden: Path, repo: Path) -> None:
+    """The missing-answer hint said --data, which update did not accept."""
+    demo = golden / "demo"
+    (demo / "copier.yml").write_text((demo / "copier.yml").read_text() + "channel:\n  type: str\n")
+    (demo / "template" / "channel.txt.jinja").write_text("{{ channel }}\n")
+    versions.build_history("demo", demo, golden, "2.0.0", changelog=["channel question"])
+    result = cli("update", str(repo))
+    assert result.exit_code == 2
+    assert "missing required answers: channel" in result.stderr
+    assert "--data channel=VALUE" in result.stderr
+    assert _git("status", "--porcelain", cwd=repo) == ""
+    result = cli("update", str(repo), "--pretend", "--data", "channel=#svc")
+    assert result.exit_code == 0, result.output
+    assert "channel.txt" in result.stderr and not (repo / "channel.txt").exists()
+    result = cli("update", str(repo), "--data", "channel=#svc")
+    assert result.exit_code == 0, result.output
+    assert (repo / "channel.txt").read_text() == "#svc\n"
+    assert "channel: '#svc'" in (repo / ".copier-answers.yml").read_text()
+    assert cli("update", str(repo), "--data", "channel").exit_code == 2

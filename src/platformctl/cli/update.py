@@ -38,10 +38,18 @@ def update(
         False, "--trust", help="Allow tasks and migrations of a golden path that is not bundled."
     ),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt for new questions."),
+    data: list[str] = typer.Option(
+        [],
+        "--data",
+        "-d",
+        metavar="KEY=VALUE",
+        help="Answer a question the new version asks (repeatable).",
+    ),
 ) -> None:
     from platformctl.cli.app import get_context
     from platformctl.core.errors import ProblemsFound, UsageError
     from platformctl.core.scaffold import update as update_mod
+    from platformctl.core.scaffold.create import parse_data
 
     if fmt not in ("text", "json"):
         raise UsageError(f"unknown format {fmt!r}", hint="use --format text or --format json")
@@ -64,9 +72,11 @@ def update(
             render.emit("\n".join(lines) + "\n")
         raise typer.Exit(1 if status.behind else 0)
 
+    answers = parse_data(data)
     ctx = get_context()
     result = update_mod.update(
         path,
+        data=dict(answers),
         to=to,
         pretend=pretend,
         trust=trust,

@@ -228,6 +228,7 @@ def update(
     interactive: bool = False,
     quiet: bool = True,
     golden_root: Path | None = None,
+    data: dict[str, Any] | None = None,
 ) -> UpdateResult:
     """Pull the golden path's newer version into the repository at ``path`` (copier update)."""
     from platformctl.core import vcs
@@ -284,7 +285,7 @@ def update(
 
     if pretend:
         return _pretend(
-            project, name, current, target, vcs_ref, unsafe, quiet, rewrites, interactive
+            project, name, current, target, vcs_ref, unsafe, quiet, rewrites, interactive, data
         )
 
     from platformctl.core.scaffold.create import _interruptible
@@ -294,6 +295,7 @@ def update(
             engine.update(
                 project.root,
                 vcs_ref=vcs_ref,
+                data=data,
                 defaults=not interactive,
                 unsafe=unsafe,
                 quiet=quiet,
@@ -342,6 +344,7 @@ def _pretend(
     quiet: bool,
     rewrites: dict[str, str],
     interactive: bool,
+    data: dict[str, Any] | None = None,
 ) -> UpdateResult:
     """Run the real update in a throw-away clone and report what it changed."""
     from platformctl.core import vcs
@@ -356,6 +359,7 @@ def _pretend(
         engine.update(
             clone / sub,
             vcs_ref=vcs_ref,
+            data=data,
             defaults=not interactive,
             unsafe=unsafe,
             quiet=quiet,
