@@ -103,6 +103,11 @@ def test_platform_git_template_conflict(cli, tagged_template: Path, tmp_path: Pa
     repo = _create_v1(cli, tmp_path)
     (repo / "app.txt").write_text(BODY_V1.replace("line 12\n", "line 12 edited locally\n"))
     _git("commit", "-qam", "conflicting edit", cwd=repo)
+    result = cli("update", str(repo), "--to", "v2", "--pretend")
+    assert result.exit_code == 1
+    assert "error: the update would leave conflicts in: app.txt" in result.stderr
+    assert "hint: run platformctl update, then resolve" in result.stderr
+    assert _git("status", "--porcelain", cwd=repo) == ""
     result = cli("update", str(repo), "--to", "v2")
     assert result.exit_code == 1
     assert "conflicts in: app.txt" in result.stderr

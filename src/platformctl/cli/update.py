@@ -94,7 +94,10 @@ def update(
     if result.conflicts:
         files = ", ".join(result.conflicts)
         if result.pretend:
-            raise ProblemsFound(f"the update would leave conflicts in: {files}")
+            raise ProblemsFound(
+                f"the update would leave conflicts in: {files}",
+                hint="run platformctl update, then resolve the <<<<<<< / >>>>>>> markers",
+            )
         raise ProblemsFound(
             f"the update left conflicts in: {files}",
             hint="resolve the <<<<<<< / >>>>>>> markers, then git add and commit",
