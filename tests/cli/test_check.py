@@ -594,3 +594,17 @@ def test_a_waiver_for_a_passing_rule_is_reported_as_unused(cli, good):
     result = cli("check", good, "-f", "json", "-s", "security-compliance")
     assert json.loads(result.stdout)["findings"] == []
     assert cli("check", good, "--severity", "info").exit_code == 1
+
+
+def test_control_characters_from_yaml_are_escaped_in_text_and_junit(cli, bad):
+    """A catalog value like "\\e[2J" must not drive the terminal or break the JUnit XML."""
+    deployment = bad / "deploy" / "deployment.yaml"
+    deployment.write_text(
+        deployment.read_text().replace("  name: billing\n", '  name: "bill\\e[2Jing"\n', 1)
+    )
+    result = cli("check", bad, "-s", "golden-path-python-service")
+    assert "Deployment/bill\\x1b[2Jing container" in result.stdout
+    assert "\x1b" not in result.stdout
+    junit = cli("check", bad, "-f", "junit", "-s", "golden-path-python-service")
+    assert "\x1b" not in junit.stdout and "bill\\x1b[2Jing" in junit.stdout
+    ET.fromstring(junit.stdout)  # parses

@@ -79,7 +79,7 @@ def text_lines(result: CheckResult, *, quiet: bool = False) -> list[tuple[str, s
     rule that is not passing with its position, message and whole remediation on lines of their
     own (never folded into a table cell), the headline and the next-level list.  ``quiet`` skips
     compliant scorecards and passing rules."""
-    from platformctl.core.report import Report, to_text
+    from platformctl.core.report import Report, printable, to_text
 
     lines: list[tuple[str, str | None]] = []
     baselined = {
@@ -110,7 +110,7 @@ def text_lines(result: CheckResult, *, quiet: bool = False) -> list[tuple[str, s
         header = ("rule", "level", "result", "weight")
         widths = [max(len(header[i]), *(len(cells[i]) for cells, _ in rows)) for i in range(4)]
 
-        lines.append((f"{card.scorecard.title} ({card.scorecard.id})", "title"))
+        lines.append((printable(f"{card.scorecard.title} ({card.scorecard.id})"), "title"))
         lines.append((_row(header, widths), "header"))
         lines.append(("-" * len(_row(header, widths)), "header"))
         for cells, state in rows:
@@ -118,8 +118,8 @@ def text_lines(result: CheckResult, *, quiet: bool = False) -> list[tuple[str, s
         if details:
             lines.append(("", None))
         for label, state, detail in details:
-            lines.append((f"{label} {detail[0]}", state))
-            lines.extend((f"    {line}", None) for line in detail[1:])
+            lines.append((f"{label} {printable(detail[0])}", state))
+            lines.extend((f"    {printable(line)}", None) for line in detail[1:])
         lines.append(("", None))
         lines.append((f"{card.scorecard.id}: {headline(card)}", "title"))
         nxt = next_level_text(card)
@@ -189,6 +189,8 @@ def to_junit(result: CheckResult) -> str:
     that belong to no rule (waiver problems) form a last suite."""
     from xml.etree import ElementTree as ET
 
+    from platformctl.core.report import printable
+
     suppressed = {f.rule: f.suppressed for f in result.findings if f.suppressed}
     suites = ET.Element("testsuites", name="platformctl check")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
@@ -207,27 +209,28 @@ def to_junit(result: CheckResult) -> str:
                 suite, "testcase", name=r.rule.id, classname=f"check.{card.scorecard.id}"
             )
             if r.file:
-                case.set("file", r.file)
+                case.set("file", printable(r.file))
                 if r.line:
                     case.set("line", str(r.line))
-            text = "\n".join(detail_lines(r))
+            text = "\n".join(printable(line) for line in detail_lines(r))
+            message = printable(r.message)
             why = suppressed.get(r.rule.full_id)
             if r.state in ("fail", "error") and why:
                 counts["skipped"] += 1
-                ET.SubElement(case, "skipped", message=why)
+                ET.SubElement(case, "skipped", message=printable(why))
             elif r.state == "fail" and r.rule.severity == "error":
                 counts["failures"] += 1
-                ET.SubElement(case, "failure", message=r.message, type=r.rule.full_id).text = text
+                ET.SubElement(case, "failure", message=message, type=r.rule.full_id).text = text
             elif r.state == "fail":
                 ET.SubElement(case, "system-out").text = f"{r.rule.severity}: {text}"
             elif r.state == "error":
                 counts["errors"] += 1
-                ET.SubElement(case, "error", message=r.message, type=r.rule.full_id).text = text
+                ET.SubElement(case, "error", message=message, type=r.rule.full_id).text = text
             elif r.state != "pass":
                 counts["skipped"] += 1
-                message = r.message or r.state
+                message = message or r.state
                 if r.state == "waived" and r.waiver:
-                    message = f"waived: {r.waiver.reason} (until {r.waiver.expires})"
+                    message = printable(f"waived: {r.waiver.reason} (until {r.waiver.expires})")
                 ET.SubElement(case, "skipped", message=message)
         for key, value in counts.items():
             suite.set(key, str(value))
@@ -239,17 +242,19 @@ def to_junit(result: CheckResult) -> str:
         for f in others:
             counts["tests"] += 1
             case = ET.SubElement(
-                suite, "testcase", name=f"{f.rule} {f.where}".strip(), classname="check"
+                suite, "testcase", name=printable(f"{f.rule} {f.where}".strip()), classname="check"
             )
             if f.file:
-                case.set("file", f.file)
-            text = f.message + (f"\nhint: {f.hint}" if f.hint else "")
+                case.set("file", printable(f.file))
+            text = printable(f.message) + (f"\nhint: {printable(f.hint)}" if f.hint else "")
             if f.suppressed:
                 counts["skipped"] += 1
-                ET.SubElement(case, "skipped", message=f.suppressed)
+                ET.SubElement(case, "skipped", message=printable(f.suppressed))
             elif f.severity == "error":
                 counts["failures"] += 1
-                ET.SubElement(case, "failure", message=f.message, type=f.rule).text = text
+                ET.SubElement(
+                    case, "failure", message=printable(f.message), type=f.rule
+                ).text = text
             else:
                 ET.SubElement(case, "system-out").text = f"{f.severity}: {text}"
         for key, value in counts.items():
