@@ -505,3 +505,15 @@ def test_record_in_api_mode_keeps_comments(
     assert "kind: Resource" in text and "owner: team-a" in text
     assert provision(cli, "db", "x", "--size", "small", "--no-wait", "--no-record").exit_code == 0
     assert "name: x\n" not in catalog.read_text()
+
+
+def test_no_claim_type_installed_is_said_plainly(cli, kube: Kube) -> None:  # noqa: F811
+    for args in (("list",), ("list", "--format", "json"), ("status", "orders-db")):
+        r = cli("provision", *args)
+        assert r.exit_code == 3, (args, r.output)
+        assert "the cluster serves none of" in r.stderr and "(context test)" in r.stderr
+        assert "hint: check --context" in r.stderr
+    kube.install_database("never")
+    assert cli("provision", "list").exit_code == 0  # installed, just empty
+    r = cli("provision", "status", "orders-db")
+    assert r.exit_code == 1 and "no claim named 'orders-db'" in r.stderr

@@ -926,9 +926,11 @@ def _find(
 
     candidates = [registry.get(type_name)] if type_name else list(registry.types.values())
     found = []
+    served_any = False
     for ct in candidates:
         xrd = ct.xrd
         served = cluster.resource_for(xrd.api_version_of_request, xrd.request_kind)
+        served_any = served_any or served is not None
         if served is None:
             if type_name:
                 raise EnvironmentProblem(
@@ -943,6 +945,13 @@ def _find(
         )
         if obj is not None:
             found.append((ct, obj))
+    if not served_any:
+        raise EnvironmentProblem(
+            "the cluster serves none of this platform's claim types "
+            f"({', '.join(registry.types)})"
+            + (f" (context {cluster.context})" if cluster.context else ""),
+            hint="check --context, or ask the platform team to install the claim types",
+        )
     if not found:
         from platformctl.core.errors import ProblemsFound
 
@@ -1139,10 +1148,12 @@ def list_cmd(
     registry = _registry()
     types = [registry.get(type_name)] if type_name else list(registry.types.values())
     rows = []
+    unserved = []
     for ct in types:
         xrd = ct.xrd
         served = cluster.resource_for(xrd.api_version_of_request, xrd.request_kind)
         if served is None:
+            unserved.append(ct.name)
             continue
         plural, namespaced = served
         for obj in cluster.list_objects(
@@ -1162,6 +1173,14 @@ def list_cmd(
                     "secret": f"{sns}/{sname}" if sname else "",
                 }
             )
+    if unserved and len(unserved) == len(types):
+        from platformctl.core.errors import EnvironmentProblem
+
+        raise EnvironmentProblem(
+            f"the cluster serves none of the claim types {', '.join(unserved)}"
+            + (f" (context {cluster.context})" if cluster.context else ""),
+            hint="check --context, or ask the platform team to install the claim types",
+        )
     if fmt == "json":
         render.emit(json.dumps({"version": 1, "claims": rows}, indent=2) + "\n")
         return
