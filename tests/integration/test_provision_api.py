@@ -517,3 +517,13 @@ def test_no_claim_type_installed_is_said_plainly(cli, kube: Kube) -> None:  # no
     assert cli("provision", "list").exit_code == 0  # installed, just empty
     r = cli("provision", "status", "orders-db")
     assert r.exit_code == 1 and "no claim named 'orders-db'" in r.stderr
+
+
+def test_deleting_a_gitops_applied_claim_warns(cli, kube: Kube) -> None:  # noqa: F811
+    kube.install_database("never")
+    printed = cli("provision", "db", "orders-db", "--size", "small", "-o", "json")
+    kube.state.put(json.loads(printed.stdout), "argocd-controller")  # applied by Argo CD
+    r = cli("provision", "delete", "orders-db", "--yes")
+    assert r.exit_code == 0, r.output
+    assert "is applied by Argo CD (argocd-controller)" in r.stderr
+    assert "platformctl provision delete orders-db --gitops" in r.stderr

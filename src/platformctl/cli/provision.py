@@ -1269,6 +1269,13 @@ def delete_cmd(
     ct, obj = _find(_registry(), cluster, name, ns, type_name)
     xrd = ct.xrd
     ref = f"{xrd.request_kind}/{ns + '/' if xrd.request_namespaced else ''}{name}"
+    controller = _gitops_controller(obj)
+    if controller:
+        render.warn(
+            f"{ref} is applied by {controller}: deleting it on the cluster is undone when the "
+            f"controller syncs again; remove it from the repository instead: "
+            f"platformctl provision delete {name} --gitops"
+        )
     if not yes:
         if not _interactive(no_input):
             raise UsageError(
@@ -1390,3 +1397,30 @@ def _file_namespace(file: Path) -> str | None:
     meta = data.get("metadata") if isinstance(data, dict) else None
     namespace = meta.get("namespace") if isinstance(meta, dict) else None
     return str(namespace) if namespace else None
+
+
+GITOPS_MARKERS: tuple[tuple[str, str, str], ...] = (
+    ("annotation", "argocd.argoproj.io/tracking-id", "Argo CD"),
+    ("label", "kustomize.toolkit.fluxcd.io/name", "Flux"),
+    ("label", "helm.toolkit.fluxcd.io/name", "Flux"),
+)
+GITOPS_MANAGERS = {
+    "argocd-controller": "Argo CD",
+    "kustomize-controller": "Flux",
+    "helm-controller": "Flux",
+}
+
+
+def _gitops_controller(obj: dict[str, Any]) -> str | None:
+    """Which GitOps controller applies this object, when it carries a known marker."""
+    meta = obj.get("metadata") or {}
+    for entry in meta.get("managedFields") or []:
+        manager = str(entry.get("manager") or "")
+        if manager in GITOPS_MANAGERS:
+            return f"{GITOPS_MANAGERS[manager]} ({manager})"
+    labels, annotations = meta.get("labels") or {}, meta.get("annotations") or {}
+    for where, key, tool in GITOPS_MARKERS:
+        found = (annotations if where == "annotation" else labels).get(key)
+        if found:
+            return f"{tool} ({key}={found})"
+    return None
