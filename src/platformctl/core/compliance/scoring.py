@@ -384,8 +384,14 @@ def finding_for(
     rule = result.rule
     hint = rule.remediation.strip().splitlines()[0] if rule.remediation.strip() else None
     ent = entity if result.file and result.file == catalog_file else None
-    if result.state == FAIL:
+    if result.state in (FAIL, WAIVED):
         message = f"{rule.title}: {result.message}" if result.message else rule.title
+        suppressed = None
+        if result.state == WAIVED:
+            waiver = result.waiver
+            suppressed = waiver.reason if waiver else "waived"
+            if waiver:
+                suppressed += f" (owner {waiver.owner}, expires {waiver.expires})"
         return Finding(
             rule.full_id,
             rule.severity,
@@ -396,23 +402,7 @@ def finding_for(
             document,
             ent,
             hint,
-        )
-    if result.state == WAIVED:
-        waiver = result.waiver
-        message = f"{rule.title}: {result.message}" if result.message else rule.title
-        reason = waiver.reason if waiver else "waived"
-        extra = f" (owner {waiver.owner}, expires {waiver.expires})" if waiver else ""
-        return Finding(
-            rule.full_id,
-            rule.severity,
-            message,
-            result.file,
-            result.line,
-            result.column,
-            document,
-            ent,
-            hint,
-            suppressed=reason + extra,
+            suppressed=suppressed,
         )
     if result.state == ERROR:
         return Finding(
