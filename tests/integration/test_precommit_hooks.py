@@ -2,16 +2,16 @@
 real git repository.
 
 The hook repository is the committed platformctl (``git archive HEAD`` plus the working-tree
-.pre-commit-hooks.yaml) at a fixed path per revision.  ``try-repo`` always installs into a
-throw-away store, so it runs once; the other scenarios use ``pre-commit run`` with a
-``.pre-commit-config.yaml`` naming the same repository and a persistent store, installed once per
-revision.  pip installs from a wheelhouse downloaded once (``--no-index`` afterwards), which keeps
-an install near 20 s.
+.pre-commit-hooks.yaml) in this module's own temporary folder: nothing outside it is read or
+written, so a run never depends on what an earlier run left behind.  ``try-repo`` always installs
+into a throw-away store, so it runs once; the other scenarios use ``pre-commit run`` with a
+``.pre-commit-config.yaml`` naming the same repository and a store shared by this module's tests.
+pip installs from a wheelhouse downloaded once per module (``--no-index`` afterwards), which keeps
+each install near 20 s.  pip comes from the ``test`` extra: a uv-made virtual environment has none.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -26,7 +26,6 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "tests" / "data" / "compliance"
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
-CACHE = Path(tempfile.gettempdir()) / "platformctl-test-pre-commit"
 FIXED_DATE = "2026-01-01T00:00:00+00:00"
 
 
@@ -38,7 +37,7 @@ def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
 
 
 @pytest.fixture(scope="module")
-def hook_repo() -> Path:
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not PRE_COMMIT.exists() and shutil.which("pre-commit") is None:
         pytest.skip("pre-commit is not installed")
     archive = subprocess.run(
@@ -47,45 +46,24 @@ def hook_repo() -> Path:
     if archive.returncode != 0:
         pytest.skip("not a git checkout")
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_bytes()
-    key = hashlib.sha256(archive.stdout + hooks).hexdigest()[:16]
-    base = CACHE / key  # one folder per platformctl revision: parallel runs never collide
+    base = tmp_path_factory.mktemp("pre-commit")
     repo = base / "hooks"
-    if not (repo / ".git").is_dir():
-        _prune_old()
-        base.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix="hooks-", dir=base))
-        subprocess.run(["tar", "-x", "-C", str(staging)], input=archive.stdout, check=True)
-        (staging / ".pre-commit-hooks.yaml").write_bytes(hooks)
-        env = {
-            **os.environ,
-            "GIT_AUTHOR_DATE": FIXED_DATE,
-            "GIT_COMMITTER_DATE": FIXED_DATE,
-            "GIT_AUTHOR_NAME": "t",
-            "GIT_AUTHOR_EMAIL": "t@example.com",
-            "GIT_COMMITTER_NAME": "t",
-            "GIT_COMMITTER_EMAIL": "t@example.com",
-        }
-        git(staging, "init", "-q", "-b", "main", env=env)
-        git(staging, "add", "-A", env=env)
-        git(staging, "commit", "-q", "-m", "hooks", env=env)
-        try:
-            staging.rename(repo)
-        except OSError:  # another run got there first
-            shutil.rmtree(staging, ignore_errors=True)
+    repo.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(repo)], input=archive.stdout, check=True)
+    (repo / ".pre-commit-hooks.yaml").write_bytes(hooks)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": FIXED_DATE,
+        "GIT_COMMITTER_DATE": FIXED_DATE,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    git(repo, "init", "-q", "-b", "main", env=env)
+    git(repo, "add", "-A", env=env)
+    git(repo, "commit", "-q", "-m", "hooks", env=env)
     return repo
-
-
-def _prune_old(max_age: float = 86400) -> None:
-    import time
-
-    if not CACHE.is_dir():
-        return
-    for folder in CACHE.iterdir():
-        try:
-            if time.time() - folder.stat().st_mtime > max_age:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            pass
 
 
 def service(hook_repo: Path, tmp_path: Path, name: str = "service-good") -> Path:
@@ -105,7 +83,7 @@ def service(hook_repo: Path, tmp_path: Path, name: str = "service-good") -> Path
 
 
 def _env(hook_repo: Path) -> dict[str, str]:
-    wheelhouse = CACHE / "wheelhouse"
+    wheelhouse = hook_repo.parent / "wheelhouse"
     if not (wheelhouse / ".complete").exists():
         subprocess.run(
             [
