@@ -63,6 +63,7 @@ def backstage(session: nox.Session) -> None:
     node_version = subprocess.run(
         ["node", "--version"], capture_output=True, text=True, check=True
     ).stdout.strip()
+    npm_env = _node_headers_env()
     lock = hashlib.sha256((backend / "package-lock.json").read_bytes()).hexdigest()
     wanted = f"{lock} node {node_version}\n"
     stamp = backend / "node_modules" / ".platformctl-npm-ci"
@@ -71,12 +72,32 @@ def backstage(session: nox.Session) -> None:
         session.log("node_modules is up to date with package-lock.json; skipping npm ci")
     else:
         with session.chdir(backend):
-            session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+            session.run("npm", "ci", "--no-audit", "--no-fund", external=True, env=npm_env)
         stamp.write_text(wanted)
     env = {"PLATFORMCTL_BACKSTAGE_IT": "1"}
     session.run(
         "pytest", "-m", "backstage", "-q", "-p", "no:cacheprovider", *session.posargs, env=env
     )
+
+
+def _node_headers_env() -> dict[str, str]:
+    """node-gyp must build better-sqlite3 against the Node headers on this machine and never
+    download them (only the package registries are reachable). When npm has no `nodedir`
+    configured, point it at Node's install prefix, the folder holding include/node."""
+    import subprocess
+
+    nodedir = subprocess.run(
+        ["npm", "config", "get", "nodedir"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    if nodedir and nodedir not in ("undefined", "null"):
+        return {}
+    exec_path = subprocess.run(
+        ["node", "-p", "process.execPath"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    prefix = Path(exec_path).resolve().parent.parent
+    if not (prefix / "include" / "node" / "node.h").is_file():
+        raise RuntimeError(f"no Node headers under {prefix}/include/node; install Node's headers")
+    return {"npm_config_nodedir": str(prefix)}
 
 
 @nox.session
