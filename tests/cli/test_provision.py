@@ -516,3 +516,14 @@ def test_gitops_in_a_repository_without_commits(cli, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert "you are on branch provision/databaseclaim-orders-db" in r.stderr
     assert "has no commits yet" in r.stderr
+
+
+def test_types_in_a_pipe_print_whole_values(cli, monkeypatch) -> None:
+    """Issue 9 #5: `provision types | cat` showed `platform.examp…`."""
+    monkeypatch.setenv("COLUMNS", "60")
+    r = cli("provision", "types")
+    assert r.exit_code == 0
+    assert "…" not in r.stdout
+    for t in json.loads(cli("provision", "types", "--format", "json").stdout)["types"]:
+        assert t["apiVersion"] in r.stdout
+        assert t["description"] in r.stdout

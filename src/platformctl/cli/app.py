@@ -99,9 +99,19 @@ def _plain(command: click.Command) -> None:
     ]
     settings = command.context_settings
     settings.setdefault("help_option_names", ["-h", "--help"])
+    if command.help and not command.short_help:
+        # A group's command list shows short_help whole (wrapped); without one click cuts the
+        # first paragraph at ~45 characters with "...".
+        command.short_help = _summary(command.help)
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             _plain(sub)
+
+
+def _summary(help_text: str) -> str:
+    """The first paragraph of a help text, on one line (click's ``\f`` ends the help)."""
+    first = help_text.split("\f", 1)[0].strip().split("\n\n", 1)[0]
+    return " ".join(first.split())
 
 
 app = typer.Typer(

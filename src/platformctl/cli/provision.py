@@ -817,20 +817,19 @@ def types_cmd(
             json.dumps({"version": 1, "types": rows, "unusable": registry.errors}, indent=2) + "\n"
         )
         return
-    from rich.table import Table
-
-    table = Table(show_lines=False)
-    for col in ("type", "aliases", "kind", "apiVersion", "description"):
-        table.add_column(col)
-    for row in rows:
-        table.add_row(
-            row["name"],
-            ", ".join(row["aliases"]),
-            row["kind"],
-            row["apiVersion"],
-            row["description"],
-        )
-    render.out().print(table)
+    render.table(
+        ["type", "aliases", "kind", "apiVersion", "description"],
+        [
+            [
+                row["name"],
+                ", ".join(row["aliases"]),
+                row["kind"],
+                row["apiVersion"],
+                " ".join(row["description"].split()),
+            ]
+            for row in rows
+        ],
+    )
     for name, why in registry.errors.items():
         render.warn(f"claim type {name} is unusable: {why}")
 
@@ -1187,19 +1186,15 @@ def list_cmd(
     if not rows:
         render.info(f"no claims in {'any namespace' if ns is None else 'namespace ' + ns}")
         return
-    from rich.table import Table
-
-    table = Table()
-    for col in ("kind", "name", "ready", "synced", "age", "secret"):
-        table.add_column(col, overflow="fold")
+    table = []
     for row in rows:
         shown = (
             f"{row['namespace']}/{row['name']}"
             if all_namespaces and row["namespace"]
             else row["name"]
         )
-        table.add_row(row["kind"], shown, row["ready"], row["synced"], row["age"], row["secret"])
-    render.out().print(table)
+        table.append([row["kind"], shown, row["ready"], row["synced"], row["age"], row["secret"]])
+    render.table(["kind", "name", "ready", "synced", "age", "secret"], table)
 
 
 @app.command("delete")
