@@ -176,3 +176,22 @@ def test_group_help_lists_whole_command_descriptions(cli, group):
         if sub.hidden:
             continue
         assert _first_paragraph(sub.help or "") in flat, name
+
+
+def test_a_typo_in_the_repository_config_is_a_warning_naming_file_line_and_the_fix(
+    cli, tmp_path, monkeypatch
+):
+    """Issue 9 #6: `settings: {backstge: {url: x}}` was taken silently."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / ".git").mkdir()
+    (repo / ".platformctl.yaml").write_text("settings:\n  backstge: {url: x}\n")
+    monkeypatch.chdir(repo)
+    result = cli("config", "show")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines == [
+        f"warning: unknown setting 'backstge.url' ({repo / '.platformctl.yaml'}:2:3)",
+        "hint: did you mean 'backstage.url'?",
+    ]
+    assert "backstge.url" in result.stdout  # still shown where it came from

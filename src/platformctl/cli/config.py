@@ -21,10 +21,11 @@ def show(
     fmt: str = typer.Option("text", "--format", help="text or json."),
 ) -> None:
     """Print every setting, its value and the layer (and file:line) it came from."""
+    from platformctl.cli.app import load_config
     from platformctl.core import config as config_mod
     from platformctl.core.errors import UsageError
 
-    cfg = config_mod.load()
+    cfg = load_config()
     secrets = config_mod.secret_status()
     if fmt == "json":
         payload = {

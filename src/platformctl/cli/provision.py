@@ -27,9 +27,10 @@ SUBCOMMANDS = ("types", "explain", "status", "list", "delete")
 
 
 def _registry() -> Any:
+    from platformctl.cli.app import load_config
     from platformctl.core.provision import claim
 
-    return claim.registry_from_config()
+    return claim.registry_from_config(load_config())
 
 
 class ProvisionGroup(TyperGroup):
@@ -369,7 +370,7 @@ def request(
     yes: bool,
     poll_interval: float,
 ) -> None:
-    from platformctl.core import config as config_mod
+    from platformctl.cli.app import load_config
     from platformctl.core.provision import claim as claims
 
     if gitops and (dry_run or force_conflicts or wait or export_env or show_values):
@@ -391,7 +392,7 @@ def request(
 
         secrets_mod.check_export_target(Path(export_env))
         wait = True  # the file is written when Ready: --export-env waits
-    cfg = config_mod.load(overrides={"provision.context": context} if context else None)
+    cfg = load_config(overrides={"provision.context": context} if context else None)
     context = context or cfg.get("provision.context")
     seconds = _duration("--timeout", timeout)
     settle_seconds = _settle(settle, cfg)
@@ -997,11 +998,11 @@ def status_cmd(
     poll_interval: float = typer.Option(2.0, "--poll-interval", hidden=True),
 ) -> None:
     """Show a claim's conditions, its composite and composed resources, and its secret."""
-    from platformctl.core import config as config_mod
+    from platformctl.cli.app import load_config
     from platformctl.core.provision import kube, secrets
     from platformctl.core.provision import status as status_mod
 
-    cfg = config_mod.load()
+    cfg = load_config()
     cluster = kube.connect(
         kubeconfig=kubeconfig,
         context=context or cfg.get("provision.context"),
@@ -1134,12 +1135,12 @@ def list_cmd(
     ),
 ) -> None:
     """List claims: kind, name, ready, synced, age, secret."""
-    from platformctl.core import config as config_mod
+    from platformctl.cli.app import load_config
     from platformctl.core.provision import kube
     from platformctl.core.provision import status as status_mod
     from platformctl.core.provision.claim import connection_secret_ref
 
-    cfg = config_mod.load()
+    cfg = load_config()
     cluster = kube.connect(
         kubeconfig=kubeconfig, context=context or cfg.get("provision.context"), namespace=namespace
     )
@@ -1235,10 +1236,10 @@ def delete_cmd(
     With --gitops the claim's file is removed on a branch and committed; the GitOps
     controller deletes the claim once that is merged.
     """
-    from platformctl.core import config as config_mod
+    from platformctl.cli.app import load_config
     from platformctl.core.provision import kube
 
-    cfg = config_mod.load()
+    cfg = load_config()
     if gitops:
         _delete_gitops(
             cfg,
