@@ -108,6 +108,11 @@ COMMON_HELP = {
     "record": "Record the dependency in catalog-info.yaml (default: ask on a terminal).",
     "catalog_file": "The catalog file to record the dependency in (default: ./catalog-info.yaml).",
     "no_input": "Never prompt; fail listing the missing values instead.",
+    "type": "Claim type or alias (default: search all); the same as TYPE before NAME.",
+    "claim": "[TYPE] NAME: the claim's name, optionally after its type or alias "
+    "(like provision TYPE NAME and kubectl).",
+    "all_namespaces": "List claims in every namespace.",
+    "list_type": "Only claims of this claim type (or alias).",
     "yes": "Answer yes to confirmations.",
 }
 
@@ -436,11 +441,12 @@ def request(
     built = claims.build_claim(claim_type, name, namespace=ns, values=values, sets=list(sets))
     problems = [str(e) for e in built.errors] + [f"{u}: unknown field" for u in built.unknown]
     if problems:
-        for line in problems:
-            render.err().print(f"  {line}", markup=False)
+        if len(problems) > 1:  # each problem once: listed here, counted in the error line
+            for line in problems:
+                render.err().print(f"  {line}", markup=False)
         raise UsageError(
-            f"the {claim_type.kind} is invalid: {problems[0]}"
-            + (f" (and {len(problems) - 1} more, listed above)" if len(problems) > 1 else ""),
+            f"the {claim_type.kind} is invalid: "
+            + (problems[0] if len(problems) == 1 else f"{len(problems)} problems, listed above"),
             hint=f"platformctl provision explain {claim_type.name} lists the parameters "
             "and their allowed values",
         )
@@ -919,6 +925,28 @@ def explain_cmd(
     out.print(f"other fields under spec: --set path=value (e.g. {shown})", markup=False)
 
 
+def _type_and_name(claim: list[str], type_name: str | None, command: str) -> tuple[str | None, str]:
+    """``[TYPE] NAME`` (as ``provision TYPE NAME`` and kubectl take it) and ``-t TYPE``: the
+    claim type (None = search all) and the name.  The type is checked before anything else."""
+    if len(claim) == 1:
+        return type_name, claim[0]
+    if len(claim) != 2:
+        raise UsageError(
+            f"provision {command} takes [TYPE] NAME, got {len(claim)} arguments: "
+            + " ".join(claim),
+            hint=f"e.g. platformctl provision {command} db orders-db",
+        )
+    given, name = claim
+    registry = _registry()
+    positional = registry.get(given)  # an unknown type is a usage error naming the known ones
+    if type_name and registry.get(type_name).name != positional.name:
+        raise UsageError(
+            f"claim type given twice: {given} and -t {type_name}",
+            hint=f"pass one: platformctl provision {command} {given} {name}",
+        )
+    return given, name
+
+
 def _find(
     registry: Any, cluster: Any, name: str, namespace: str, type_name: str | None
 ) -> tuple[Any, dict[str, Any]]:
@@ -969,13 +997,13 @@ def _find(
 
 @app.command("status")
 def status_cmd(
-    name: str = typer.Argument(..., help="Name of the claim."),
-    type_name: str | None = typer.Option(
-        None, "--type", "-t", help="Claim type (default: search all)."
+    claim: list[str] = typer.Argument(..., metavar="[TYPE] NAME", help=COMMON_HELP["claim"]),
+    type_name: str | None = typer.Option(None, "--type", "-t", help=COMMON_HELP["type"]),
+    namespace: str | None = typer.Option(None, "--namespace", "-n", help=COMMON_HELP["namespace"]),
+    context: str | None = typer.Option(None, "--context", help=COMMON_HELP["context"]),
+    kubeconfig: str | None = typer.Option(
+        None, "--kubeconfig", metavar="FILE", help=COMMON_HELP["kubeconfig"]
     ),
-    namespace: str | None = typer.Option(None, "--namespace", "-n"),
-    context: str | None = typer.Option(None, "--context"),
-    kubeconfig: str | None = typer.Option(None, "--kubeconfig"),
     fmt: str = typer.Option(
         "text", "--format", click_type=click.Choice(["text", "json"]), help="text or json."
     ),
@@ -997,11 +1025,16 @@ def status_cmd(
     ),
     poll_interval: float = typer.Option(2.0, "--poll-interval", hidden=True),
 ) -> None:
-    """Show a claim's conditions, its composite and composed resources, and its secret."""
+    """Show a claim's conditions, its composite and composed resources, and its secret.
+
+    platformctl provision status [TYPE] NAME, e.g. status db orders-db (or status orders-db,
+    which searches every claim type).
+    """
     from platformctl.cli.app import load_config
     from platformctl.core.provision import kube, secrets
     from platformctl.core.provision import status as status_mod
 
+    type_name, name = _type_and_name(claim, type_name, "status")
     cfg = load_config()
     cluster = kube.connect(
         kubeconfig=kubeconfig,
@@ -1125,11 +1158,15 @@ def _appear(
 
 @app.command("list")
 def list_cmd(
-    type_name: str | None = typer.Option(None, "--type", "-t", help="Only this claim type."),
-    namespace: str | None = typer.Option(None, "--namespace", "-n"),
-    all_namespaces: bool = typer.Option(False, "--all-namespaces", "-A"),
-    context: str | None = typer.Option(None, "--context"),
-    kubeconfig: str | None = typer.Option(None, "--kubeconfig"),
+    type_name: str | None = typer.Option(None, "--type", "-t", help=COMMON_HELP["list_type"]),
+    namespace: str | None = typer.Option(None, "--namespace", "-n", help=COMMON_HELP["namespace"]),
+    all_namespaces: bool = typer.Option(
+        False, "--all-namespaces", "-A", help=COMMON_HELP["all_namespaces"]
+    ),
+    context: str | None = typer.Option(None, "--context", help=COMMON_HELP["context"]),
+    kubeconfig: str | None = typer.Option(
+        None, "--kubeconfig", metavar="FILE", help=COMMON_HELP["kubeconfig"]
+    ),
     fmt: str = typer.Option(
         "text", "--format", click_type=click.Choice(["text", "json"]), help="text or json."
     ),
@@ -1200,13 +1237,13 @@ def list_cmd(
 
 @app.command("delete")
 def delete_cmd(
-    name: str = typer.Argument(..., help="Name of the claim."),
-    type_name: str | None = typer.Option(
-        None, "--type", "-t", help="Claim type (default: search all)."
+    claim: list[str] = typer.Argument(..., metavar="[TYPE] NAME", help=COMMON_HELP["claim"]),
+    type_name: str | None = typer.Option(None, "--type", "-t", help=COMMON_HELP["type"]),
+    namespace: str | None = typer.Option(None, "--namespace", "-n", help=COMMON_HELP["namespace"]),
+    context: str | None = typer.Option(None, "--context", help=COMMON_HELP["context"]),
+    kubeconfig: str | None = typer.Option(
+        None, "--kubeconfig", metavar="FILE", help=COMMON_HELP["kubeconfig"]
     ),
-    namespace: str | None = typer.Option(None, "--namespace", "-n"),
-    context: str | None = typer.Option(None, "--context"),
-    kubeconfig: str | None = typer.Option(None, "--kubeconfig"),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt."),
     gitops: bool = typer.Option(
@@ -1239,6 +1276,7 @@ def delete_cmd(
     from platformctl.cli.app import load_config
     from platformctl.core.provision import kube
 
+    type_name, name = _type_and_name(claim, type_name, "delete")
     cfg = load_config()
     if gitops:
         _delete_gitops(
