@@ -640,3 +640,9 @@ def test_an_uncommitted_key_fails_the_run_caps_the_level_and_every_hit_is_locate
         ("deploy.env", 2),
         ("deploy.env", 3),
     ]
+    markdown = cli("check", good, "-s", "golden-path-python-service", "-f", "markdown").stdout
+    assert "FAIL: 2 possible secrets in deploy.env (deploy.env:2, deploy.env:3)" in markdown
+    json_card = json.loads(cli("check", good, "-f", "json").stdout)["summary"]["scorecards"]
+    assert json_card["golden-path-python-service"]["gates_failed"] == [
+        "check/golden-path-python-service/no-committed-secrets"
+    ]

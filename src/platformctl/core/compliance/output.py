@@ -26,6 +26,8 @@ def result_cell(result: RuleResult) -> str:
             if result.file and result.line
             else (f" ({result.file})" if result.file else "")
         )
+        if len(result.hits) > 1:
+            where = " (" + ", ".join(_where(h.file, h.line, None) for h in result.hits) + ")"
         if result.state == "waived" and result.waiver:
             return f"{label}: {result.waiver.reason} (until {result.waiver.expires})"
         return f"{label}: {result.message}{where}"
