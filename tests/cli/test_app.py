@@ -133,3 +133,65 @@ def test_config_show_text(cli):
     assert result.exit_code == 0
     assert "provision.namespace" in result.stdout
     assert "embedded default" in result.stdout
+
+
+def test_config_show_in_a_pipe_prints_every_value_and_source_whole(cli, tmp_path, monkeypatch):
+    """Issue 9 #5: piped, the table cut values (`https://backstage.exam…`) and the file:line
+    sources it promises.  Off a terminal nothing is truncated, whatever the width."""
+    monkeypatch.setenv("COLUMNS", "60")
+    url = "https://backstage.example.com/a/rather/long/path/to/the/catalog"
+    deep = tmp_path / "a-folder-with-a-long-name" / "and-another-long-one" / "repository"
+    deep.mkdir(parents=True)
+    (deep / ".git").mkdir()
+    (deep / ".platformctl.yaml").write_text(
+        f"settings:\n  provision:\n    namespace: team-a\n  backstage:\n    url: {url}\n"
+    )
+    monkeypatch.chdir(deep)
+    result = cli("config", "show")
+    assert result.exit_code == 0, result.stderr
+    assert "…" not in result.stdout
+    assert url in result.stdout
+    assert f"{deep / '.platformctl.yaml'}:3" in result.stdout
+    assert f"{deep / '.platformctl.yaml'}:5" in result.stdout
+    assert "PLATFORMCTL_BACKSTAGE_TOKEN" in result.stdout
+
+
+def _first_paragraph(help_text: str) -> str:
+    return " ".join(help_text.split("\f")[0].strip().split("\n\n")[0].split())
+
+
+@pytest.mark.parametrize("group", ["catalog", "provision", "config"])
+def test_group_help_lists_whole_command_descriptions(cli, group):
+    """Issue 9 #5: `catalog --help` cut every description at ~45 characters with "..."."""
+    import click
+    import typer
+
+    from platformctl.cli.app import app
+
+    result = cli(group, "--help")
+    assert result.exit_code == 0
+    command = typer.main.get_command(app).get_command(click.Context(click.Command("x")), group)
+    flat = " ".join(result.stdout.split())
+    for name, sub in command.commands.items():
+        if sub.hidden:
+            continue
+        assert _first_paragraph(sub.help or "") in flat, name
+
+
+def test_a_typo_in_the_repository_config_is_a_warning_naming_file_line_and_the_fix(
+    cli, tmp_path, monkeypatch
+):
+    """Issue 9 #6: `settings: {backstge: {url: x}}` was taken silently."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / ".git").mkdir()
+    (repo / ".platformctl.yaml").write_text("settings:\n  backstge: {url: x}\n")
+    monkeypatch.chdir(repo)
+    result = cli("config", "show")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines == [
+        f"warning: unknown setting 'backstge.url' ({repo / '.platformctl.yaml'}:2:3)",
+        "hint: did you mean 'backstage.url'?",
+    ]
+    assert "backstge.url" in result.stdout  # still shown where it came from

@@ -303,6 +303,25 @@ def test_server_errors_after_retries(cli, fake):
     assert len(fake.requests) == 4
 
 
+def test_a_closed_port_is_exit_3_within_a_fraction_of_a_second(cli, monkeypatch):
+    """Issue 9 #8 end to end: the real client on a real closed port (was 3.8 s of retries)."""
+    import socket
+    import time
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("PLATFORMCTL_BACKSTAGE_URL", f"http://127.0.0.1:{port}")
+    started = time.monotonic()
+    result = cli("catalog", "get", "component:default/orders")
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 3, result.output
+    assert elapsed < 2.0, f"took {elapsed:.2f} s"
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith(f"error: cannot reach Backstage at http://127.0.0.1:{port}")
+    assert lines[1].startswith("hint: check PLATFORMCTL_BACKSTAGE_URL")
+
+
 def test_unreachable_exit_3(cli, monkeypatch):
     def refuse(request):
         raise httpx.ConnectError("[Errno 111] Connection refused")

@@ -96,6 +96,7 @@ def test_json_envelope(cli, bad):
         "weight": 5.0,
         "level": "bronze",
         "severity": "error",
+        "gate": False,
     }
     assert data["summary"]["counts"]["error"] == len(data["findings"])
 
@@ -608,3 +609,40 @@ def test_control_characters_from_yaml_are_escaped_in_text_and_junit(cli, bad):
     junit = cli("check", bad, "-f", "junit", "-s", "golden-path-python-service")
     assert "\x1b" not in junit.stdout and "bill\\x1b[2Jing" in junit.stdout
     ET.fromstring(junit.stdout)  # parses
+
+
+def test_an_uncommitted_key_fails_the_run_caps_the_level_and_every_hit_is_located(cli, good):
+    """Issue 9 #4: a key in a file not yet `git add`ed used to pass; a second hit was only
+    "and 1 more"; an AWS key cost 10 points and left the repository at bronze."""
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=good, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-q", "-m", "init")
+    key = "AKIA" + "Z7Q4" * 4  # assembled here so this file holds no key-shaped string
+    (good / "deploy.env").write_text(f"# creds\nAWS_ACCESS_KEY_ID={key}\nBACKUP_KEY={key}\n")
+    result = cli("check", good, "-s", "golden-path-python-service")
+    assert result.exit_code == 1, result.output
+    out = result.stdout
+    assert "golden-path-python-service: score 92/100 · level none · non_compliant" in out
+    assert "deploy.env:2:19" in out and "deploy.env:3:12" in out
+    assert "more)" not in out
+    sarif = json.loads(cli("check", good, "-s", "golden-path-python-service", "-f", "sarif").stdout)
+    hits = [
+        r["locations"][0]["physicalLocation"]
+        for r in sarif["runs"][0]["results"]
+        if r["ruleId"] == "check/golden-path-python-service/no-committed-secrets"
+    ]
+    assert [(h["artifactLocation"]["uri"], h["region"]["startLine"]) for h in hits] == [
+        ("deploy.env", 2),
+        ("deploy.env", 3),
+    ]
+    markdown = cli("check", good, "-s", "golden-path-python-service", "-f", "markdown").stdout
+    assert "FAIL: 2 possible secrets in deploy.env (deploy.env:2, deploy.env:3)" in markdown
+    json_card = json.loads(cli("check", good, "-f", "json").stdout)["summary"]["scorecards"]
+    assert json_card["golden-path-python-service"]["gates_failed"] == [
+        "check/golden-path-python-service/no-committed-secrets"
+    ]

@@ -516,3 +516,49 @@ def test_gitops_in_a_repository_without_commits(cli, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert "you are on branch provision/databaseclaim-orders-db" in r.stderr
     assert "has no commits yet" in r.stderr
+
+
+def test_types_in_a_pipe_print_whole_values(cli, monkeypatch) -> None:
+    """Issue 9 #5: `provision types | cat` showed `platform.examp…`."""
+    monkeypatch.setenv("COLUMNS", "60")
+    r = cli("provision", "types")
+    assert r.exit_code == 0
+    assert "…" not in r.stdout
+    for t in json.loads(cli("provision", "types", "--format", "json").stdout)["types"]:
+        assert t["apiVersion"] in r.stdout
+        assert t["description"] in r.stdout
+
+
+@pytest.mark.parametrize("command", ["list", "status", "delete"])
+def test_every_option_of_list_status_delete_has_help(cli, command) -> None:
+    """Issue 9 #11: -n, --context, --kubeconfig, -A had no help text."""
+    import click
+    import typer
+
+    from platformctl.cli.provision import app
+
+    group = typer.main.get_command(app)
+    sub = group.get_command(click.Context(group), command)
+    undocumented = [
+        p.opts[0]
+        for p in sub.params
+        if isinstance(p, click.Option) and not p.hidden and not (p.help or "").strip()
+    ]
+    assert undocumented == []
+    assert "TYPE" in cli("provision", command, "--help").stdout or command == "list"
+
+
+def test_an_invalid_set_value_is_reported_once(cli) -> None:
+    """Issue 9 #11: the problem was printed as a list line and again in the error line."""
+    r = cli("provision", "db", "x", "--set", "parameters.size=huge", "-o", "yaml")
+    assert r.exit_code == 2
+    assert r.stderr.count('unsupported value "huge"') == 1, r.stderr
+    assert r.stderr.startswith("error: the DatabaseClaim is invalid: spec.parameters.size")
+    two = cli(
+        "provision", "db", "x", "--set", "parameters.size=huge", "--set", "parameters.storageGB=5",
+        "-o", "yaml",
+    )  # fmt: skip
+    assert two.exit_code == 2
+    assert two.stderr.count('unsupported value "huge"') == 1, two.stderr
+    assert two.stderr.count("must be at least 10, got 5") == 1, two.stderr
+    assert "error: the DatabaseClaim is invalid: 2 problems, listed above" in two.stderr

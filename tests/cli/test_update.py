@@ -120,6 +120,27 @@ def test_pretend_changes_nothing(cli, golden: Path, repo: Path) -> None:
     assert _git("rev-parse", "HEAD", cwd=repo) == head
 
 
+def test_pretend_works_on_a_dirty_tree_and_leaves_it_as_it_was(
+    cli, golden: Path, repo: Path
+) -> None:
+    """Issue 9 #12: --pretend writes nothing, so uncommitted changes do not stop it."""
+    _release(golden, "1.1.0", BODY_V2, ["v2"])
+    (repo / "app.txt").write_text(BODY_V1 + "my edit\n")
+    (repo / "new.txt").write_text("untracked\n")
+    before = _git("status", "--porcelain", cwd=repo)
+    result = cli("update", str(repo), "--pretend")
+    assert result.exit_code == 0, result.output
+    assert "would update demo 1.0.0 -> 1.1.0" in result.stderr
+    assert "compared with the last commit: uncommitted changes in app.txt, new.txt" in (
+        result.stderr
+    )
+    assert (repo / "app.txt").read_text() == BODY_V1 + "my edit\n"
+    assert (repo / "new.txt").read_text() == "untracked\n"
+    assert _git("status", "--porcelain", cwd=repo) == before
+    # the real update still refuses
+    assert cli("update", str(repo)).exit_code == 2
+
+
 def test_to_version(cli, golden: Path, repo: Path) -> None:
     _release(golden, "1.1.0", BODY_V2, ["v2"])
     _release(golden, "2.0.0", BODY_V2 + "line 11\n", ["v3"])

@@ -527,3 +527,23 @@ def test_deleting_a_gitops_applied_claim_warns(cli, kube: Kube) -> None:  # noqa
     assert r.exit_code == 0, r.output
     assert "is applied by Argo CD (argocd-controller)" in r.stderr
     assert "platformctl provision delete orders-db --gitops" in r.stderr
+
+
+def test_status_and_delete_take_type_name_like_create_and_kubectl(cli, kube: Kube) -> None:  # noqa: F811
+    """Issue 9 #11: `provision status db mydb` was "unexpected extra argument"."""
+    kube.install_database("ready")
+    assert provision(cli, "db", "orders-db", "--size", "small", "--wait").exit_code == 0
+    for args in (["db", "orders-db"], ["database", "orders-db"], ["orders-db"]):
+        st = cli("provision", "status", *args)
+        assert st.exit_code == 0, (args, st.output)
+        assert "DatabaseClaim/default/orders-db: ready" in st.stdout
+    assert cli("provision", "status", "-t", "db", "orders-db").exit_code == 0
+    both = cli("provision", "status", "cache", "orders-db", "-t", "db")
+    assert both.exit_code == 2 and "error: claim type given twice: cache and -t db" in both.stderr
+    unknown = cli("provision", "status", "dbx", "orders-db")
+    assert unknown.exit_code == 2 and "unknown claim type 'dbx'" in unknown.stderr
+    extra = cli("provision", "status", "db", "orders-db", "more")
+    assert extra.exit_code == 2 and "takes [TYPE] NAME" in extra.stderr
+    deleted = cli("provision", "delete", "db", "orders-db", "--yes")
+    assert deleted.exit_code == 0, deleted.output
+    assert kube.state.get(*CLAIM, "orders-db", "default") is None

@@ -144,22 +144,64 @@ def test_read_only_posts_are_retried():
     assert rec.requests[0].url.params["dryRun"] == "true"
 
 
-def test_connection_refused_is_retried_then_exit_3():
-    rec = Recorder(httpx.ConnectError("[Errno 111] Connection refused"))
-    client, sleeps = make_client(rec, retries=2)
+@pytest.mark.parametrize(
+    "error",
+    ["[Errno 111] Connection refused", "[Errno -2] Name or service not known"],
+    ids=["refused", "dns"],
+)
+def test_connection_refused_and_dns_errors_fail_at_once_exit_3(error):
+    """Issue 9 #8: a refused connection was retried 3 times (3.8 s) although a closed port or
+    an unknown host name does not open up within seconds."""
+    rec = Recorder(httpx.ConnectError(error))
+    client, sleeps = make_client(rec, retries=3)
     with pytest.raises(backstage.BackstageUnreachable) as info:
         client.list_locations()
-    assert len(rec.requests) == 3 and len(sleeps) == 2
+    assert len(rec.requests) == 1 and sleeps == []
     assert info.value.exit_code == EXIT_ENVIRONMENT
     assert "cannot reach Backstage at http://backstage.test" in info.value.message
     assert "PLATFORMCTL_BACKSTAGE_URL" in info.value.hint
 
 
-def test_connect_error_then_success():
-    rec = Recorder(httpx.ConnectError("refused"), (200, []))
+def test_connect_timeout_is_retried_then_succeeds():
+    rec = Recorder(httpx.ConnectTimeout("timed out"), (200, []))
     client, sleeps = make_client(rec)
     assert client.list_locations() == []
-    assert len(sleeps) == 1
+    assert len(rec.requests) == 2 and len(sleeps) == 1
+
+
+def test_429_is_retried_after_the_delay_the_server_asks_for():
+    limited = httpx.Response(429, headers={"Retry-After": "1.5"}, json={})
+    rec = Recorder(lambda request: limited, (201, {"location": {}, "entities": []}))
+    client, sleeps = make_client(rec, retries=3)
+    client.add_location("url", "https://x.test/c.yaml")  # a POST: 429 means nothing was done
+    assert len(rec.requests) == 2 and sleeps == [1.5]
+
+
+def test_429_until_the_last_attempt_is_exit_3_saying_rate_limited():
+    rec = Recorder(lambda request: httpx.Response(429, json={}))
+    client, sleeps = make_client(rec, retries=2)
+    with pytest.raises(backstage.BackstageUnreachable) as info:
+        client.list_locations()
+    assert len(rec.requests) == 3 and len(sleeps) == 2
+    assert "429" in info.value.message and "rate" in info.value.message
+
+
+def test_a_closed_port_fails_fast_over_a_real_socket():
+    """The real transport, a real closed port on 127.0.0.1 and the real sleep: connection
+    refused is reported without any retry (a generous bound; typically a few ms)."""
+    import socket
+    import time
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    client = BackstageClient(f"http://127.0.0.1:{port}", TOKEN)  # default retries and sleep
+    started = time.monotonic()
+    with pytest.raises(backstage.BackstageUnreachable) as info:
+        client.list_locations()
+    elapsed = time.monotonic() - started
+    assert elapsed < 2.0, f"took {elapsed:.2f} s"
+    assert info.value.exit_code == EXIT_ENVIRONMENT and "ConnectError" in info.value.message
 
 
 def test_tls_failure_is_not_retried_and_says_tls():

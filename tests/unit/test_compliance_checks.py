@@ -359,23 +359,38 @@ def test_no_secrets_finds_well_known_patterns(good, content, kind):
     assert kind in outcome.message and outcome.file == "src/orders/leak.txt" and outcome.line == 2
 
 
-def test_no_secrets_scans_only_tracked_text_files(good):
+def test_no_secrets_scans_what_would_be_committed_not_ignored_files(good):
     git(good, "init", "-q")
+    (good / ".gitignore").write_text("local.env\n")
     git(good, "add", ".")
     git(good, "commit", "-q", "-m", "init")
-    (good / "untracked.env").write_text(f"KEY={AWS_KEY}\n")  # not committed: not scanned
+    (good / "local.env").write_text(f"KEY={AWS_KEY}\n")  # ignored: never committed
     (good / "logo.png").write_bytes(b"\x89PNG\0" + AWS_KEY.encode())
     (good / "blob.dat").write_bytes(b"\0\0" + AWS_KEY.encode())
     git(good, "add", "logo.png", "blob.dat")
     assert run(good, "no_secrets").passed
     (good / "ok.py").write_text(f'EXAMPLE = "{AWS_KEY}"  # platformctl: allow-secret\n')
-    git(good, "add", "ok.py")
     assert run(good, "no_secrets").passed
-    (good / "settings.py").write_text(f'KEY = "{AWS_KEY}"\n')
-    git(good, "add", "settings.py")
+    # Not yet `git add`ed, but not ignored either: the next `git add .` commits it.
+    (good / "untracked.env").write_text(f"KEY={AWS_KEY}\n")
     outcome = run(good, "no_secrets")
-    assert outcome.passed is False and outcome.file == "settings.py"
-    assert run(good, "no_secrets", exclude=["settings.py"]).passed
+    assert outcome.passed is False and outcome.file == "untracked.env" and outcome.line == 1
+    assert run(good, "no_secrets", exclude=["untracked.env"]).passed
+
+
+def test_no_secrets_reports_every_hit_with_its_own_position(good):
+    (good / "a.env").write_text(f"x\nKEY={AWS_KEY}\nTOKEN={GH_TOKEN}\n")
+    (good / "b.txt").write_text(f"  slack: {SLACK}\n")
+    outcome = run(good, "no_secrets")
+    assert outcome.passed is False
+    where = [(h.file, h.line, h.column) for h in outcome.hits]
+    assert where == [("a.env", 2, 5), ("a.env", 3, 7), ("b.txt", 1, 10)]
+    assert [h.message for h in outcome.hits] == [
+        "possible AWS access key id",
+        "possible GitHub token",
+        "possible Slack token",
+    ]
+    assert outcome.message == "3 possible secrets in 2 files"
 
 
 # --- template drift --------------------------------------------------------------------------

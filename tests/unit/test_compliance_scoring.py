@@ -289,3 +289,52 @@ def test_find_rule(tmp_path):
     assert scoring.find_rule("security-contact", cards).scorecard == "security-compliance"
     with pytest.raises(Exception, match="ambiguous"):
         scoring.find_rule("pagerduty", cards)
+
+
+GATED = CARD.replace(
+    "    weight: 5\n    check: {type: codeowners}",
+    "    weight: 5\n    severity: warning\n    gate: true\n    check: {type: codeowners}",
+)
+
+
+def test_a_failing_gate_caps_the_level_and_fails_whatever_the_score(tmp_path):
+    files = {"Dockerfile": "x", "README.md": "x", "docs/index.md": "x"}
+    result = run(tmp_path, files, GATED)
+    card = result.scorecards[0]
+    gate = next(r for r in card.results if r.rule.id == "codeowners")
+    assert gate.rule.gate and gate.state == "fail"
+    # 35 of 40 counted weight passes, but the gate decides: no level, not compliant, run fails
+    # although the gate's own finding is only a warning.
+    assert card.score == 87 and card.level is None and card.status == "non_compliant"
+    assert card.next_level == "bronze" and [r.rule.id for r in card.next_rules] == ["codeowners"]
+    assert card.to_json()["gates_failed"] == ["check/demo/codeowners"]
+    assert scoring.failed(result) and scoring.failed(result, severity="info")
+    # A baseline does not hide a failing gate (only a waiver with a reason and an expiry does).
+    scoring.apply_baseline(result.findings, {"check/demo/codeowners"}, "b.json")
+    assert scoring.failed(result)
+    files["CODEOWNERS"] = "* @a\n"
+    card = run(tmp_path, files, GATED).scorecards[0]
+    assert (card.level, card.to_json()["gates_failed"]) == ("gold", [])
+
+
+def test_a_waived_gate_does_not_fail(tmp_path):
+    files = {"Dockerfile": "x", "README.md": "x", "docs/index.md": "x"}
+    repo = (
+        "waivers:\n  - rule: check/demo/codeowners\n    reason: moving to GitLab\n"
+        "    expires: 2999-01-01\n    owner: team-a\n"
+    )
+    result = run(tmp_path, files, GATED, repo)
+    assert result.scorecards[0].level == "gold" and not scoring.failed(result)
+
+
+def test_gate_must_be_true_or_false(tmp_path):
+    card = GATED.replace("gate: true", "gate: yes please")
+    with pytest.raises(InputFileError, match="gate must be true or false"):
+        make(tmp_path, {}, card)
+
+
+def test_secrets_are_a_gate_in_every_default_scorecard_that_scans_for_them(tmp_path):
+    cards = scoring.available_scorecards(config.load(cwd=tmp_path))
+    secret_rules = [r for c in cards.values() for r in c.rules if r.check.type == "no_secrets"]
+    assert secret_rules
+    assert all(r.gate for r in secret_rules), [r.full_id for r in secret_rules if not r.gate]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import click
@@ -38,6 +38,7 @@ class AppContext:
     verbose: int = 0
     debug: bool = False
     no_color: bool = False
+    warned: set[str] = field(default_factory=set)  # configuration warnings already shown
 
     @property
     def interactive(self) -> bool:
@@ -99,9 +100,19 @@ def _plain(command: click.Command) -> None:
     ]
     settings = command.context_settings
     settings.setdefault("help_option_names", ["-h", "--help"])
+    if command.help and not command.short_help:
+        # A group's command list shows short_help whole (wrapped); without one click cuts the
+        # first paragraph at ~45 characters with "...".
+        command.short_help = _summary(command.help)
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             _plain(sub)
+
+
+def _summary(help_text: str) -> str:
+    """The first paragraph of a help text, on one line (click's ``\f`` ends the help)."""
+    first = help_text.split("\f", 1)[0].strip().split("\n\n", 1)[0]
+    return " ".join(first.split())
 
 
 app = typer.Typer(
@@ -148,6 +159,25 @@ def get_context(ctx: click.Context | None = None) -> AppContext:
             return ctx.obj
         ctx = ctx.parent
     return AppContext()
+
+
+def load_config(**kwargs: Any) -> Any:
+    """``core.config.load`` for a command: its warnings (unknown keys, with file:line and a
+    did-you-mean) go to stderr, each once per run however often the command loads."""
+    from platformctl.cli import render
+    from platformctl.core import config as config_mod
+
+    cfg = config_mod.load(**kwargs)
+    shown = get_context().warned
+    for warning in cfg.warnings:
+        text = str(warning)
+        if text in shown:
+            continue
+        shown.add(text)
+        render.warn(text)
+        if warning.hint:
+            render.info(f"hint: {warning.hint}")
+    return cfg
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from platformctl.cli import render
-from platformctl.cli.app import get_context
+from platformctl.cli.app import get_context, load_config
 from platformctl.cli.catalog import app
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def _client() -> BackstageClient:
             handler.setFormatter(logging.Formatter("backstage: %(message)s"))
             logger.addHandler(handler)
         logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
-    return backstage.client_from_config()
+    return backstage.client_from_config(load_config())
 
 
 def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:

@@ -42,7 +42,7 @@ def validate(
     2 when a file could not be read or parsed (the other files are still validated).
     """
     from platformctl.cli import render
-    from platformctl.core import config as config_mod
+    from platformctl.cli.app import load_config
     from platformctl.core.catalog.validate import refresh_summary, validate_paths
     from platformctl.core.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageError
     from platformctl.core.report import fails
@@ -56,7 +56,7 @@ def validate(
             hint="pass --output a file path, e.g. --output report.json",
         )
     cwd = Path.cwd()
-    config = config_mod.load(cwd=cwd)
+    config = load_config(cwd=cwd)
     targets = list(paths) if paths else [cwd]
     missing = [p for p in targets if not p.exists()]
     result = validate_paths(

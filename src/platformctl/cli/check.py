@@ -81,7 +81,7 @@ def check(
     or above --severity, 1 failing rules (or a score under --fail-under), 2 bad usage or a
     malformed scorecard or .platformctl.yaml.
     """
-    from platformctl.core import config as config_mod
+    from platformctl.cli.app import load_config
     from platformctl.core import report as report_mod
     from platformctl.core.compliance import scoring
     from platformctl.core.errors import UsageError
@@ -99,7 +99,7 @@ def check(
     if not path.is_dir():
         raise UsageError(f"{path} is not a folder", hint="pass the repository folder to check")
 
-    cfg = config_mod.load(cwd=path)
+    cfg = load_config(cwd=path)
     root = _root(path, cfg)
 
     if explain:

@@ -21,10 +21,11 @@ def show(
     fmt: str = typer.Option("text", "--format", help="text or json."),
 ) -> None:
     """Print every setting, its value and the layer (and file:line) it came from."""
+    from platformctl.cli.app import load_config
     from platformctl.core import config as config_mod
     from platformctl.core.errors import UsageError
 
-    cfg = config_mod.load()
+    cfg = load_config()
     secrets = config_mod.secret_status()
     if fmt == "json":
         payload = {
@@ -42,14 +43,9 @@ def show(
         return
     if fmt != "text":
         raise UsageError(f"unknown format {fmt!r}", hint="use --format text or --format json")
-    from rich.table import Table
-
-    table = Table(title="platformctl configuration", show_lines=False)
-    table.add_column("setting")
-    table.add_column("value")
-    table.add_column("source")
-    for key, value, source in cfg.items():
-        table.add_row(key, "" if value is None else str(value), str(source))
-    for name, state in secrets.items():
-        table.add_row(name, state, "environment (secret, never shown)")
-    render.out().print(table)
+    rows = [
+        [key, "" if value is None else str(value), str(source)]
+        for key, value, source in cfg.items()
+    ]
+    rows += [[name, state, "environment (secret, never shown)"] for name, state in secrets.items()]
+    render.table(["setting", "value", "source"], rows, title="platformctl configuration")

@@ -79,15 +79,14 @@ def new(
         120.0, "--register-timeout", metavar="SECONDS", help="How long to wait for the entities."
     ),
 ) -> None:
-    from platformctl.cli.app import get_context
-    from platformctl.core import config as config_mod
+    from platformctl.cli.app import get_context, load_config
     from platformctl.core.errors import UsageError
     from platformctl.core.scaffold import create as create_mod
     from platformctl.core.scaffold.registry import load_registry
 
     if fmt not in ("text", "json"):
         raise UsageError(f"unknown format {fmt!r}", hint="use --format text or --format json")
-    registry = load_registry(config_mod.load())
+    registry = load_registry(load_config())
     if list_:
         _print_list(registry, fmt)
         return
@@ -134,7 +133,7 @@ def new(
         # Fail before anything touches the disk when Backstage is not configured.
         from platformctl.core import backstage
 
-        client = backstage.client_from_config(config_mod.load())
+        client = backstage.client_from_config(load_config())
 
     label = f"golden path {path.name}" + (f" {path.version}" if path.version else "")
     # The progress line appears only once every check has passed (create enters it).

@@ -27,9 +27,10 @@ SUBCOMMANDS = ("types", "explain", "status", "list", "delete")
 
 
 def _registry() -> Any:
+    from platformctl.cli.app import load_config
     from platformctl.core.provision import claim
 
-    return claim.registry_from_config()
+    return claim.registry_from_config(load_config())
 
 
 class ProvisionGroup(TyperGroup):
@@ -107,6 +108,11 @@ COMMON_HELP = {
     "record": "Record the dependency in catalog-info.yaml (default: ask on a terminal).",
     "catalog_file": "The catalog file to record the dependency in (default: ./catalog-info.yaml).",
     "no_input": "Never prompt; fail listing the missing values instead.",
+    "type": "Claim type or alias (default: search all); the same as TYPE before NAME.",
+    "claim": "[TYPE] NAME: the claim's name, optionally after its type or alias "
+    "(like provision TYPE NAME and kubectl).",
+    "all_namespaces": "List claims in every namespace.",
+    "list_type": "Only claims of this claim type (or alias).",
     "yes": "Answer yes to confirmations.",
 }
 
@@ -369,7 +375,7 @@ def request(
     yes: bool,
     poll_interval: float,
 ) -> None:
-    from platformctl.core import config as config_mod
+    from platformctl.cli.app import load_config
     from platformctl.core.provision import claim as claims
 
     if gitops and (dry_run or force_conflicts or wait or export_env or show_values):
@@ -391,7 +397,7 @@ def request(
 
         secrets_mod.check_export_target(Path(export_env))
         wait = True  # the file is written when Ready: --export-env waits
-    cfg = config_mod.load(overrides={"provision.context": context} if context else None)
+    cfg = load_config(overrides={"provision.context": context} if context else None)
     context = context or cfg.get("provision.context")
     seconds = _duration("--timeout", timeout)
     settle_seconds = _settle(settle, cfg)
@@ -435,11 +441,12 @@ def request(
     built = claims.build_claim(claim_type, name, namespace=ns, values=values, sets=list(sets))
     problems = [str(e) for e in built.errors] + [f"{u}: unknown field" for u in built.unknown]
     if problems:
-        for line in problems:
-            render.err().print(f"  {line}", markup=False)
+        if len(problems) > 1:  # each problem once: listed here, counted in the error line
+            for line in problems:
+                render.err().print(f"  {line}", markup=False)
         raise UsageError(
-            f"the {claim_type.kind} is invalid: {problems[0]}"
-            + (f" (and {len(problems) - 1} more, listed above)" if len(problems) > 1 else ""),
+            f"the {claim_type.kind} is invalid: "
+            + (problems[0] if len(problems) == 1 else f"{len(problems)} problems, listed above"),
             hint=f"platformctl provision explain {claim_type.name} lists the parameters "
             "and their allowed values",
         )
@@ -817,20 +824,19 @@ def types_cmd(
             json.dumps({"version": 1, "types": rows, "unusable": registry.errors}, indent=2) + "\n"
         )
         return
-    from rich.table import Table
-
-    table = Table(show_lines=False)
-    for col in ("type", "aliases", "kind", "apiVersion", "description"):
-        table.add_column(col)
-    for row in rows:
-        table.add_row(
-            row["name"],
-            ", ".join(row["aliases"]),
-            row["kind"],
-            row["apiVersion"],
-            row["description"],
-        )
-    render.out().print(table)
+    render.table(
+        ["type", "aliases", "kind", "apiVersion", "description"],
+        [
+            [
+                row["name"],
+                ", ".join(row["aliases"]),
+                row["kind"],
+                row["apiVersion"],
+                " ".join(row["description"].split()),
+            ]
+            for row in rows
+        ],
+    )
     for name, why in registry.errors.items():
         render.warn(f"claim type {name} is unusable: {why}")
 
@@ -919,6 +925,28 @@ def explain_cmd(
     out.print(f"other fields under spec: --set path=value (e.g. {shown})", markup=False)
 
 
+def _type_and_name(claim: list[str], type_name: str | None, command: str) -> tuple[str | None, str]:
+    """``[TYPE] NAME`` (as ``provision TYPE NAME`` and kubectl take it) and ``-t TYPE``: the
+    claim type (None = search all) and the name.  The type is checked before anything else."""
+    if len(claim) == 1:
+        return type_name, claim[0]
+    if len(claim) != 2:
+        raise UsageError(
+            f"provision {command} takes [TYPE] NAME, got {len(claim)} arguments: "
+            + " ".join(claim),
+            hint=f"e.g. platformctl provision {command} db orders-db",
+        )
+    given, name = claim
+    registry = _registry()
+    positional = registry.get(given)  # an unknown type is a usage error naming the known ones
+    if type_name and registry.get(type_name).name != positional.name:
+        raise UsageError(
+            f"claim type given twice: {given} and -t {type_name}",
+            hint=f"pass one: platformctl provision {command} {given} {name}",
+        )
+    return given, name
+
+
 def _find(
     registry: Any, cluster: Any, name: str, namespace: str, type_name: str | None
 ) -> tuple[Any, dict[str, Any]]:
@@ -969,13 +997,13 @@ def _find(
 
 @app.command("status")
 def status_cmd(
-    name: str = typer.Argument(..., help="Name of the claim."),
-    type_name: str | None = typer.Option(
-        None, "--type", "-t", help="Claim type (default: search all)."
+    claim: list[str] = typer.Argument(..., metavar="[TYPE] NAME", help=COMMON_HELP["claim"]),
+    type_name: str | None = typer.Option(None, "--type", "-t", help=COMMON_HELP["type"]),
+    namespace: str | None = typer.Option(None, "--namespace", "-n", help=COMMON_HELP["namespace"]),
+    context: str | None = typer.Option(None, "--context", help=COMMON_HELP["context"]),
+    kubeconfig: str | None = typer.Option(
+        None, "--kubeconfig", metavar="FILE", help=COMMON_HELP["kubeconfig"]
     ),
-    namespace: str | None = typer.Option(None, "--namespace", "-n"),
-    context: str | None = typer.Option(None, "--context"),
-    kubeconfig: str | None = typer.Option(None, "--kubeconfig"),
     fmt: str = typer.Option(
         "text", "--format", click_type=click.Choice(["text", "json"]), help="text or json."
     ),
@@ -997,12 +1025,17 @@ def status_cmd(
     ),
     poll_interval: float = typer.Option(2.0, "--poll-interval", hidden=True),
 ) -> None:
-    """Show a claim's conditions, its composite and composed resources, and its secret."""
-    from platformctl.core import config as config_mod
+    """Show a claim's conditions, its composite and composed resources, and its secret.
+
+    platformctl provision status [TYPE] NAME, e.g. status db orders-db (or status orders-db,
+    which searches every claim type).
+    """
+    from platformctl.cli.app import load_config
     from platformctl.core.provision import kube, secrets
     from platformctl.core.provision import status as status_mod
 
-    cfg = config_mod.load()
+    type_name, name = _type_and_name(claim, type_name, "status")
+    cfg = load_config()
     cluster = kube.connect(
         kubeconfig=kubeconfig,
         context=context or cfg.get("provision.context"),
@@ -1125,22 +1158,26 @@ def _appear(
 
 @app.command("list")
 def list_cmd(
-    type_name: str | None = typer.Option(None, "--type", "-t", help="Only this claim type."),
-    namespace: str | None = typer.Option(None, "--namespace", "-n"),
-    all_namespaces: bool = typer.Option(False, "--all-namespaces", "-A"),
-    context: str | None = typer.Option(None, "--context"),
-    kubeconfig: str | None = typer.Option(None, "--kubeconfig"),
+    type_name: str | None = typer.Option(None, "--type", "-t", help=COMMON_HELP["list_type"]),
+    namespace: str | None = typer.Option(None, "--namespace", "-n", help=COMMON_HELP["namespace"]),
+    all_namespaces: bool = typer.Option(
+        False, "--all-namespaces", "-A", help=COMMON_HELP["all_namespaces"]
+    ),
+    context: str | None = typer.Option(None, "--context", help=COMMON_HELP["context"]),
+    kubeconfig: str | None = typer.Option(
+        None, "--kubeconfig", metavar="FILE", help=COMMON_HELP["kubeconfig"]
+    ),
     fmt: str = typer.Option(
         "text", "--format", click_type=click.Choice(["text", "json"]), help="text or json."
     ),
 ) -> None:
     """List claims: kind, name, ready, synced, age, secret."""
-    from platformctl.core import config as config_mod
+    from platformctl.cli.app import load_config
     from platformctl.core.provision import kube
     from platformctl.core.provision import status as status_mod
     from platformctl.core.provision.claim import connection_secret_ref
 
-    cfg = config_mod.load()
+    cfg = load_config()
     cluster = kube.connect(
         kubeconfig=kubeconfig, context=context or cfg.get("provision.context"), namespace=namespace
     )
@@ -1187,30 +1224,26 @@ def list_cmd(
     if not rows:
         render.info(f"no claims in {'any namespace' if ns is None else 'namespace ' + ns}")
         return
-    from rich.table import Table
-
-    table = Table()
-    for col in ("kind", "name", "ready", "synced", "age", "secret"):
-        table.add_column(col, overflow="fold")
+    table = []
     for row in rows:
         shown = (
             f"{row['namespace']}/{row['name']}"
             if all_namespaces and row["namespace"]
             else row["name"]
         )
-        table.add_row(row["kind"], shown, row["ready"], row["synced"], row["age"], row["secret"])
-    render.out().print(table)
+        table.append([row["kind"], shown, row["ready"], row["synced"], row["age"], row["secret"]])
+    render.table(["kind", "name", "ready", "synced", "age", "secret"], table)
 
 
 @app.command("delete")
 def delete_cmd(
-    name: str = typer.Argument(..., help="Name of the claim."),
-    type_name: str | None = typer.Option(
-        None, "--type", "-t", help="Claim type (default: search all)."
+    claim: list[str] = typer.Argument(..., metavar="[TYPE] NAME", help=COMMON_HELP["claim"]),
+    type_name: str | None = typer.Option(None, "--type", "-t", help=COMMON_HELP["type"]),
+    namespace: str | None = typer.Option(None, "--namespace", "-n", help=COMMON_HELP["namespace"]),
+    context: str | None = typer.Option(None, "--context", help=COMMON_HELP["context"]),
+    kubeconfig: str | None = typer.Option(
+        None, "--kubeconfig", metavar="FILE", help=COMMON_HELP["kubeconfig"]
     ),
-    namespace: str | None = typer.Option(None, "--namespace", "-n"),
-    context: str | None = typer.Option(None, "--context"),
-    kubeconfig: str | None = typer.Option(None, "--kubeconfig"),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt."),
     gitops: bool = typer.Option(
@@ -1240,10 +1273,11 @@ def delete_cmd(
     With --gitops the claim's file is removed on a branch and committed; the GitOps
     controller deletes the claim once that is merged.
     """
-    from platformctl.core import config as config_mod
+    from platformctl.cli.app import load_config
     from platformctl.core.provision import kube
 
-    cfg = config_mod.load()
+    type_name, name = _type_and_name(claim, type_name, "delete")
+    cfg = load_config()
     if gitops:
         _delete_gitops(
             cfg,

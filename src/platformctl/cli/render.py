@@ -58,6 +58,30 @@ def emit(text: str, output: str | None = None) -> None:
     sys.stdout.flush()
 
 
+def table(
+    columns: list[str], rows: list[list[str]], *, title: str | None = None, gap: int = 3
+) -> None:
+    """A table on stdout that never cuts a value: on a terminal a Rich table whose cells wrap
+    (fold) rather than end in "…"; in a pipe, a file or a CI log plain aligned columns with
+    every value whole, one row per line (what grep, cut and copy-paste need)."""
+    if sys.stdout.isatty():
+        from rich.table import Table
+
+        rich_table = Table(title=title, show_lines=False)
+        for column in columns:
+            rich_table.add_column(column, overflow="fold", no_wrap=False)
+        for row in rows:
+            rich_table.add_row(*row)
+        out().print(rich_table)
+        return
+    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
+    lines = [] if title is None else [title, ""]
+    for cells in [columns, *rows]:
+        padded = [cell.ljust(width) for cell, width in zip(cells, widths, strict=True)]
+        lines.append((" " * gap).join(padded).rstrip())
+    emit("".join(f"{line}\n" for line in lines))
+
+
 def print_report_text(report: Report, output: str | None = None) -> None:
     """Text format: coloured on a terminal, plain in files and pipes."""
     from platformctl.core.report import to_text

@@ -17,8 +17,9 @@ app = typer.Typer(add_completion=False, rich_markup_mode=None)
     help=(
         "Pull golden-path changes into this repository (copier update: 3-way merge, conflicts "
         "inline).\n\nPATH is the repository (default: the current folder); its working tree must "
-        "be clean. Exit 1 when the update leaves conflicts, or with --check when the repository "
-        "is behind its golden path."
+        "be clean (--pretend compares with the last commit and accepts a dirty tree). Exit 1 "
+        "when the update leaves conflicts, or with --check when the repository is behind its "
+        "golden path."
     ),
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -88,6 +89,14 @@ def update(
         return
     verb = "would update" if result.pretend else "updated"
     render.info(f"{verb} {result.golden_path} {result.from_version} -> {result.to_version}")
+    if result.uncommitted:
+        shown = ", ".join(result.uncommitted[:10])
+        more = len(result.uncommitted) - 10
+        render.info(
+            f"compared with the last commit: uncommitted changes in {shown}"
+            + (f" and {more} more" if more > 0 else "")
+            + " are not included (commit or stash them before platformctl update)"
+        )
     for rel in result.changed:
         mark = "!" if rel in result.conflicts else " "
         render.info(f" {mark} {rel}")

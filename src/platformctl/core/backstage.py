@@ -5,9 +5,12 @@
   header and never appears in messages, hints, logs or ``repr``.
 * Connect and read timeouts; TLS verification on, with httpx's own handling of
   ``SSL_CERT_FILE``/``SSL_CERT_DIR`` and proxy variables (``trust_env``).
-* Retries with exponential backoff: a connection that could not be made (nothing was sent) is
-  retried for every request; read failures and 502/503/504 answers only for idempotent ones
-  (GET/DELETE, and the read-only POSTs ``by-refs``, ``validate-entity``, dry runs).
+* Retries, with exponential backoff, only what can succeed on a retry: a connect timeout and
+  a 429 (nothing was done; the server's ``Retry-After`` is honoured up to ``max_backoff``) for
+  every request; read failures and 502/503/504 answers only for idempotent ones (GET/DELETE,
+  and the read-only POSTs ``by-refs``, ``validate-entity``, dry runs).  A refused connection,
+  an unknown host name or a TLS failure is reported at once: it does not get better in the
+  seconds a retry waits.
 * Every failure becomes one PlatformError with a hint: unreachable or TLS failure and 5xx
   (exit 3), 401/403 (exit 3, auth denied), 404 (exit 1), 409 (exit 1 unless the caller
   handles it), 400 (exit 2), no URL configured (exit 2).
@@ -48,6 +51,7 @@ URL_ENV = "PLATFORMCTL_BACKSTAGE_URL"
 USER_AGENT = f"platformctl/{__version__}"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({502, 503, 504})
+RATE_LIMITED = 429
 LOCATION_FIELDS = ("kind", "metadata.namespace", "metadata.name")
 ORIGIN_ANNOTATION = "backstage.io/managed-by-origin-location"
 
@@ -256,10 +260,8 @@ class BackstageClient:
             try:
                 response = self._client().request(method, url, json=json, params=params)
             except httpx.ConnectError as exc:
-                # Nothing was sent: safe to retry for any method. TLS failures never get better.
-                if _is_tls(exc) or last:
-                    raise self._unreachable(exc) from None
-                log.debug("%s %s: %s; retrying in %.2fs", method, url, _kind(exc), delay)
+                # Refused, unknown host, no route, TLS: a retry seconds later meets the same.
+                raise self._unreachable(exc) from None
             except httpx.ConnectTimeout as exc:
                 if last:
                     raise self._unreachable(exc) from None
@@ -273,7 +275,15 @@ class BackstageClient:
                 log.info("%s %s -> %s (%.0f ms)", method, url, response.status_code, elapsed * 1000)
                 if response.status_code in ok:
                     return response
-                if response.status_code in RETRY_STATUSES and idempotent and not last:
+                if response.status_code == RATE_LIMITED and not last:
+                    asked = _retry_after(response)
+                    if asked is not None:
+                        log.debug("rate limited; retrying in %.2fs", min(asked, self.max_backoff))
+                        self.sleep(min(asked, self.max_backoff))
+                        delay *= 2
+                        continue
+                    log.debug("rate limited; retrying in %.2fs", delay)
+                elif response.status_code in RETRY_STATUSES and idempotent and not last:
                     log.debug("retrying in %.2fs", delay)
                 else:
                     raise self._http_error(response, what=what, attempts=attempt)
@@ -324,6 +334,12 @@ class BackstageClient:
             return BackstageConflict(
                 f"{what or 'resource'} already exists in Backstage"
                 + (f": {detail}" if detail else ""),
+            )
+        if status == RATE_LIMITED:
+            return BackstageUnreachable(
+                f"Backstage is rate limiting requests (429, {attempts} attempts)"
+                + (f": {detail}" if detail else ""),
+                hint="try again in a minute, or ask the portal team about the rate limit",
             )
         if status >= 500:
             return BackstageUnreachable(
@@ -477,6 +493,15 @@ def _is_tls(exc: BaseException) -> bool:
         current = current.__cause__ or current.__context__
     text = str(exc)
     return "CERTIFICATE_VERIFY_FAILED" in text or text.startswith("[SSL")
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """The delay a 429 asks for (``Retry-After`` in seconds; an HTTP date is not honoured)."""
+    try:
+        value = float(response.headers.get("Retry-After", ""))
+    except ValueError:
+        return None
+    return value if value >= 0 else None
 
 
 def _kind(exc: BaseException) -> str:

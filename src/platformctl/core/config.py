@@ -8,13 +8,17 @@ Layers, lowest first:
   5. environment variables ``PLATFORMCTL_*`` (see ENV_SETTINGS)
   6. command-line flags (passed by the CLI as ``overrides``)
 
-Settings are nested mappings addressed by dotted keys (``backstage.url``).  Subsystems that
+Settings are nested mappings addressed by dotted keys (``backstage.url``); SETTINGS lists
+them.  An unknown key in any of the files (a typo such as ``backstge``) is kept but reported in
+``Config.warnings`` with its file:line and the closest known key; the CLI prints them on
+stderr.  Subsystems that
 merge lists by id (golden paths, scorecards, claim types) read ``Config.platforms``: every
 platform folder, embedded first, with its parsed ``platform.yaml``.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,6 +40,52 @@ ENV_SETTINGS: dict[str, str] = {
     "PLATFORMCTL_GITOPS_DIR": "provision.gitops_dir",
 }
 SECRET_ENV = ("PLATFORMCTL_BACKSTAGE_TOKEN",)
+
+# Every configuration key (under ``settings:``), dotted.  A key not listed is a warning.
+SETTINGS: frozenset[str] = frozenset(
+    {
+        "backstage.url",
+        "backstage.portal_url",
+        "backstage.connect_timeout",
+        "backstage.read_timeout",
+        "provision.namespace",
+        "provision.context",
+        "provision.gitops_dir",
+        "provision.ready_settle",
+    }
+)
+# The top-level keys of each file; other sections are read by the commands that use them.
+PLATFORM_KEYS = frozenset(
+    {
+        "apiVersion",
+        "kind",
+        "metadata",
+        "settings",
+        "catalog",
+        "claim_types",
+        "golden_paths",
+        "scorecards",
+    }
+)
+USER_KEYS = frozenset({"platform", "settings"})
+REPO_KEYS = frozenset({"golden_path", "scorecards", "waivers", "settings"})
+
+
+@dataclass(frozen=True)
+class ConfigWarning:
+    """An unknown key: what, where, and the closest known key (or the known keys) as hint."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file + "".join(f":{n}" for n in (self.line, self.column) if n)
+        return f"{self.message} ({where})" if where else self.message
 
 
 @dataclass(frozen=True)
@@ -76,6 +126,7 @@ class Config:
     repo: dict[str, Any] = field(default_factory=dict)  # parsed .platformctl.yaml
     repo_document: yamlio.Document | None = None
     user_config_path: Path | None = None
+    warnings: list[ConfigWarning] = field(default_factory=list)
 
     def get(self, key: str, default: Any = None) -> Any:
         value = self.values.get(key)
@@ -138,6 +189,51 @@ def _apply(
     for key, value, line in _flatten(settings, doc, ("settings",)):
         config.values[key] = value
         config.sources[key] = Source(layer, file, line)
+        if key not in SETTINGS:
+            config.warnings.append(_unknown_setting(key, doc, file))
+
+
+def _unknown_setting(key: str, doc: yamlio.Document | None, file: str | None) -> ConfigWarning:
+    """Point at the first part of the dotted key no known setting starts with (the typo)."""
+    parts = key.split(".")
+    wrong = len(parts) - 1
+    for index in range(len(parts)):
+        prefix = ".".join(parts[: index + 1])
+        if not any(k == prefix or k.startswith(prefix + ".") for k in SETTINGS):
+            wrong = index
+            break
+    line, col = doc.position(("settings", *parts[: wrong + 1]), key=True) if doc else (None, None)
+    return ConfigWarning(
+        f"unknown setting {key!r}", file, line, col, _did_you_mean(key, SETTINGS, "settings")
+    )
+
+
+def _did_you_mean(key: str, known: frozenset[str], what: str) -> str:
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return f"known {what}: {', '.join(sorted(known))}"
+
+
+def _check_keys(
+    config: Config,
+    data: Mapping[str, Any],
+    doc: yamlio.Document | None,
+    file: str | None,
+    known: frozenset[str],
+) -> None:
+    for key in data:
+        if key not in known:
+            line, col = doc.position((key,), key=True) if doc else (None, None)
+            config.warnings.append(
+                ConfigWarning(
+                    f"unknown key {str(key)!r}",
+                    file,
+                    line,
+                    col,
+                    _did_you_mean(str(key), known, "keys"),
+                )
+            )
 
 
 def _load_platform(root: Path, *, embedded: bool, origin: str) -> PlatformLayer:
@@ -187,6 +283,7 @@ def load(
         user_doc = yamlio.load_one(user_path)
         user_data = yamlio.expect_mapping(user_doc, str(user_path))
         config.user_config_path = user_path
+        _check_keys(config, user_data, user_doc, str(user_path), USER_KEYS)
 
     platform_location = env.get("PLATFORMCTL_PLATFORM")
     origin = "PLATFORMCTL_PLATFORM"
@@ -200,6 +297,7 @@ def load(
         root = resolve_platform_location(platform_location, origin)
         layer = _load_platform(root, embedded=False, origin=origin)
         config.platforms.append(layer)
+        _check_keys(config, layer.data, layer.document, str(root / "platform.yaml"), PLATFORM_KEYS)
         config.values["platform"] = str(root)
         config.sources["platform"] = platform_source
         _apply(
@@ -221,6 +319,7 @@ def load(
         config.repo = yamlio.expect_mapping(doc, str(repo_file))
         config.repo_document = doc
         config.repo_root = repo_file.parent
+        _check_keys(config, config.repo, doc, str(repo_file), REPO_KEYS)
         _apply(config, config.repo.get("settings"), doc, "repository", str(repo_file))
         if config.repo.get("golden_path"):
             config.values["golden_path"] = config.repo["golden_path"]

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from platformctl import __version__
+from platformctl import REPOSITORY_URL, __version__
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
@@ -216,7 +216,7 @@ def to_sarif(report: Report) -> str:
                     "driver": {
                         "name": "platformctl",
                         "version": __version__,
-                        "informationUri": "https://github.com/platformctl/platformctl",
+                        "informationUri": REPOSITORY_URL,
                         "rules": rules,
                     }
                 },

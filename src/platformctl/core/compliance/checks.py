@@ -23,6 +23,7 @@ from platformctl.core.compliance.registry import (
     NUM,
     STR,
     STR_OR_LIST,
+    Hit,
     Opt,
     Outcome,
     check,
@@ -773,12 +774,14 @@ BINARY_SUFFIXES = frozenset(_BINARY.split())
 def no_secrets(facts: Facts, opts: dict[str, Any]) -> Outcome:
     """No committed secrets: private keys, cloud access keys, GitHub/GitLab/Slack/... tokens.
 
-    Scans git-tracked text files (every file outside a git work tree), skipping binaries and
-    files over ``max_bytes``.  A line containing ``platformctl: allow-secret`` is ignored."""
+    Scans what a commit would take in a git work tree -- tracked files and untracked files git
+    does not ignore -- (every file outside one), skipping binaries and files over
+    ``max_bytes``.  Every hit is reported at its own file:line:column.  A line containing
+    ``platformctl: allow-secret`` is ignored."""
     exclude = [str(e) for e in opts.get("exclude") or []]
     max_bytes = int(opts.get("max_bytes") or 1_048_576)
-    hits: list[tuple[str, int, int, str]] = []
-    for name in facts.tracked_files():
+    hits: list[Hit] = []
+    for name in facts.files():
         dot = name.rfind(".")
         if dot != -1 and name[dot:].lower() in BINARY_SUFFIXES:
             continue
@@ -797,11 +800,14 @@ def no_secrets(facts: Facts, opts: dict[str, Any]) -> Outcome:
                 continue
             kind = _SECRET_NAMES[match.lastgroup or "s0"]
             line = data.count(b"\n", 0, match.start()) + 1
-            hits.append((name, line, match.start() - start + 1, kind))
+            column = len(data[start : match.start()].decode("utf-8", "replace")) + 1
+            hits.append(Hit(f"possible {kind}", name, line, column))
     if hits:
-        file, line, column, kind = hits[0]
-        more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
-        return Outcome.fail(f"possible {kind} committed in {file}:{line}{more}", file, line, column)
+        files = len({h.file for h in hits})
+        where = f"{files} files" if files > 1 else hits[0].file
+        if len(hits) == 1:
+            return Outcome.fail_at(f"{hits[0].message} in {where}:{hits[0].line}", hits)
+        return Outcome.fail_at(f"{len(hits)} possible secrets in {where}", hits)
     return Outcome.ok("no secrets found")
 
 

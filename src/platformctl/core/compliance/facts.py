@@ -135,14 +135,13 @@ class Facts:
     _parsed: dict[tuple[str, str], Any] = field(default_factory=dict)
     _files: list[str] | None = None
     _tracked: bool | None = None
-    _untracked: set[str] = field(default_factory=set)
     extra: dict[str, Any] = field(default_factory=dict)
 
     # --- files -------------------------------------------------------------------------------
 
     def _git_files(self) -> list[str] | None:
-        """Tracked files plus untracked files git does not ignore (``-t`` tags tell them
-        apart: untracked ones are remembered so the secret scan can skip them)."""
+        """Tracked files plus untracked files git does not ignore: what ``git add .`` and a
+        commit would take in (so the secret scan sees a key before it is committed)."""
         if not (self.root / ".git").exists() and not _inside_git(self.root):
             return None
         try:
@@ -153,7 +152,6 @@ class Facts:
                     "core.quotepath=off",
                     "ls-files",
                     "-z",
-                    "-t",
                     "--cached",
                     "--others",
                     "--exclude-standard",
@@ -168,19 +166,12 @@ class Facts:
         if proc.returncode != 0:
             return None
         names: list[str] = []
-        untracked: set[str] = set()
         seen: set[str] = set()
-        for entry in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
-            if len(entry) < 3:
-                continue
-            tag, name = entry[0], entry[2:]
-            if name in seen:
+        for name in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
+            if not name or name in seen:
                 continue
             seen.add(name)
-            if tag == "?":
-                untracked.add(name)
             names.append(name)
-        self._untracked = untracked
         return names
 
     def _walk_files(self) -> list[str]:
@@ -208,7 +199,8 @@ class Facts:
         return out
 
     def files(self) -> list[str]:
-        """Every file of the checkout (git-tracked files in a git work tree), '/'-separated."""
+        """Every file of the checkout, '/'-separated (in a git work tree: tracked files and
+        untracked ones git does not ignore)."""
         if self._files is None:
             listed = self._git_files()
             self._tracked = listed is not None
@@ -220,13 +212,6 @@ class Facts:
         """True in a git work tree (files() then comes from git ls-files)."""
         self.files()
         return bool(self._tracked)
-
-    def tracked_files(self) -> list[str]:
-        """Files git tracks (every file outside a git work tree)."""
-        files = self.files()
-        if not self._untracked:
-            return files
-        return [f for f in files if f not in self._untracked]
 
     def glob(self, patterns: str | Iterable[str]) -> list[str]:
         """Files matching any pattern; plain names are looked up directly (no listing)."""

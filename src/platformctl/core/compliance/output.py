@@ -26,6 +26,8 @@ def result_cell(result: RuleResult) -> str:
             if result.file and result.line
             else (f" ({result.file})" if result.file else "")
         )
+        if len(result.hits) > 1:
+            where = " (" + ", ".join(_where(h.file, h.line, None) for h in result.hits) + ")"
         if result.state == "waived" and result.waiver:
             return f"{label}: {result.waiver.reason} (until {result.waiver.expires})"
         return f"{label}: {result.message}{where}"
@@ -37,13 +39,15 @@ def detail_lines(result: RuleResult) -> list[str]:
     wrong, and how to fix it (waiver: its reason, owner and expiry), each on its own line."""
     rule = result.rule
     where = ""
-    if result.file:
-        where = f"  {result.file}" + (f":{result.line}" if result.line else "")
-        if result.line and result.column:
-            where += f":{result.column}"
+    if result.file and len(result.hits) <= 1:
+        where = f"  {_where(result.file, result.line, result.column)}"
     lines = [f"{rule.full_id}{where}"]
     if result.message:
         lines.append(result.message)
+    if len(result.hits) > 1:
+        lines.extend(f"{_where(h.file, h.line, h.column)}: {h.message}" for h in result.hits)
+    if result.gate_failed:
+        lines.append("gate: while this rule fails, the run fails and no level is held")
     if result.state == "waived" and result.waiver:
         owner = f", owner {result.waiver.owner}" if result.waiver.owner else ""
         lines.append(f"waived until {result.waiver.expires}{owner}: {result.waiver.reason}")
@@ -52,6 +56,12 @@ def detail_lines(result: RuleResult) -> list[str]:
     elif result.state == "fail" and rule.remediation.strip():
         lines.append("remediation: " + " ".join(rule.remediation.split()))
     return lines
+
+
+def _where(file: str, line: int | None, column: int | None) -> str:
+    if not line:
+        return file
+    return f"{file}:{line}:{column}" if column else f"{file}:{line}"
 
 
 def weight_text(weight: float) -> str:
@@ -102,7 +112,9 @@ def text_lines(result: CheckResult, *, quiet: bool = False) -> list[tuple[str, s
             if quiet and (r.ok or not r.counted):
                 continue
             label, state = RESULT_LABEL[r.state], r.state
-            if r.state in ("fail", "error") and r.rule.full_id in baselined:
+            if r.gate_failed:
+                label = f"{label} (gate)"
+            elif r.state in ("fail", "error") and r.rule.full_id in baselined:
                 label, state = f"{label} (baseline)", "baseline"
             rows.append(((r.rule.id, r.rule.level, label, weight_text(r.rule.weight)), state))
             if r.state in ("fail", "error", "waived", "skipped"):

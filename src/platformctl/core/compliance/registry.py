@@ -36,14 +36,28 @@ class Opt:
 
 
 @dataclass(frozen=True)
+class Hit:
+    """One place a check found a problem (a check that finds several reports each one)."""
+
+    message: str
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True)
 class Outcome:
-    """What a check found. ``passed`` is None when it could not decide (skipped, not counted)."""
+    """What a check found. ``passed`` is None when it could not decide (skipped, not counted).
+
+    ``hits``: every place a failing check found a problem, each its own finding (``file``,
+    ``line`` and ``column`` are then the first hit's)."""
 
     passed: bool | None
     message: str = ""
     file: str | None = None
     line: int | None = None
     column: int | None = None
+    hits: tuple[Hit, ...] = ()
 
     @staticmethod
     def ok(message: str = "", file: str | None = None, line: int | None = None) -> Outcome:
@@ -54,6 +68,12 @@ class Outcome:
         message: str, file: str | None = None, line: int | None = None, column: int | None = None
     ) -> Outcome:
         return Outcome(False, message, file, line, column)
+
+    @staticmethod
+    def fail_at(message: str, hits: list[Hit]) -> Outcome:
+        """A failure found in several places (at least one hit)."""
+        first = hits[0]
+        return Outcome(False, message, first.file, first.line, first.column, tuple(hits))
 
     @staticmethod
     def skip(message: str) -> Outcome:

@@ -27,6 +27,7 @@ RULE_KEYS = frozenset(
         "level",
         "severity",
         "weight",
+        "gate",
         "applies_when",
         "check",
         "fix",
@@ -70,6 +71,7 @@ class Rule:
     weight: float
     check: CheckSpec
     description: str = ""
+    gate: bool = False  # failing it fails the run and holds no level, whatever the score
     applies_when: dict[str, Any] = field(default_factory=dict)
     fix: FixSpec | None = None
     remediation: str = ""
@@ -303,6 +305,13 @@ class _Loader:
         weight = data.get("weight", 1)
         if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
             raise self.error(f"{where}: weight must be a number >= 0", (*path, "weight"))
+        gate = data.get("gate", False)
+        if not isinstance(gate, bool):
+            raise self.error(
+                f"{where}: gate must be true or false, not {yamlio.type_name(gate)}",
+                (*path, "gate"),
+                hint="gate: true makes a failing rule fail the run and cap the level",
+            )
         if "check" not in data:
             raise self.error(f"{where}: 'check' is required", path)
         check = self.check(data["check"], (*path, "check"), where)
@@ -316,6 +325,7 @@ class _Loader:
             weight=float(weight),
             check=check,
             description=self.string(data, "description", path, where),
+            gate=gate,
             applies_when=self.conditions(data.get("applies_when"), (*path, "applies_when"), where),
             fix=fix,
             remediation=self.string(data, "remediation", path, where),

@@ -3,9 +3,10 @@
 ``run(root=..., config=...)`` picks the scorecards that apply, evaluates every rule (a rule that
 crashes becomes an error finding; the others still run), applies waivers, and returns a
 ``CheckResult``: per-scorecard score (0-100, weighted, rules that do not apply do not count),
-level held (every rule of that rung and below passes), status (``compliant`` = 100,
-``partial`` >= 70, ``non_compliant`` < 70), the next rung and the failing rules that stand in
-its way (cheapest first), and the findings for the report writers.
+level held (every rule of that rung and below passes, and no gate fails), status
+(``compliant`` = 100, ``partial`` >= 70, ``non_compliant`` < 70 or a gate fails), the next
+rung and the failing rules that stand in its way (gates, then cheapest first), and the findings
+for the report writers (one per hit when a check found several places).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from platformctl.core.compliance import registry
 from platformctl.core.compliance.facts import Facts
+from platformctl.core.compliance.registry import Hit
 from platformctl.core.compliance.scorecard import Rule, Scorecard, load_scorecard
 from platformctl.core.compliance.waivers import Waiver, parse_waivers
 from platformctl.core.errors import InputFileError, UsageError
@@ -77,6 +79,7 @@ class RuleResult:
     column: int | None = None
     waiver: Waiver | None = None
     detail: str | None = None  # traceback of a crashed rule
+    hits: list[Hit] = field(default_factory=list)  # every place a failing check found
 
     @property
     def counted(self) -> bool:
@@ -85,6 +88,11 @@ class RuleResult:
     @property
     def ok(self) -> bool:
         return self.state in (PASS, WAIVED)
+
+    @property
+    def gate_failed(self) -> bool:
+        """A gate that fails (or crashed) and is not waived."""
+        return self.rule.gate and self.counted and not self.ok
 
 
 @dataclass
@@ -97,6 +105,10 @@ class ScorecardResult:
     next_level: str | None
     next_rules: list[RuleResult]
 
+    @property
+    def gates_failed(self) -> list[RuleResult]:
+        return [r for r in self.results if r.gate_failed]
+
     def to_json(self) -> dict[str, Any]:
         return {
             "title": self.scorecard.title,
@@ -104,6 +116,7 @@ class ScorecardResult:
             "level": self.level,
             "levels": self.scorecard.levels,
             "status": self.status,
+            "gates_failed": [r.rule.full_id for r in self.gates_failed],
             "next_level": None
             if self.next_level is None
             else {
@@ -117,6 +130,7 @@ class ScorecardResult:
                     "weight": r.rule.weight,
                     "level": r.rule.level,
                     "severity": r.rule.severity,
+                    "gate": r.rule.gate,
                 }
                 for r in self.results
             },
@@ -317,6 +331,7 @@ def evaluate(facts: Facts, rule: Rule, context: dict[str, Any]) -> RuleResult:
         outcome.file,
         outcome.line,
         outcome.column,
+        hits=[] if outcome.passed else list(outcome.hits),
     )
 
 
@@ -333,7 +348,10 @@ def score(card: Scorecard, results: list[RuleResult]) -> ScorecardResult:
     ladder = card.levels
     rank = {name: i for i, name in enumerate(ladder)}
     held: str | None = None
+    gated = any(r.gate_failed for r in counted)
     for index, level in enumerate(ladder):
+        if gated:
+            break  # a failing gate holds the card at no level, whatever the score
         if all(r.ok for r in counted if rank[r.rule.level] <= index):
             held = level
         else:
@@ -343,36 +361,72 @@ def score(card: Scorecard, results: list[RuleResult]) -> ScorecardResult:
     next_rules: list[RuleResult] = []
     if next_level is not None:
         next_rules = sorted(
-            (r for r in counted if not r.ok and rank[r.rule.level] <= held_index + 1),
-            key=lambda r: (r.rule.weight, r.rule.id),
+            (
+                r
+                for r in counted
+                if not r.ok and (r.gate_failed or rank[r.rule.level] <= held_index + 1)
+            ),
+            key=lambda r: (not r.gate_failed, r.rule.weight, r.rule.id),
         )
     status = "compliant" if value == 100 else "partial" if value >= PARTIAL_AT else "non_compliant"
+    if gated:
+        status = "non_compliant"
     return ScorecardResult(card, results, value, held, status, next_level, next_rules)
 
 
 def locate(facts: Facts, result: RuleResult) -> int | None:
     """Complete a failure's position: the column of the first character on its line when the
     check gave none, and the (0-based) YAML document holding that line, which is returned."""
-    if not result.file or not result.line:
-        return None
-    text = facts.text(result.file)
+    result.column, document = _position(facts, result.file, result.line, result.column)
+    return document
+
+
+def _position(
+    facts: Facts, file: str | None, line: int | None, column: int | None
+) -> tuple[int | None, int | None]:
+    """``(column, document)`` for a position in the checkout: the given column, else that of
+    the first character on the line; the 0-based YAML document holding the line, if any."""
+    if not file or not line:
+        return column, None
+    text = facts.text(file)
     if text is None:
-        return None
-    if result.column is None:
-        lines = text.split("\n", result.line)
-        if len(lines) >= result.line:
-            content = lines[result.line - 1]
-            result.column = len(content) - len(content.lstrip()) + 1
-    if not result.file.endswith((".yaml", ".yml")):
-        return None
-    loaded = facts.yaml(result.file)
+        return column, None
+    if column is None:
+        lines = text.split("\n", line)
+        if len(lines) >= line:
+            content = lines[line - 1]
+            column = len(content) - len(content.lstrip()) + 1
+    if not file.endswith((".yaml", ".yml")):
+        return column, None
+    loaded = facts.yaml(file)
     if loaded is None or not loaded.documents:
-        return None
+        return column, None
     document = 0
     for doc in loaded.documents:
-        if doc.line <= result.line:
+        if doc.line <= line:
             document = doc.index
-    return document
+    return column, document
+
+
+def findings_for(
+    facts: Facts, result: RuleResult, entity: str | None, catalog_file: str | None
+) -> list[Finding]:
+    """The findings of one rule result: one per hit when the check found several places (each
+    with its own position), else at most one."""
+    if result.state not in (FAIL, WAIVED) or not result.hits:
+        document = locate(facts, result) if result.state in (FAIL, WAIVED) else None
+        finding = finding_for(result, entity, catalog_file, document)
+        return [finding] if finding is not None else []
+    found: list[Finding] = []
+    for hit in result.hits:
+        column, document = _position(facts, hit.file, hit.line, hit.column)
+        one = RuleResult(
+            result.rule, result.state, hit.message, hit.file, hit.line, column, result.waiver
+        )
+        finding = finding_for(one, entity, catalog_file, document)
+        if finding is not None:
+            found.append(finding)
+    return found
 
 
 def finding_for(
@@ -479,10 +533,7 @@ def run(
                         used_waivers.add(index)
                         break
             rule_results.append(result)
-            document = locate(facts, result) if result.state in (FAIL, WAIVED) else None
-            finding = finding_for(result, entity, context["catalog_file"], document)
-            if finding is not None:
-                findings.append(finding)
+            findings.extend(findings_for(facts, result, entity, context["catalog_file"]))
         results.append(score(card, rule_results))
     known |= set(rules)
     import fnmatch
@@ -572,6 +623,11 @@ def apply_baseline(findings: list[Finding], baseline: set[str], name: str) -> in
 def failed(
     result: CheckResult, *, severity: str = "error", fail_under: float | None = None
 ) -> bool:
+    """The run fails on a finding at or above ``severity`` (not suppressed), a score under
+    ``fail_under``, or any failing gate -- whatever its severity, the score or a baseline (only
+    a waiver, with its reason and expiry, exempts a gate)."""
+    if any(s.gates_failed for s in result.scorecards):
+        return True
     limit = SEVERITY_RANK[severity]
     if any(SEVERITY_RANK[f.severity] >= limit for f in result.findings if not f.suppressed):
         return True

@@ -174,6 +174,7 @@ class UpdateResult:
     conflicts: list[str] = field(default_factory=list)
     pretend: bool = False
     up_to_date: bool = False
+    uncommitted: list[str] = field(default_factory=list)  # --pretend on a dirty tree
 
 
 def _git(args: list[str], cwd: Path) -> str:
@@ -245,7 +246,7 @@ def update(
             f"{project.root} is not a git repository", hint="updates need git to merge"
         )
     dirty = vcs.is_dirty(project.root)
-    if dirty:
+    if dirty and not pretend:  # --pretend writes nothing: it runs in a clone of HEAD
         shown = ", ".join(dirty[:10]) + (f" and {len(dirty) - 10} more" if len(dirty) > 10 else "")
         raise UsageError(
             f"the working tree has uncommitted changes: {shown}",
@@ -284,9 +285,11 @@ def update(
             )
 
     if pretend:
-        return _pretend(
+        result = _pretend(
             project, name, current, target, vcs_ref, unsafe, quiet, rewrites, interactive, data
         )
+        result.uncommitted = list(dirty)
+        return result
 
     from platformctl.core.scaffold.create import _interruptible
 
