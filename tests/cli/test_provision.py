@@ -516,3 +516,31 @@ def test_gitops_in_a_repository_without_commits(cli, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert "you are on branch provision/databaseclaim-orders-db" in r.stderr
     assert "has no commits yet" in r.stderr
+
+
+def _no_prompts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from platformctl.cli import app as app_mod
+    from platformctl.cli import prompts
+
+    monkeypatch.setattr(app_mod.AppContext, "interactive", property(lambda self: True))
+    asked: list[str] = []
+    monkeypatch.setattr(prompts, "select", lambda message, choices: asked.append(message) or "x")
+    monkeypatch.setattr(
+        prompts, "text", lambda message, validate=None: asked.append(message) or "x"
+    )
+    return asked
+
+
+def test_terminal_without_a_kubeconfig_says_so_before_asking_anything(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 9, defect 3: every question was asked first, then 'no kubeconfig found'."""
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "missing-kubeconfig"))
+    asked = _no_prompts(monkeypatch)
+    r = cli("provision", "db")
+    assert r.exit_code == 3, r.output
+    assert asked == []
+    assert "no kubeconfig found" in r.stderr and "--gitops" in r.stderr
+    # -o yaml needs no cluster: still asked
+    r = cli("provision", "db", "-o", "yaml")
+    assert asked and r.exit_code != 3

@@ -527,3 +527,24 @@ def test_deleting_a_gitops_applied_claim_warns(cli, kube: Kube) -> None:  # noqa
     assert r.exit_code == 0, r.output
     assert "is applied by Argo CD (argocd-controller)" in r.stderr
     assert "platformctl provision delete orders-db --gitops" in r.stderr
+
+
+def test_terminal_checks_the_cluster_serves_the_claim_before_asking(
+    cli,
+    kube: Kube,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 9, defect 3: the questions came first, the cluster's verdict after them."""
+    from platformctl.cli import app as app_mod
+    from platformctl.cli import prompts
+
+    monkeypatch.setattr(app_mod.AppContext, "interactive", property(lambda self: True))
+    asked: list[str] = []
+    monkeypatch.setattr(prompts, "select", lambda message, choices: asked.append(message) or "x")
+    monkeypatch.setattr(
+        prompts, "text", lambda message, validate=None: asked.append(message) or "x"
+    )
+    r = provision(cli, "db")  # the XRD is not installed on this cluster
+    assert r.exit_code == 3, r.output
+    assert "does not serve DatabaseClaim" in r.stderr
+    assert asked == []
