@@ -133,3 +133,14 @@ def test_identity_defaults_prefer_config_and_respect_answers_and_template_defaul
     own = {"owner": {"type": "str", "default": "team-a"}}
     assert identity.suggest(own, {}, config=configured, author=author) == {}
     assert identity.suggest(questions, {}, config=plain, author=None) == {}
+
+
+def test_database_step_is_runnable_or_points_at_explain(monkeypatch: pytest.MonkeyPatch) -> None:
+    from platformctl.core.provision import claim as claims
+    from platformctl.core.scaffold.create import database_step
+
+    step = database_step("orders-db", "mysql")
+    assert step == "platformctl provision db orders-db --engine mysql --size small"
+    # a claim type the platform does not have: never a command that cannot run
+    monkeypatch.setattr(claims, "registry_from_config", lambda config=None: claims.Registry())
+    assert database_step("orders-db", "mysql") == "platformctl provision types"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -483,7 +484,10 @@ def next_steps(
     *,
     cwd: Path,
     git: bool,
+    config: Any = None,
 ) -> list[str]:
+    """What to do next, each step a command that runs as printed (the CLI's own steps are
+    checked against the platform's claim types; tests run them)."""
     try:
         shown = os.path.relpath(destination, cwd)
     except ValueError:
@@ -500,11 +504,44 @@ def next_steps(
         steps.append('git init -b main && git add -A && git commit -m "Initial commit"')
     steps.append("platformctl check")
     if _truthy(answers.get("has_database", False)):
-        # The engine the service was generated for (the claim's default may differ).
-        engine = answers.get("database_engine")
-        flag = f" --engine {engine}" if isinstance(engine, str) and engine else ""
-        steps.append(f"platformctl provision db {name}-db{flag}")
+        steps.append(database_step(f"{name}-db", answers.get("database_engine"), config=config))
     return steps
+
+
+def database_step(claim_name: str, engine: Any, *, config: Any = None) -> str:
+    """``platformctl provision db NAME --engine ENGINE --size SIZE`` that this platform's
+    database claim type accepts as is: the engine the service was generated for, and for every
+    other required parameter its first allowed value (the smallest size).  When the claim type
+    is missing or a required value cannot be chosen, ``provision explain`` / ``types`` instead:
+    a step that fails with a usage error is worse than none."""
+    from platformctl.core.errors import PlatformError
+    from platformctl.core.provision import claim as claims
+
+    try:
+        registry = claims.registry_from_config(config)
+    except PlatformError:
+        return "platformctl provision types"
+    claim_type = registry.find("database")
+    if claim_type is None:
+        return "platformctl provision types"
+    invoked = next((a for a in sorted(claim_type.aliases, key=len)), claim_type.name)
+    params = {p.option: p for p in claim_type.params}
+    values: dict[str, Any] = {}
+    if isinstance(engine, str) and engine and "engine" in params:
+        values["engine"] = engine
+    explain = f"platformctl provision explain {invoked}"
+    for param in claims.missing_required(claim_type, values, {}):
+        if not param.enum:
+            return explain
+        values[param.option] = param.enum[0]
+    try:
+        built = claims.build_claim(claim_type, claim_name, namespace=None, values=values)
+    except PlatformError:
+        return explain
+    if built.errors or built.unknown:
+        return explain
+    flags = "".join(f" --{option} {shlex.quote(str(value))}" for option, value in values.items())
+    return f"platformctl provision {invoked} {claim_name}{flags}"
 
 
 def _flag(question: str) -> str:
@@ -686,5 +723,7 @@ def create(
             shutil.rmtree(tmp, ignore_errors=True)
     all_answers = {**answers, **result.answers}
     result.identity_defaults = [s for q, s in suggested.items() if all_answers.get(q) == s.value]
-    result.next_steps = next_steps(path, name, destination, all_answers, cwd=cwd, git=git)
+    result.next_steps = next_steps(
+        path, name, destination, all_answers, cwd=cwd, git=git, config=config
+    )
     return result
