@@ -58,3 +58,34 @@ def test_without_a_database_there_is_no_provision_step(
     created = cli("new", "service", "plain-svc", "--defaults", "--no-git")
     assert created.exit_code == 0, created.output
     assert not any("provision" in step for step in _steps(created.stderr))
+
+
+@pytest.mark.golden
+def test_every_printed_shell_step_runs_as_printed(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The golden path's own steps (create a venv, install, run the tests) as a user would type
+    them, in a shell with only the standard PATH: e.g. `python` is not on every machine."""
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    created = cli("new", "service", "steps-svc", "--defaults")
+    assert created.exit_code == 0, created.output
+    folder = tmp_path
+    shell_steps = []
+    for step in _steps(created.stderr):
+        words = shlex.split(step)
+        if words[0] == "cd":
+            folder = folder / words[1]
+        elif words[0] != "platformctl":
+            shell_steps.append(step)
+            proc = subprocess.run(
+                ["/bin/sh", "-c", step],
+                cwd=folder,
+                capture_output=True,
+                text=True,
+                env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path)},
+                check=False,
+            )
+            assert proc.returncode == 0, f"{step!r} failed:\n{proc.stdout}\n{proc.stderr}"
+    assert shell_steps, created.stderr
