@@ -323,9 +323,8 @@ def test_rendered_golden_path_scores_100_everywhere(cli, tmp_path):
     subprocess.run(["tar", "-x", "-C", str(source)], input=archive.stdout, check=True)
     template = source / "golden_paths" / "python-service"
     dest = tmp_path / "demo-svc"
-    copier.run_copy(
-        str(template), str(dest), data={"name": "demo-svc"}, defaults=True, quiet=True, unsafe=True
-    )
+    answers = {"name": "demo-svc", "owner": "group:default/demo-team"}  # owner has no default
+    copier.run_copy(str(template), str(dest), data=answers, defaults=True, quiet=True, unsafe=True)
     result = cli("check", dest, "--format", "json")
     data = json.loads(result.stdout)
     assert set(data["summary"]["scorecards"]) == {

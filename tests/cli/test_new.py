@@ -525,3 +525,111 @@ def test_name_from_a_data_file_is_validated(
     assert result.exit_code == 2, result.output
     assert expected in result.stderr and "missing" not in result.stderr
     assert list(work.iterdir()) == []
+
+
+# --- identity answers (owner, system): never a placeholder ----------------------------------------
+
+
+def _no_git_identity(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    empty = tmp / "empty.gitconfig"
+    empty.write_text("")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))
+    for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def _component(repo: Path) -> dict:
+    import yaml
+
+    return next(yaml.safe_load_all((repo / "catalog-info.yaml").read_text()))
+
+
+def test_no_input_without_any_identity_names_the_owner_flag(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 9, defect 2: `--no-input` used to put the service under group:default/platform-team,
+    a team that never chose it."""
+    monkeypatch.chdir(tmp_path)
+    _no_git_identity(tmp_path, monkeypatch)
+    result = cli("new", "service", "x", "--no-input", "--no-git")
+    assert result.exit_code == 2, result.output
+    assert "missing required answers: owner" in result.stderr
+    assert "--data owner=group:default/<team>" in result.stderr
+    assert not (tmp_path / "x").exists()
+    # --defaults is no different
+    assert cli("new", "service", "x", "--defaults", "--no-git").exit_code == 2
+
+
+def test_owner_defaults_to_the_git_identity_and_says_so(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli("new", "service", "x", "--no-input", "--no-git")  # git user.name "Test User"
+    assert result.exit_code == 0, result.output
+    component = _component(tmp_path / "x")
+    assert component["spec"]["owner"] == "user:default/test-user"
+    assert "system" not in component["spec"]  # no invented system either
+    assert "platform-team" not in (tmp_path / "x" / "catalog-info.yaml").read_text()
+    assert "owner: user:default/test-user (from your git identity" in result.stderr
+    assert "--data owner=group:default/<team>" in result.stderr  # how to choose a team instead
+
+
+def test_readme_quick_start_owner_comes_from_author(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's command on a machine where git knows nobody: --author is the identity."""
+    monkeypatch.chdir(tmp_path)
+    _no_git_identity(tmp_path, monkeypatch)
+    result = cli("new", "service", "demo", "--defaults", "--author", "Demo <demo@example.com>")
+    assert result.exit_code == 0, result.output
+    assert _component(tmp_path / "demo")["spec"]["owner"] == "user:default/demo"
+    assert "from --author" in result.stderr
+    monkeypatch.chdir(tmp_path / "demo")
+    check = cli("check", "--format", "json")
+    cards = json.loads(check.stdout)["summary"]["scorecards"]
+    assert cards and {c["score"] for c in cards.values()} == {100}, check.output
+
+
+def test_owner_and_system_from_the_user_config(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_env: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = isolated_env / ".config" / "platformctl" / "config.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text(
+        "settings:\n  defaults:\n    owner: group:default/payments\n    system: billing\n"
+    )
+    result = cli("new", "service", "x", "--no-input", "--no-git")
+    assert result.exit_code == 0, result.output
+    spec = _component(tmp_path / "x")["spec"]
+    assert (spec["owner"], spec["system"]) == ("group:default/payments", "billing")
+    assert f"owner: group:default/payments (from defaults.owner in {config}:3)" in result.stderr
+    # an explicit answer wins over both
+    result = cli(
+        "new", "service", "other", "--no-input", "--no-git", "--data", "owner=group:default/orders"
+    )
+    assert result.exit_code == 0, result.output
+    assert _component(tmp_path / "other")["spec"]["owner"] == "group:default/orders"
+    assert "owner:" not in result.stderr
+
+
+def test_terminal_prompt_offers_the_identity_as_the_default(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from platformctl.core.scaffold import engine
+
+    seen: dict = {}
+
+    def fake_render(src, dst, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        seen.update(kwargs)
+        raise KeyboardInterrupt
+
+    from platformctl.cli import app as app_mod
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(app_mod.AppContext, "interactive", property(lambda self: True))
+    monkeypatch.setattr(engine, "render", fake_render)
+    result = cli("new", "service", "x", "--no-git")
+    assert result.exit_code == 130
+    assert seen["user_defaults"] == {"owner": "user:default/test-user"}
+    assert "owner" not in seen["data"]  # asked, with the identity pre-filled

@@ -562,3 +562,31 @@ def test_an_invalid_set_value_is_reported_once(cli) -> None:
     assert two.stderr.count('unsupported value "huge"') == 1, two.stderr
     assert two.stderr.count("must be at least 10, got 5") == 1, two.stderr
     assert "error: the DatabaseClaim is invalid: 2 problems, listed above" in two.stderr
+
+
+def _no_prompts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from platformctl.cli import app as app_mod
+    from platformctl.cli import prompts
+
+    monkeypatch.setattr(app_mod.AppContext, "interactive", property(lambda self: True))
+    asked: list[str] = []
+    monkeypatch.setattr(prompts, "select", lambda message, choices: asked.append(message) or "x")
+    monkeypatch.setattr(
+        prompts, "text", lambda message, validate=None: asked.append(message) or "x"
+    )
+    return asked
+
+
+def test_terminal_without_a_kubeconfig_says_so_before_asking_anything(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 9, defect 3: every question was asked first, then 'no kubeconfig found'."""
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "missing-kubeconfig"))
+    asked = _no_prompts(monkeypatch)
+    r = cli("provision", "db")
+    assert r.exit_code == 3, r.output
+    assert asked == []
+    assert "no kubeconfig found" in r.stderr and "--gitops" in r.stderr
+    # -o yaml needs no cluster: still asked
+    r = cli("provision", "db", "-o", "yaml")
+    assert asked and r.exit_code != 3

@@ -547,3 +547,24 @@ def test_status_and_delete_take_type_name_like_create_and_kubectl(cli, kube: Kub
     deleted = cli("provision", "delete", "db", "orders-db", "--yes")
     assert deleted.exit_code == 0, deleted.output
     assert kube.state.get(*CLAIM, "orders-db", "default") is None
+
+
+def test_terminal_checks_the_cluster_serves_the_claim_before_asking(
+    cli,
+    kube: Kube,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 9, defect 3: the questions came first, the cluster's verdict after them."""
+    from platformctl.cli import app as app_mod
+    from platformctl.cli import prompts
+
+    monkeypatch.setattr(app_mod.AppContext, "interactive", property(lambda self: True))
+    asked: list[str] = []
+    monkeypatch.setattr(prompts, "select", lambda message, choices: asked.append(message) or "x")
+    monkeypatch.setattr(
+        prompts, "text", lambda message, validate=None: asked.append(message) or "x"
+    )
+    r = provision(cli, "db")  # the XRD is not installed on this cluster
+    assert r.exit_code == 3, r.output
+    assert "does not serve DatabaseClaim" in r.stderr
+    assert asked == []

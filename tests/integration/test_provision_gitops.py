@@ -80,7 +80,12 @@ def test_golden_path_service_records_its_database(
     copier.run_copy(
         str(GOLDEN),
         str(service),
-        data={"name": "orders", "has_database": True},
+        data={
+            "name": "orders",
+            "has_database": True,
+            "owner": "group:default/orders-team",
+            "system": "shop",
+        },
         defaults=True,
         quiet=True,
         unsafe=True,

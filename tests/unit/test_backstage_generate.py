@@ -104,7 +104,11 @@ def test_plan_from_remote_codeowners_and_mkdocs(tmp_path):
     (repo / "mkdocs.yml").write_text("site_name: x\n")
     (repo / "Dockerfile").write_text("FROM scratch\n")
     p = generate.plan(repo)
-    assert p.answers() == {"name": "payments_api", "owner": "payments", "type": "service"}
+    assert p.answers() == {
+        "name": "payments_api",
+        "owner": "group:default/payments",
+        "type": "service",
+    }
     assert p.missing == ["lifecycle"]
     assert p.annotations == {
         "github.com/project-slug": "acme/Payments_API",

@@ -93,3 +93,54 @@ def test_read_questions_reports_yaml_errors(tmp_path: Path) -> None:
     assert info.value.position.line == 3
     with pytest.raises(UsageError, match="not a copier template"):
         create.read_questions(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "expected"),
+    [
+        ("Test User", "t@example.com", "user:default/test-user"),
+        ("Jürgen O'Neil", "j@example.com", "user:default/jurgen-o-neil"),
+        ("李雷", "li.lei@example.com", "user:default/li-lei"),  # nothing ASCII: the e-mail
+        ("***", "", None),
+        ("x" * 80, "", "user:default/" + "x" * 63),
+    ],
+)
+def test_user_ref_from_a_git_identity(name: str, email: str, expected: str | None) -> None:
+    from platformctl.core.scaffold import identity
+
+    assert identity.user_ref(name, email) == expected
+
+
+def test_identity_defaults_prefer_config_and_respect_answers_and_template_defaults(
+    tmp_path: Path,
+) -> None:
+    from platformctl.core import config as config_mod
+    from platformctl.core.scaffold import identity
+
+    questions = {"owner": {"type": "str"}, "system": {"type": "str", "default": ""}}
+    author = ("Jane Doe", "jane@example.com")
+    plain = config_mod.load(cwd=tmp_path, env={"HOME": str(tmp_path)})
+    found = identity.suggest(questions, {}, config=plain, author=author)
+    assert {q: s.value for q, s in found.items()} == {"owner": "user:default/jane-doe"}
+    assert found["owner"].source == "your git identity, Jane Doe <jane@example.com>"
+    (tmp_path / ".platformctl.yaml").write_text("settings:\n  defaults: {owner: group:default/a}\n")
+    configured = config_mod.load(cwd=tmp_path, env={"HOME": str(tmp_path)})
+    found = identity.suggest(questions, {}, config=configured, author=author)
+    assert found["owner"].value == "group:default/a"
+    assert found["owner"].source.startswith("defaults.owner in ")
+    assert identity.suggest(questions, {"owner": "group:b"}, config=configured, author=author) == {}
+    # a template's own non-empty default is the template author's choice
+    own = {"owner": {"type": "str", "default": "team-a"}}
+    assert identity.suggest(own, {}, config=configured, author=author) == {}
+    assert identity.suggest(questions, {}, config=plain, author=None) == {}
+
+
+def test_database_step_is_runnable_or_points_at_explain(monkeypatch: pytest.MonkeyPatch) -> None:
+    from platformctl.core.provision import claim as claims
+    from platformctl.core.scaffold.create import database_step
+
+    step = database_step("orders-db", "mysql")
+    assert step == "platformctl provision db orders-db --engine mysql --size small"
+    # a claim type the platform does not have: never a command that cannot run
+    monkeypatch.setattr(claims, "registry_from_config", lambda config=None: claims.Registry())
+    assert database_step("orders-db", "mysql") == "platformctl provision types"

@@ -305,19 +305,27 @@ def init(
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the file instead of writing it."),
 ) -> None:
     """Write a catalog-info.yaml for an existing repository, inferred from what it holds."""
-    from platformctl.core.catalog import generate
+    from platformctl.core import config as config_mod
+    from platformctl.core.catalog import generate, org
+    from platformctl.core.compliance import scoring
     from platformctl.core.errors import MissingInputError
 
     answers = _parse_data(data)
-    plan = generate.plan(path, answers=answers, force=force or dry_run)
+    cfg = config_mod.load(cwd=path if path.is_dir() else None)
+    lifecycles = org.from_config(cfg).allowed_lifecycles
+    plan = generate.plan(path, answers=answers, force=force or dry_run, lifecycles=lifecycles)
     missing = plan.missing
     if missing:
         if no_input or not get_context().interactive:
             raise MissingInputError([(k, f"--data {k}=...") for k in missing])
         for key in missing:
-            value = _ask(key)
-            generate.check_answer(key, value)
-            plan.values[key] = generate.Inferred(value, "asked")
+            value = _ask(key, plan.lifecycles)
+            generate.check_answer(key, value, lifecycles=plan.lifecycles)
+            plan.values[key] = generate.Inferred(generate.normalise(key, value), "asked")
+    # What the scorecards that apply here check in the catalog file and it cannot say yet:
+    # explicit placeholders (the scorecards' own fix stubs), reported by `check`.
+    cards = scoring.select_scorecards(cfg, scoring.available_scorecards(cfg), plan.root)
+    generate.add_placeholders(plan, [rule for card in cards for rule in card.rules])
     text = generate.render(plan)
     _validate(text, str(plan.path))
     if dry_run:
@@ -325,20 +333,27 @@ def init(
         return
     written = generate.write(plan, text, force=force)
     for key, inferred in plan.values.items():
-        if inferred.reason not in ("given", "asked"):
+        if inferred.reason not in ("given", "asked", "placeholder"):
             render.info(f"{key}: {inferred.value} (from {inferred.reason})")
     render.info(f"wrote {written}")
+    if plan.placeholders:
+        render.info(
+            f"{len(plan.placeholders)} TODO placeholders to fill in "
+            "(`platformctl check` fails their rules until then):"
+        )
+        for what, rule in plan.placeholders:
+            render.info(f"  {what} ({rule})")
     render.info("next: commit it, then `platformctl catalog register` it")
 
 
-def _ask(key: str) -> str:
+def _ask(key: str, lifecycles: tuple[str, ...]) -> str:
     """Ask for one missing value on a terminal (questionary, via cli/prompts.py)."""
     from platformctl.cli import prompts
     from platformctl.core.catalog import generate
     from platformctl.core.errors import UsageError
 
     if key == "lifecycle":
-        return prompts.select("Lifecycle", [(value, value) for value in generate.LIFECYCLES])
+        return prompts.select("Lifecycle", [(value, value) for value in lifecycles])
     if key == "type":
         return prompts.select("Component type", [(value, value) for value in generate.TYPES])
 

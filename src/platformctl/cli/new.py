@@ -86,7 +86,8 @@ def new(
 
     if fmt not in ("text", "json"):
         raise UsageError(f"unknown format {fmt!r}", hint="use --format text or --format json")
-    registry = load_registry(load_config())
+    cfg = load_config()
+    registry = load_registry(cfg)
     if list_:
         _print_list(registry, fmt)
         return
@@ -155,6 +156,7 @@ def new(
         progress=lambda: _progress(
             f"Creating from {label} ...", quiet_prompts=defaults or not interactive
         ),
+        config=cfg,
     )
     for warning in result.warnings:
         _say(f"warning: {warning}", warn=True)
@@ -163,6 +165,13 @@ def new(
     if result.commit:
         pushed = f", pushed to {result.remote}" if result.remote else ""
         _say(f"  git: initial commit {result.commit[:8]} on {result.branch}{pushed}")
+    for chosen in result.identity_defaults:
+        _say(f"  {chosen.question}: {chosen.value} (from {chosen.source})")
+        if chosen.question == "owner" and chosen.value.startswith("user:"):
+            _say(
+                "    a team should own a service: pass --data owner=group:default/<team> "
+                "(or set defaults.owner in your platformctl config)"
+            )
     if client is not None:
         _register(client, result, timeout=register_timeout)
     _say("Next steps:")

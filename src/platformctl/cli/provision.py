@@ -410,6 +410,14 @@ def request(
         parsed_path, value = claims.parse_set(expression, object_schema)
         set_paths[parsed_path] = value
     missing = claims.missing_required(claim_type, values, set_paths)
+    cluster = None
+    if interactive and not output and not gitops and (not name or missing):
+        # Check the cluster before asking anything: an unusable cluster found after every
+        # answer wastes them all.  The errors name --gitops and -o yaml, which need none.
+        from platformctl.core.provision import kube
+
+        cluster = kube.connect(kubeconfig=kubeconfig, context=context, namespace=namespace)
+        kube.served(cluster, claim_type)
     if interactive:
         if not name:
             name = _ask_text(f"name of the {claim_type.name}")
@@ -423,12 +431,12 @@ def request(
     assert name is not None
 
     # 2. cluster or GitOps target; namespace
-    cluster = None
     context_namespace = None
     if not output and not gitops:
         from platformctl.core.provision import kube
 
-        cluster = kube.connect(kubeconfig=kubeconfig, context=context, namespace=namespace)
+        if cluster is None:
+            cluster = kube.connect(kubeconfig=kubeconfig, context=context, namespace=namespace)
         context_namespace = cluster.namespace
     elif output and not namespace:
         # print what API mode would send: the kube context's namespace, when there is one

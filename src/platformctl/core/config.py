@@ -52,6 +52,8 @@ SETTINGS: frozenset[str] = frozenset(
         "provision.context",
         "provision.gitops_dir",
         "provision.ready_settle",
+        "defaults.owner",
+        "defaults.system",
     }
 )
 # The top-level keys of each file; other sections are read by the commands that use them.

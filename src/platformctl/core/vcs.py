@@ -95,6 +95,30 @@ def configured_author(path: Path | None = None) -> Author | None:
     return None
 
 
+def user_identity() -> Author | None:
+    """Who git says the user is (``GIT_AUTHOR_*``, then ``user.name``/``user.email`` from every
+    config git reads), without importing GitPython: `new --no-git` reads it for the owner
+    default and must stay fast.  None when git is missing or knows nobody."""
+    import subprocess
+
+    def _get(key: str) -> str:
+        try:
+            proc = subprocess.run(
+                ["git", "config", "--get", key],
+                cwd=os.path.abspath(os.sep),
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        except OSError:
+            return ""
+        return proc.stdout.strip() if proc.returncode == 0 else ""
+
+    name = os.environ.get("GIT_AUTHOR_NAME") or _get("user.name")
+    email = os.environ.get("GIT_AUTHOR_EMAIL") or _get("user.email")
+    return Author(name, email) if name and email else None
+
+
 def init_and_commit(path: Path, message: str, *, author: Author, branch: str = "main") -> str:
     """``git init -b main``, add everything, first commit. Returns the commit sha."""
     git = _git()

@@ -44,9 +44,12 @@ BIN = Path(sys.executable).parent
 
 # Rendered, installed and run: the defaults and a tier-1 service with a database.
 ANSWER_SETS: dict[str, dict[str, Any]] = {
-    "defaults": {"name": "demo-svc"},
+    # owner has no default (nobody else's team may own a service): every set names one
+    "defaults": {"name": "demo-svc", "owner": "group:default/demo-team"},
     "tier1-postgresql": {
         "name": "orders-api",
+        "owner": "user:default/jane-doe",
+        "system": "orders",
         "tier": "tier-1",
         "has_database": True,
         "database_engine": "postgresql",
@@ -169,7 +172,7 @@ class Generated:
 
     def answer(self, key: str) -> Any:
         """The answer given, else the template's default."""
-        return self.answers.get(key, DEFAULTS[key])
+        return self.answers[key] if key in self.answers else DEFAULTS[key]
 
     def yaml(self, relative: str) -> list[Any]:
         return [d for d in yaml.safe_load_all((self.path / relative).read_text()) if d is not None]
@@ -538,7 +541,9 @@ def test_platformctl_check_scores_100(rendered: Generated) -> None:
         ({"name": "class"}, "reserved"),
         ({"name": "yes"}, "reserved"),
         ({"name": "ok-svc", "description": "too short"}, "at least 20"),
-        ({"name": "ok-svc", "owner": "Platform Team"}, "group entity reference"),
+        ({"name": "ok-svc", "owner": "Platform Team"}, "group or user entity reference"),
+        ({"name": "ok-svc", "owner": "grup:default/team"}, "group or user entity reference"),
+        ({"name": "ok-svc", "system": ""}, "owner"),  # no owner: required, never a placeholder
         ({"name": "ok-svc", "system": "Core_Platform"}, "system"),
         ({"name": "ok-svc", "tier": "tier-0"}, "tier"),
         ({"name": "ok-svc", "lifecycle": "beta"}, "lifecycle"),
@@ -555,6 +560,8 @@ def test_validators_reject_bad_answers(
     import copier
 
     dst = tmp_path / "out"
+    if message != "owner" and "owner" not in answers:
+        answers = {**answers, "owner": "group:default/ok-team"}
     with pytest.raises(ValueError, match=re.escape(message)):
         copier.run_copy(
             str(TEMPLATE), str(dst), data=answers, defaults=True, unsafe=False, quiet=True

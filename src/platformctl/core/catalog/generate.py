@@ -1,14 +1,21 @@
 """``catalog init``: a catalog-info.yaml for an existing repository, inferred from what it holds.
 
-* name: the git remote's repository name, else the folder name, sanitised to Backstage's name
+* name: the project's own name (``pyproject.toml`` ``[project]`` or ``[tool.poetry]``,
+  ``package.json`` without its ``@scope/``, the last element of the ``go.mod`` module path),
+  else the git remote's repository name, else the folder name, sanitised to Backstage's name
   rules (``[a-z0-9]`` runs separated by one of ``-_.``, at most 63 characters);
-* owner: the default (``*``) owner in CODEOWNERS (``@org/team`` -> ``team``, ``@user`` ->
-  ``user:user``), else asked;
+* description: the project's own description (``pyproject.toml``, ``package.json``), else an
+  explicit ``TODO`` placeholder;
+* owner: the default (``*``) owner in CODEOWNERS (``@org/team`` -> ``group:default/team``,
+  ``@user`` -> ``user:default/user``), else asked; always a reference to a Group or a User;
 * annotations: ``github.com/project-slug`` from a GitHub remote, ``backstage.io/techdocs-ref:
   dir:.`` when ``mkdocs.yml`` exists;
 * ``spec.type``: service (Dockerfile, Kubernetes manifests or a server framework dependency),
   website (package.json with react/vue/next/..., or index.html), else library;
-* lifecycle: asked.
+* lifecycle: asked; one of the platform's allowed lifecycles;
+* placeholders: for each catalog rule of the scorecards that apply whose declared fix is a
+  stub (``TODO``), that stub (``placeholders``): the file says exactly what is left to fill in,
+  and ``platformctl check`` keeps failing those rules until someone does.
 
 ``plan`` gathers inferences and what is still missing; ``render`` makes the YAML text; the CLI
 asks (or raises MissingInputError) and validates with the catalog validator before ``write``.
@@ -91,6 +98,10 @@ class InitPlan:
     values: dict[str, Inferred] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     remote: str | None = None
+    links: list[dict[str, str]] = field(default_factory=list)
+    # what is still a placeholder, for the file's header and the CLI: (what, rule id)
+    placeholders: list[tuple[str, str]] = field(default_factory=list)
+    lifecycles: tuple[str, ...] = LIFECYCLES
 
     @property
     def missing(self) -> list[str]:
@@ -207,6 +218,64 @@ def _owner_ref(token: str) -> str | None:
     return None
 
 
+# --- the project's own manifest ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Manifest:
+    name: str | None
+    description: str | None
+    source: str  # e.g. "pyproject.toml [project]"
+
+
+def read_manifests(root: Path) -> list[Manifest]:
+    """Name and description the repository already declares, most specific first."""
+    found: list[Manifest] = []
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(_read(pyproject))
+        except (tomllib.TOMLDecodeError, ValueError):
+            data = {}
+        poetry = (data.get("tool") or {}).get("poetry") if isinstance(data, dict) else None
+        for table, label in ((data.get("project"), "[project]"), (poetry, "[tool.poetry]")):
+            if isinstance(table, dict) and (table.get("name") or table.get("description")):
+                found.append(
+                    Manifest(
+                        _text(table.get("name")),
+                        _text(table.get("description")),
+                        f"pyproject.toml {label}",
+                    )
+                )
+    package = root / "package.json"
+    if package.is_file():
+        try:
+            package_data: Any = json.loads(_read(package))
+        except ValueError:
+            package_data = None
+        if isinstance(package_data, dict):
+            name = _text(package_data.get("name"))
+            if name and name.startswith("@") and "/" in name:
+                name = name.split("/", 1)[1]
+            description = _text(package_data.get("description"))
+            found.append(Manifest(name, description, "package.json"))
+    gomod = _read(root / "go.mod")
+    match = re.search(r"^module\s+(\S+)", gomod, re.M)
+    if match:
+        parts = [p for p in match.group(1).strip('"').split("/") if p]
+        if len(parts) > 1 and re.fullmatch(r"v[0-9]+", parts[-1]):
+            parts.pop()  # github.com/acme/orders/v2: the major version is not the name
+        if parts:
+            found.append(Manifest(parts[-1], None, "go.mod module"))
+    return found
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return " ".join(value.split())
+    return None
+
+
 # --- type ------------------------------------------------------------------------------------
 
 
@@ -310,19 +379,31 @@ def infer_type(root: Path) -> Inferred:
 # --- plan / render / write -------------------------------------------------------------------
 
 
-def plan(root: Path, *, answers: dict[str, str] | None = None, force: bool = False) -> InitPlan:
-    """Infer what we can; ``answers`` (from --data or prompts) override inferences."""
+def plan(
+    root: Path,
+    *,
+    answers: dict[str, str] | None = None,
+    force: bool = False,
+    lifecycles: tuple[str, ...] | list[str] | None = None,
+) -> InitPlan:
+    """Infer what we can; ``answers`` (from --data or prompts) override inferences.
+    ``lifecycles``: the platform's allowed values (default: Backstage's conventional three)."""
     root = root.resolve()
     if not root.is_dir():
         raise UsageError(f"{root} is not a folder", hint="pass the repository folder")
     result = InitPlan(root=root, path=root / FILENAME)
+    if lifecycles:
+        result.lifecycles = tuple(str(v) for v in lifecycles)
     if result.path.exists() and not force:
         raise UsageError(f"{result.path} already exists", hint="pass --force to overwrite it")
     url = _remote_url(root)
     remote = parse_remote(url) if url else None
     result.remote = url
-    name_source = None
-    if remote is not None:
+    manifests = read_manifests(root)
+    name_source = next(
+        ((m.name, m.source) for m in manifests if m.name and sanitize_name(m.name)), None
+    )
+    if name_source is None and remote is not None:
         name_source = (remote.repo, "git remote origin")
     if name_source is None or not sanitize_name(name_source[0]):
         name_source = (root.name, "folder name")
@@ -334,8 +415,12 @@ def plan(root: Path, *, answers: dict[str, str] | None = None, force: bool = Fal
             else f"{name_source[1]} {name_source[0]!r}, sanitised"
         )
         result.values["name"] = Inferred(name, note)
+    description = next(((m.description, m.source) for m in manifests if m.description), None)
+    if description is not None:
+        result.values["description"] = Inferred(*description)
     owner = owner_from_codeowners(root)
     if owner:
+        owner.value = full_owner_ref(owner.value)
         result.values["owner"] = owner
     result.values["type"] = infer_type(root)
     if remote is not None and remote.is_github:
@@ -343,12 +428,24 @@ def plan(root: Path, *, answers: dict[str, str] | None = None, force: bool = Fal
     if (root / "mkdocs.yml").is_file() or (root / "mkdocs.yaml").is_file():
         result.annotations["backstage.io/techdocs-ref"] = "dir:."
     for key, value in (answers or {}).items():
-        check_answer(key, value)
-        result.values[key] = Inferred(value, "given")
+        check_answer(key, value, lifecycles=result.lifecycles)
+        result.values[key] = Inferred(normalise(key, value), "given")
     return result
 
 
-def check_answer(key: str, value: str) -> None:
+def normalise(key: str, value: str) -> str:
+    """The form written to the file: owners as full references (``group:default/team``)."""
+    return full_owner_ref(value) if key == "owner" else value.strip()
+
+
+def full_owner_ref(value: str) -> str:
+    from platformctl.core.catalog.refs import parse_entity_ref
+
+    ref = parse_entity_ref(value.strip(), "Group")
+    return f"{ref.kind.lower()}:{ref.namespace}/{ref.name}"
+
+
+def check_answer(key: str, value: str, *, lifecycles: tuple[str, ...] = LIFECYCLES) -> None:
     if key not in KEYS:
         raise UsageError(f"unknown key {key!r} in --data", hint=f"known keys: {', '.join(KEYS)}")
     if key == "name" and not valid_name(value):
@@ -362,6 +459,14 @@ def check_answer(key: str, value: str) -> None:
         raise UsageError(f"{key} must not be empty", hint=f"pass --data {key}=...")
     if key in ("owner", "system") and value.strip():
         _check_ref(key, value.strip())
+    if key == "lifecycle" and value.strip() not in lifecycles:
+        import difflib
+
+        guess = difflib.get_close_matches(value.strip(), lifecycles, n=1, cutoff=0.3)
+        raise UsageError(
+            f"invalid lifecycle {value.strip()!r}: use one of {', '.join(lifecycles)}",
+            hint=f"pass --data lifecycle={guess[0] if guess else lifecycles[0]}",
+        )
 
 
 _KIND_OK = re.compile(r"^[a-zA-Z][a-z0-9A-Z]*$")
@@ -383,6 +488,80 @@ def _check_ref(key: str, value: str) -> None:
             "Backstage names ([a-zA-Z0-9] runs separated by -, _ or .)",
             hint=f"for example: {example}",
         )
+    if key == "owner" and ref.kind.lower() not in OWNER_KINDS:
+        raise UsageError(
+            f"invalid owner {value!r}: an owner must reference a Group or User, "
+            f"not a {ref.kind}",
+            hint="for example: group:default/team-a or user:default/jane-doe",
+        )
+
+
+OWNER_KINDS = ("group", "user")
+DESCRIPTION_PLACEHOLDER = "TODO: what {name} does, in one line (at least 20 characters)"
+
+
+def add_placeholders(p: InitPlan, rules: list[Any]) -> None:
+    """Add the stub of every scorecard rule that checks this catalog entity and declares a
+    stub fix (``fix: {type: catalog_annotation | catalog_link}`` whose value is a ``TODO``
+    placeholder), unless the entity already has it.  ``rules`` are the rules of the scorecards
+    that apply to the repository (``core.compliance``).  Stubs that are real values (e.g.
+    ``backstage.io/techdocs-ref: dir:.``) are not added: they would claim what is not there."""
+    from platformctl.core.compliance.checks import is_placeholder
+
+    values = p.answers()
+    facts = {"lifecycle": values.get("lifecycle"), "type": values.get("type"), "kind": "Component"}
+    if "description" not in values:
+        text = DESCRIPTION_PLACEHOLDER.format(name=values.get("name", "this component"))
+        p.values["description"] = Inferred(text, "placeholder")
+        rule_id = next(
+            (
+                f"{r.scorecard}/{r.id}"
+                for r in rules
+                if r.check.type == "catalog_field"
+                and r.check.options.get("path") == "metadata.description"
+            ),
+            "Backstage catalog",
+        )
+        p.placeholders.append(("metadata.description", rule_id))
+    for rule in rules:
+        fix = getattr(rule, "fix", None)
+        if fix is None or fix.type not in ("catalog_annotation", "catalog_link"):
+            continue
+        if not all(
+            key in facts and str(facts[key]) in [str(v) for v in _as_list(wanted)]
+            for key, wanted in rule.applies_when.items()
+        ):
+            continue  # does not apply, or depends on more than the entity
+        rule_id = f"{rule.scorecard}/{rule.id}"
+        options = fix.options
+        if fix.type == "catalog_annotation":
+            key, value = str(options["key"]), str(options.get("value", "TODO"))
+            keys = {key, *(str(k) for k in _as_list(rule.check.options.get("any_of")))}
+            if keys & set(p.annotations) or not is_placeholder(value):
+                continue
+            p.annotations[key] = value
+            p.placeholders.append((f"annotation {key}", rule_id))
+        else:
+            link_type = options.get("link_type")
+            url = str(options["url"])
+            if not is_placeholder(url) or any(
+                (link_type and link.get("type") == link_type) or link.get("url") == url
+                for link in p.links
+            ):
+                continue
+            link = {"url": url, "title": str(options["title"])}
+            if options.get("icon"):
+                link["icon"] = str(options["icon"])
+            if link_type:
+                link["type"] = str(link_type)
+            p.links.append(link)
+            p.placeholders.append((f"link {link['title']}", rule_id))
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def render(p: InitPlan) -> str:
@@ -392,9 +571,13 @@ def render(p: InitPlan) -> str:
     metadata: dict[str, Any] = {"name": values["name"]}
     if values.get("title"):
         metadata["title"] = values["title"]
-    metadata["description"] = values.get("description") or f"{values['name']} ({values['type']})"
+    metadata["description"] = values.get("description") or DESCRIPTION_PLACEHOLDER.format(
+        name=values["name"]
+    )
     if p.annotations:
         metadata["annotations"] = dict(p.annotations)
+    if p.links:
+        metadata["links"] = [dict(link) for link in p.links]
     spec: dict[str, Any] = {
         "type": values["type"],
         "lifecycle": values["lifecycle"],
@@ -409,6 +592,11 @@ def render(p: InitPlan) -> str:
         "spec": spec,
     }
     header = "# Generated by `platformctl catalog init`; edit freely.\n"
+    if p.placeholders:
+        header += (
+            "# TODO placeholders to fill in (`platformctl check` fails their rules until then):\n"
+            + "".join(f"#   {what} ({rule})\n" for what, rule in p.placeholders)
+        )
     return header + yaml.dump(
         entity, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100
     )

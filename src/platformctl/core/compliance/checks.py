@@ -291,17 +291,21 @@ def catalog_link(facts: Facts, opts: dict[str, Any]) -> Outcome:
     for index, link in enumerate(entity.links):
         if not link.get("url"):
             continue
-        if is_placeholder(str(link["url"])):
-            placeholder = placeholder or (index, link)
-            continue
-        if (
+        matches = (
             (types and str(link.get("type", "")).lower() in types)
             or (
                 opts.get("title_matches")
                 and re.search(opts["title_matches"], str(link.get("title", "")), re.I)
             )
             or (opts.get("url_matches") and re.search(opts["url_matches"], str(link["url"]), re.I))
-        ):
+        )
+        if is_placeholder(str(link["url"])):
+            # the placeholder of this rule's link, not another rule's (a runbook stub is not
+            # what a failing dashboard rule should point at)
+            if matches or (types and not link.get("type")):
+                placeholder = placeholder or (index, link)
+            continue
+        if matches:
             return Outcome.ok(
                 f"link {link.get('title') or link['url']}",
                 entity.file,
@@ -348,6 +352,8 @@ def catalog_field(facts: Facts, opts: dict[str, Any]) -> Outcome:
         return Outcome.fail(f"{opts['path']} is not set", entity.file, entity.line(tuple(tokens)))
     path, value = found[0]
     why = _value_test(value, opts)
+    if why is None and is_placeholder(value):
+        why = f"is the placeholder {value!r}: fill in the real value"
     if why:
         return Outcome.fail(f"{opts['path']} {why}", entity.file, entity.line(path))
     return Outcome.ok(f"{opts['path']} is set", entity.file, entity.line(path))

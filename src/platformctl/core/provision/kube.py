@@ -491,6 +491,24 @@ def _first_line(exc: BaseException) -> str:
     return text[0][:200] if text else type(exc).__name__
 
 
+def served(cluster: Cluster, claim_type: Any) -> tuple[str, bool]:
+    """(plural, namespaced) of the claim kind on this cluster: one discovery request, so it
+    also proves the API server is reachable and accepts our credentials.  Raises
+    EnvironmentProblem when the claim type is not installed (discovery is cached: preflight
+    repeats no request)."""
+    xrd = claim_type.xrd
+    api_version = xrd.api_version_of_request
+    found = cluster.resource_for(api_version, xrd.request_kind)
+    if found is None:
+        raise EnvironmentProblem(
+            f"the cluster does not serve {xrd.request_kind} ({xrd.request_plural}.{api_version}): "
+            f"the XRD {xrd.name} is not installed",
+            hint="ask the platform team to install this claim type (its XRD and Compositions) "
+            "on the cluster, or check --context",
+        )
+    return found
+
+
 def preflight(
     cluster: Cluster,
     claim_type: Any,
@@ -507,16 +525,7 @@ def preflight(
     the XRD's ``defaultCompositionRef``.
     """
     xrd = claim_type.xrd
-    api_version = xrd.api_version_of_request
-    served = cluster.resource_for(api_version, xrd.request_kind)
-    if served is None:
-        raise EnvironmentProblem(
-            f"the cluster does not serve {xrd.request_kind} ({xrd.request_plural}.{api_version}): "
-            f"the XRD {xrd.name} is not installed",
-            hint="ask the platform team to install this claim type (its XRD and Compositions) "
-            "on the cluster, or check --context",
-        )
-    plural, namespaced = served
+    plural, namespaced = served(cluster, claim_type)
     ns = namespace if namespaced else None
     for verb in verbs:
         if not cluster.can_i(verb, xrd.group, plural, ns):

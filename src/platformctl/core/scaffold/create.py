@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -29,7 +30,7 @@ from platformctl.core.errors import (
     MissingInputError,
     UsageError,
 )
-from platformctl.core.scaffold import versions
+from platformctl.core.scaffold import identity, versions
 from platformctl.core.scaffold.registry import GoldenPath, Registry
 
 MAX_NAME = 63
@@ -369,6 +370,8 @@ class CreateResult:
     remote: str | None = None
     next_steps: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # identity answers (owner, system) that came from a default, with where it came from
+    identity_defaults: list[identity.Suggested] = field(default_factory=list)
 
 
 @contextmanager
@@ -481,7 +484,10 @@ def next_steps(
     *,
     cwd: Path,
     git: bool,
+    config: Any = None,
 ) -> list[str]:
+    """What to do next, each step a command that runs as printed (the CLI's own steps are
+    checked against the platform's claim types; tests run them)."""
     try:
         shown = os.path.relpath(destination, cwd)
     except ValueError:
@@ -498,11 +504,55 @@ def next_steps(
         steps.append('git init -b main && git add -A && git commit -m "Initial commit"')
     steps.append("platformctl check")
     if _truthy(answers.get("has_database", False)):
-        # The engine the service was generated for (the claim's default may differ).
-        engine = answers.get("database_engine")
-        flag = f" --engine {engine}" if isinstance(engine, str) and engine else ""
-        steps.append(f"platformctl provision db {name}-db{flag}")
+        steps.append(database_step(f"{name}-db", answers.get("database_engine"), config=config))
     return steps
+
+
+def database_step(claim_name: str, engine: Any, *, config: Any = None) -> str:
+    """``platformctl provision db NAME --engine ENGINE --size SIZE`` that this platform's
+    database claim type accepts as is: the engine the service was generated for, and for every
+    other required parameter its first allowed value (the smallest size).  When the claim type
+    is missing or a required value cannot be chosen, ``provision explain`` / ``types`` instead:
+    a step that fails with a usage error is worse than none."""
+    from platformctl.core.errors import PlatformError
+    from platformctl.core.provision import claim as claims
+
+    try:
+        registry = claims.registry_from_config(config)
+    except PlatformError:
+        return "platformctl provision types"
+    claim_type = registry.find("database")
+    if claim_type is None:
+        return "platformctl provision types"
+    invoked = next((a for a in sorted(claim_type.aliases, key=len)), claim_type.name)
+    params = {p.option: p for p in claim_type.params}
+    values: dict[str, Any] = {}
+    if isinstance(engine, str) and engine and "engine" in params:
+        values["engine"] = engine
+    explain = f"platformctl provision explain {invoked}"
+    for param in claims.missing_required(claim_type, values, {}):
+        if not param.enum:
+            return explain
+        values[param.option] = param.enum[0]
+    try:
+        built = claims.build_claim(claim_type, claim_name, namespace=None, values=values)
+    except PlatformError:
+        return explain
+    if built.errors or built.unknown:
+        return explain
+    flags = "".join(f" --{option} {shlex.quote(str(value))}" for option, value in values.items())
+    return f"platformctl provision {invoked} {claim_name}{flags}"
+
+
+def _flag(question: str) -> str:
+    """What to pass for a missing answer (named in the exit-2 hint)."""
+    if question == "name":
+        return "NAME"
+    return identity.FLAGS.get(question, f"--data {question}=VALUE")
+
+
+def _pair(author: Any) -> tuple[str, str] | None:
+    return None if author is None else (author.name, author.email)
 
 
 class _FormatMap(dict):  # type: ignore[type-arg]
@@ -528,6 +578,7 @@ def create(
     quiet: bool = True,
     cwd: Path | None = None,
     progress: Callable[[], AbstractContextManager[Any]] | None = None,
+    config: Any = None,
 ) -> CreateResult:
     """Render ``golden_path`` into ``./NAME`` (or ``dest``); see the module docstring.
 
@@ -561,14 +612,28 @@ def create(
         check_unknown_answers(path.name, questions, answers)
     if questions:
         check_answer_types(questions, answers)
+
+    # Owner and system never get a placeholder: only a configured default or the user's own
+    # identity (see core.scaffold.identity).  Asked on a terminal with it pre-filled.
+    from platformctl.core import vcs
+
+    who = vcs.Author.parse(author) if author else None
+    needs_author = "owner" in questions and "owner" not in answers
+    suggested = identity.suggest(
+        questions,
+        answers,
+        config=config,
+        author=_pair(who or vcs.user_identity()) if needs_author else None,
+        author_source="--author" if who else "your git identity",
+    )
+    user_defaults = {q: s.value for q, s in suggested.items()}
     if use_defaults:
+        answers.update(user_defaults)
         missing = missing_answers(questions, answers) if questions else []
         if name is None and "name" not in missing:
             missing.insert(0, "name")
         if missing:
-            raise MissingInputError(
-                [(m, "NAME" if m == "name" else f"--data {m}=VALUE") for m in missing]
-            )
+            raise MissingInputError([(m, _flag(m)) for m in missing])
     if name is None:
         raise MissingInputError([("name", "NAME")])
 
@@ -595,12 +660,10 @@ def create(
         warnings.append(f"{destination} is already a git repository: not committing")
         git = False
 
-    identity = None
+    committer = None
     if git:
-        from platformctl.core import vcs
-
-        identity = vcs.Author.parse(author) if author else vcs.configured_author()
-        if identity is None:
+        committer = who or vcs.configured_author()
+        if committer is None:
             raise UsageError(
                 "git has no user identity for the first commit",
                 hint='pass --author "Your Name <you@example.com>", set git config --global '
@@ -632,6 +695,7 @@ def create(
                 work,
                 data=answers,
                 defaults=use_defaults,
+                user_defaults=user_defaults,
                 vcs_ref=source.vcs_ref,
                 unsafe=source.bundled or trust,
                 quiet=quiet,
@@ -641,10 +705,10 @@ def create(
             result.answers = {k: v for k, v in recorded.items() if not str(k).startswith("_")}
             result.version = versions.version_of(recorded.get("_commit")) or source.version
             if git:
-                assert identity is not None
+                assert committer is not None
                 version = f" {result.version}" if result.version else ""
                 result.commit = vcs.init_and_commit(
-                    work, f"Initial commit from golden path {path.name}{version}", author=identity
+                    work, f"Initial commit from golden path {path.name}{version}", author=committer
                 )
                 result.branch = "main"
                 if remote:
@@ -658,5 +722,8 @@ def create(
         with _shielded():
             shutil.rmtree(tmp, ignore_errors=True)
     all_answers = {**answers, **result.answers}
-    result.next_steps = next_steps(path, name, destination, all_answers, cwd=cwd, git=git)
+    result.identity_defaults = [s for q, s in suggested.items() if all_answers.get(q) == s.value]
+    result.next_steps = next_steps(
+        path, name, destination, all_answers, cwd=cwd, git=git, config=config
+    )
     return result

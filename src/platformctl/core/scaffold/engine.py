@@ -132,18 +132,21 @@ def render(
     *,
     data: Mapping[str, Any],
     defaults: bool,
+    user_defaults: Mapping[str, Any] | None = None,
     vcs_ref: str | None = None,
     unsafe: bool = False,
     quiet: bool = True,
     rewrites: Mapping[str, str] | None = None,
 ) -> None:
-    """``copier copy``: render ``src`` into ``dst`` (copier asks unless ``defaults``)."""
+    """``copier copy``: render ``src`` into ``dst`` (copier asks unless ``defaults``;
+    ``user_defaults`` replace the template's defaults, pre-filled when asked)."""
     with _copier_session(rewrites) as copier:
         copier.run_copy(
             src,
             dst,
             data=dict(data),
             defaults=defaults,
+            user_defaults=dict(user_defaults or {}),
             vcs_ref=vcs_ref,
             unsafe=unsafe,
             quiet=quiet,
