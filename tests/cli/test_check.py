@@ -608,3 +608,21 @@ def test_control_characters_from_yaml_are_escaped_in_text_and_junit(cli, bad):
     junit = cli("check", bad, "-f", "junit", "-s", "golden-path-python-service")
     assert "\x1b" not in junit.stdout and "bill\\x1b[2Jing" in junit.stdout
     ET.fromstring(junit.stdout)  # parses
+
+
+def test_missing_docs_index_points_at_docs_index_in_every_format(cli, good):
+    """Regression (issue 9, defect 9): removing docs/index.md gave a finding with file null,
+    so SARIF results had no location and GitHub annotations no file."""
+    (good / "docs" / "index.md").unlink()
+    rule = "check/golden-path-python-service/docs-index"
+    result = cli("check", good, "-f", "json")
+    assert result.exit_code == 1
+    (finding,) = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == rule]
+    assert finding["file"] == "docs/index.md"
+    sarif = json.loads(cli("check", good, "-f", "sarif").stdout)
+    (located,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == rule]
+    location = located["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location["uri"] == "docs/index.md"
+    github = cli("check", good, "-f", "github").stdout.splitlines()
+    (line,) = [x for x in github if f"title={rule.replace(':', '%3A')}" in x]
+    assert line.startswith("::error file=docs/index.md,title=")

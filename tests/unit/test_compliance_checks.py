@@ -523,3 +523,61 @@ def test_placeholder_annotation_and_link_do_not_pass(tmp_path):
     link = catalog_link(facts, {"link_type": "runbook"})
     assert (link.passed, link.line) == (False, 9)
     assert "points at the placeholder https://TODO.example.com/runbook" in link.message
+
+
+# --- missing files point at the path that should exist -----------------------------------------
+
+MISSING_FILE_CASES = [
+    ("file_exists", {"path": "docs/index.md"}, "docs/index.md"),
+    ("file_exists", {"any_of": ["catalog-info.yaml", "catalog-info.yml"]}, "catalog-info.yaml"),
+    (
+        "file_exists",
+        {"any_of": [".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitlab-ci.yml"]},
+        ".github/workflows",
+    ),
+    ("file_exists", {"any_of": ["**/*.md", "docs/**/*.md"]}, "docs"),
+    ("file_contains", {"path": "Dockerfile", "pattern": "HEALTHCHECK"}, "Dockerfile"),
+    ("yaml_path", {"file": "deploy/values.yaml", "path": "image.tag"}, "deploy/values.yaml"),
+    ("json_path", {"file": "package.json", "path": "name"}, "package.json"),
+    ("catalog_field", {"path": "spec.owner"}, "catalog-info.yaml"),
+    ("catalog_annotation", {"key": "backstage.io/techdocs-ref"}, "catalog-info.yaml"),
+    ("catalog_link", {"link_type": "runbook"}, "catalog-info.yaml"),
+    ("ci_jobs", {"jobs": ["test"]}, ".github/workflows/ci.yml"),
+    ("ci_step", {"run": "pytest"}, ".github/workflows/ci.yml"),
+    ("dockerfile", {"non_root": True}, "Dockerfile"),
+    ("kubernetes", {"probes": ["liveness"]}, "deploy"),
+    ("kubernetes", {"paths": ["charts/app/templates/*.yaml"]}, "charts/app/templates"),
+    ("coverage_gate", {"min": 80}, "pyproject.toml"),
+    ("dependency_updates", {}, ".github/dependabot.yml"),
+    ("codeowners", {}, "CODEOWNERS"),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "expected"),
+    MISSING_FILE_CASES,
+    ids=[f"{k}-{e}" for k, _, e in MISSING_FILE_CASES],
+)
+def test_a_missing_file_finding_names_the_file_that_should_exist(
+    tmp_path: Path, kind: str, options: dict, expected: str
+) -> None:
+    """Regression (issue 9, defect 9): the finding's file was null, so SARIF and GitHub
+    annotations pointed nowhere.  It names the path that should exist, relative to the repo."""
+    outcome = run(tmp_path, kind, **options)
+    assert outcome.passed is False, outcome
+    assert outcome.file == expected, outcome
+    assert not (tmp_path / expected).exists()
+
+
+def test_a_filtered_ci_step_without_its_job_points_at_the_ci_file(good):
+    outcome = run(good, "ci_step", run="pytest", job="no-such-job")
+    assert outcome.passed is False and outcome.file == ".github/workflows/ci.yml", outcome
+
+
+def test_port_coherence_without_a_dockerfile_points_at_the_dockerfile(good):
+    (good / "Dockerfile").unlink()
+    for source in (good / "src").rglob("*.py"):
+        source.write_text(source.read_text().replace("port", "p0rt").replace("PORT", "P0RT"))
+    outcome = run(good, "port_coherence")
+    assert outcome.passed is False and "cannot tell the app's port" in outcome.message
+    assert outcome.file == "Dockerfile", outcome
