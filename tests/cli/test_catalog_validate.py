@@ -302,3 +302,39 @@ def test_the_shipped_example_catalog_is_valid(cli, monkeypatch: pytest.MonkeyPat
     result = cli("catalog", "validate", "--strict", "--strict-refs", ".")
     assert result.exit_code == 0, result.output
     assert "6 files, 15 entities, 0 errors, 0 warnings" in result.stdout
+
+
+BROKEN_OWNER = GOOD.split("---")[0].replace("owner: team-a", "owner: grup:default/Team X")
+
+
+@pytest.mark.parametrize("kind", ["Component", "Componnent"])
+def test_broken_owner_reference_fails(cli, tree: Path, kind: str) -> None:
+    """Regression (issue 9, defect 1): `owner: grup:default/Team X` was one warning and exit 0;
+    with `kind: Componnent` the owner problem was not reported at all."""
+    text = BROKEN_OWNER.replace("kind: Component", f"kind: {kind}")
+    (tree / "good" / "catalog-info.yaml").write_text(text)
+    result = cli("catalog", "validate")
+    assert result.exit_code == 1, result.output
+    owner = [
+        line
+        for line in result.stdout.splitlines()
+        if line.startswith("good/catalog-info.yaml:8:10: error ")
+    ]
+    assert [line.rsplit(" ", 1)[1] for line in owner] == ["[org/owner-kind]", "[org/ref-name]"]
+
+
+def test_owner_kinds_from_the_platform(cli, tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tree / "good" / "catalog-info.yaml").write_text(
+        GOOD.replace("owner: team-a", "owner: user:jane")
+    )
+    assert cli("catalog", "validate", "good").exit_code == 0
+    platform = tree / "platform"
+    platform.mkdir()
+    (platform / "platform.yaml").write_text(
+        "apiVersion: platformctl.io/v1\nkind: Platform\nmetadata: {name: acme}\n"
+        "catalog:\n  owner_kinds: [Group]\n"
+    )
+    monkeypatch.setenv("PLATFORMCTL_PLATFORM", str(platform))
+    result = cli("catalog", "validate", "good")
+    assert result.exit_code == 1
+    assert "owners must be a Group (component:default/checkout) [org/owner-kind]" in result.stdout
