@@ -581,3 +581,55 @@ def test_port_coherence_without_a_dockerfile_points_at_the_dockerfile(good):
     outcome = run(good, "port_coherence")
     assert outcome.passed is False and "cannot tell the app's port" in outcome.message
     assert outcome.file == "Dockerfile", outcome
+
+
+# --- catalog_owner: the owner is a Group or User, by a valid reference -------------------------
+
+OWNER_ENTITY = (
+    "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: orders\n"
+    "spec:\n  type: service\n  lifecycle: production\n{owner}"
+)
+
+
+@pytest.mark.parametrize(
+    ("owner", "problem"),
+    [
+        ("group:default/team-orders", None),
+        ("team-orders", None),
+        ("user:default/jane.doe", None),
+        (
+            "grup:default/Team X",
+            'refers to kind grup, but owners must be a Group or User; has name "Team X"',
+        ),
+        ("component:checkout", "refers to kind component, but owners must be a Group or User"),
+        ("group:Prod_NS/team", 'has namespace "Prod_NS"'),
+        ("jane@example.com", 'has name "jane@example.com"'),
+        ("'group:'", "has an empty name"),
+        ("TODO", "is the placeholder 'TODO'"),
+        ("''", "spec.owner is empty"),
+        ("[team-a]", "spec.owner must be an entity reference, not a list"),
+    ],
+)
+def test_catalog_owner(tmp_path: Path, owner: str, problem: str | None) -> None:
+    """Regression (issue 9, defect 1): check's owner rule passed any non-empty owner."""
+    (tmp_path / "catalog-info.yaml").write_text(OWNER_ENTITY.format(owner=f"  owner: {owner}\n"))
+    outcome = run(tmp_path, "catalog_owner")
+    if problem is None:
+        assert outcome.passed, outcome
+        return
+    assert outcome.passed is False, outcome
+    assert problem in outcome.message
+    assert outcome.file == "catalog-info.yaml" and outcome.line == 8
+
+
+def test_catalog_owner_not_set_and_kinds(tmp_path: Path) -> None:
+    (tmp_path / "catalog-info.yaml").write_text(OWNER_ENTITY.format(owner=""))
+    outcome = run(tmp_path, "catalog_owner")
+    assert outcome.passed is False and outcome.message == "spec.owner is not set"
+    (tmp_path / "catalog-info.yaml").write_text(OWNER_ENTITY.format(owner="  owner: user:jane\n"))
+    assert run(tmp_path, "catalog_owner").passed
+    outcome = run(tmp_path, "catalog_owner", kinds=["Group"])
+    assert outcome.passed is False and "owners must be a Group" in outcome.message
+    facts = Facts(tmp_path)
+    facts.extra["owner_kinds"] = ("Group",)  # the platform's catalog.owner_kinds (scoring.run)
+    assert CHECK_TYPES["catalog_owner"].func(facts, {}).passed is False

@@ -229,7 +229,7 @@ def owner_kinds(config: Config | None) -> tuple[str, ...]:
     """The kinds ``spec.owner`` may reference on this platform (``catalog.owner_kinds``),
     without validating the rest of the ``catalog:`` section (for ``check``)."""
     kinds = DEFAULT_OWNER_KINDS
-    for platform in config.platforms if config is not None else ():
+    for platform in getattr(config, "platforms", None) or ():
         section = platform.data.get("catalog") if isinstance(platform.data, dict) else None
         if isinstance(section, dict) and "owner_kinds" in section:
             kinds = _owner_kinds(section["owner_kinds"], str(platform.root / "platform.yaml"))
@@ -244,9 +244,10 @@ class RefProblem:
     """One problem of a written entity reference (``org/...`` rule, one-line message, hint)."""
 
     rule: str
-    message: str
+    message: str  # 'spec.owner "grup:x" refers to kind grup, ...'
     hint: str
     empty: bool = False  # an empty part: Backstage's parseEntityRef rejects the ref as well
+    reason: str = ""  # the message without the field and the ref: 'refers to kind grup, ...'
 
 
 def _kinds_text(kinds: Iterable[str]) -> str:
@@ -297,14 +298,13 @@ def reference_problems(
     did_you_mean = ""
 
     if kind == "":
-        problems.append(("org/ref-kind", f"{shown} has an empty kind", True))
+        problems.append(("org/ref-kind", "has an empty kind", True))
         fixed_kind = None
     elif kind is not None and not R.is_valid_kind(kind):
         problems.append(
             (
                 "org/ref-kind",
-                f'{shown} has kind "{kind}", which is not a valid entity kind; '
-                f"expected {R.EXPECT_KIND}",
+                f'has kind "{kind}", which is not a valid entity kind; expected {R.EXPECT_KIND}',
                 False,
             )
         )
@@ -314,13 +314,11 @@ def reference_problems(
         if effective is not None and effective.lower() not in {k.lower() for k in owners}:
             if kind is None:
                 message = (
-                    f"{shown} has no kind, so it refers to a {default_kind}, "
+                    f"has no kind, so it refers to a {default_kind}, "
                     f"but owners must be a {_kinds_text(owners)}"
                 )
             else:
-                message = (
-                    f"{shown} refers to kind {kind}, but owners must be a {_kinds_text(owners)}"
-                )
+                message = f"refers to kind {kind}, but owners must be a {_kinds_text(owners)}"
             if not any(rule == "org/ref-kind" for rule, _, _ in problems):
                 problems.append(("org/owner-kind", message, False))
             close = _close_kind(effective, owners) if kind else None
@@ -333,7 +331,7 @@ def reference_problems(
         problems.append(
             (
                 "org/ref-kind",
-                f"{shown} refers to kind {kind}, which is not a known entity kind",
+                f"refers to kind {kind}, which is not a known entity kind",
                 False,
             )
         )
@@ -341,13 +339,13 @@ def reference_problems(
 
     fixed_namespace: str | None = namespace
     if namespace == "":
-        problems.append(("org/ref-namespace", f"{shown} has an empty namespace", True))
+        problems.append(("org/ref-namespace", "has an empty namespace", True))
         fixed_namespace = None
     elif namespace is not None and not R.is_valid_namespace(namespace):
         problems.append(
             (
                 "org/ref-namespace",
-                f'{shown} has namespace "{namespace}", which is not a valid entity namespace; '
+                f'has namespace "{namespace}", which is not a valid entity namespace; '
                 f"expected {R.EXPECT_DNS_LABEL}",
                 False,
             )
@@ -357,13 +355,13 @@ def reference_problems(
     fixed_name: str | None = name
     name_hint = ""
     if name == "":
-        problems.append(("org/ref-name", f"{shown} has an empty name", True))
+        problems.append(("org/ref-name", "has an empty name", True))
         fixed_name = None
     elif not R.is_valid_entity_name(name):
         problems.append(
             (
                 "org/ref-name",
-                f'{shown} has name "{name}", which is not a valid entity name; '
+                f'has name "{name}", which is not a valid entity name; '
                 f"expected {R.EXPECT_OBJECT_NAME}",
                 False,
             )
@@ -396,5 +394,5 @@ def reference_problems(
         if rule == "org/ref-name":
             prefix = name_hint
         hint = prefix + tail
-        out.append(RefProblem(rule, message, hint, empty))
+        out.append(RefProblem(rule, f"{shown} {message}", hint, empty, message))
     return out

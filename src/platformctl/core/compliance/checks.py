@@ -382,6 +382,55 @@ def catalog_field(facts: Facts, opts: dict[str, Any]) -> Outcome:
     return Outcome.ok(f"{opts['path']} is set", entity.file, entity.line(path))
 
 
+@check(
+    "catalog_owner",
+    kinds=Opt(
+        LIST,
+        help="kinds the owner may refer to (default: the platform's catalog.owner_kinds, "
+        "else Group and User)",
+    ),
+)
+def catalog_owner(facts: Facts, opts: dict[str, Any]) -> Outcome:
+    """The catalog entity's ``spec.owner`` is a valid reference to a Group or User."""
+    from platformctl.core.catalog import org
+
+    entity, missing = _entity(facts)
+    if entity is None:
+        return missing  # type: ignore[return-value]
+    path = ("spec", "owner")
+    if "owner" not in entity.spec:
+        return Outcome.fail("spec.owner is not set", entity.file, entity.line(path))
+    value = entity.spec["owner"]
+    if value is None or value == "":
+        return Outcome.fail("spec.owner is empty", entity.file, entity.line(path))
+    if not isinstance(value, str):
+        from platformctl.core.yamlio import type_name
+
+        return Outcome.fail(
+            f"spec.owner must be an entity reference, not {type_name(value)}",
+            entity.file,
+            entity.line(path),
+        )
+    if is_placeholder(value):
+        return Outcome.fail(
+            f"spec.owner is the placeholder {value!r}: fill in the real owner",
+            entity.file,
+            entity.line(path),
+        )
+    kinds = opts.get("kinds") or facts.extra.get("owner_kinds") or org.DEFAULT_OWNER_KINDS
+    problems = org.reference_problems(
+        value, "Group", field="spec.owner", owner_kinds=[str(k) for k in kinds]
+    )
+    if problems:
+        reasons = "; ".join(p.reason for p in problems)
+        return Outcome.fail(
+            f'spec.owner "{value}" {reasons} ({problems[0].hint})',
+            entity.file,
+            entity.line(path),
+        )
+    return Outcome.ok(f"spec.owner is {value}", entity.file, entity.line(path))
+
+
 # --- CI --------------------------------------------------------------------------------------
 
 
