@@ -61,13 +61,16 @@ def test_invalid_entity_exits_1_with_positions(cli, tree: Path) -> None:
     result = cli("catalog", "validate")
     assert result.exit_code == 1
     out = result.stdout
-    assert "bad.catalog.yaml\n" in out
-    assert "4:9  error" in out and "(backstage/field-format)" in out
-    assert "5:10  error" in out  # the tag
-    assert "8:1  error" not in out
+    lines = out.splitlines()
+    name = next(line for line in lines if "metadata.name" in line)
+    assert name.startswith('bad.catalog.yaml:4:9: error metadata.name "Checkout Service" ')
+    assert name.endswith(" (component:default/Checkout Service) [backstage/field-format]")
+    assert lines[lines.index(name) + 1] == (
+        "    hint: for example: checkout-service (put the display name in metadata.title)"
+    )
+    assert any(line.startswith("bad.catalog.yaml:5:10: error ") for line in lines)  # the tag
+    assert not any(line.startswith("bad.catalog.yaml:8:1: ") for line in lines)
     assert "missing required field 'spec.lifecycle'" in out
-    assert "[component:default/Checkout Service]" in out
-    assert "hint: for example: checkout-service" in out
     assert out.strip().endswith("2 files, 3 entities, 3 errors, 0 warnings")
     assert "Traceback" not in result.output
 
@@ -142,11 +145,13 @@ def test_strict_and_strict_refs(cli, tree: Path) -> None:
     (tree / "good" / "catalog-info.yaml").write_text(lonely)
     result = cli("catalog", "validate")
     assert result.exit_code == 0
-    assert "warning" in result.stdout and "(refs/unresolved)" in result.stdout
+    assert "warning" in result.stdout and "[refs/unresolved]" in result.stdout
     assert cli("catalog", "validate", "--strict").exit_code == 1
     strict_refs = cli("catalog", "validate", "--strict-refs")
     assert strict_refs.exit_code == 1
-    assert "error    spec.owner refers to group:default/team-a" in strict_refs.stdout
+    assert "good/catalog-info.yaml:8:10: error spec.owner refers to group:default/team-a" in (
+        strict_refs.stdout
+    )
 
 
 def test_explicit_file_with_any_name(cli, tree: Path) -> None:
@@ -209,13 +214,13 @@ def test_bad_input_exit_2_and_others_still_validated(cli, tree: Path, case: str)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     lines = result.stdout.splitlines()
-    block = lines[lines.index("x.catalog.yaml") + 1 :]
-    mine = [line for line in block if f"({rule})" in line]
+    mine = [line for line in lines if line.endswith(f"[{rule}]")]
     assert len(mine) == 1, result.stdout
+    assert mine[0].startswith(f"x.catalog.yaml:{where + ':' if where else ''}"), mine[0]
     if where:
-        assert mine[0].strip().startswith(where + "  error"), mine[0]
+        assert mine[0].startswith(f"x.catalog.yaml:{where}: error "), mine[0]
     assert "good/broken.catalog.yaml" in result.stdout
-    assert "(backstage/field-format)" in result.stdout  # the other file's own error
+    assert "[backstage/field-format]" in result.stdout  # the other file's own error
 
 
 def test_fifty_megabytes_is_refused_without_reading(cli, tree: Path) -> None:
@@ -224,7 +229,7 @@ def test_fifty_megabytes_is_refused_without_reading(cli, tree: Path) -> None:
         handle.truncate(50 * 1024 * 1024)
     result = cli("catalog", "validate")
     assert result.exit_code == 2
-    assert "(yaml/too-large)" in result.stdout and "50.0 MiB" in result.stdout
+    assert "[yaml/too-large]" in result.stdout and "50.0 MiB" in result.stdout
     assert (
         "good/catalog-info.yaml" not in result.stdout
         or "error" not in result.stdout.split("good/catalog-info.yaml")[1]
@@ -235,7 +240,10 @@ def test_bom_is_only_a_warning(cli, tree: Path) -> None:
     (tree / "good" / "catalog-info.yaml").write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
     result = cli("catalog", "validate")
     assert result.exit_code == 0
-    assert "1:1  warning  file starts with a UTF-8 byte-order mark  (yaml/bom)" in result.stdout
+    assert (
+        "good/catalog-info.yaml:1:1: warning file starts with a UTF-8 byte-order mark [yaml/bom]\n"
+        in result.stdout
+    )
     assert cli("catalog", "validate", "--strict").exit_code == 1
 
 
@@ -254,7 +262,7 @@ def test_org_rules_from_the_platform(cli, tree: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("PLATFORMCTL_PLATFORM", str(platform))
     result = cli("catalog", "validate", "good")
     assert result.exit_code == 1
-    assert "(org/lifecycle)" in result.stdout
+    assert "[org/lifecycle]" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -294,3 +302,39 @@ def test_the_shipped_example_catalog_is_valid(cli, monkeypatch: pytest.MonkeyPat
     result = cli("catalog", "validate", "--strict", "--strict-refs", ".")
     assert result.exit_code == 0, result.output
     assert "6 files, 15 entities, 0 errors, 0 warnings" in result.stdout
+
+
+BROKEN_OWNER = GOOD.split("---")[0].replace("owner: team-a", "owner: grup:default/Team X")
+
+
+@pytest.mark.parametrize("kind", ["Component", "Componnent"])
+def test_broken_owner_reference_fails(cli, tree: Path, kind: str) -> None:
+    """Regression (issue 9, defect 1): `owner: grup:default/Team X` was one warning and exit 0;
+    with `kind: Componnent` the owner problem was not reported at all."""
+    text = BROKEN_OWNER.replace("kind: Component", f"kind: {kind}")
+    (tree / "good" / "catalog-info.yaml").write_text(text)
+    result = cli("catalog", "validate")
+    assert result.exit_code == 1, result.output
+    owner = [
+        line
+        for line in result.stdout.splitlines()
+        if line.startswith("good/catalog-info.yaml:8:10: error ")
+    ]
+    assert [line.rsplit(" ", 1)[1] for line in owner] == ["[org/owner-kind]", "[org/ref-name]"]
+
+
+def test_owner_kinds_from_the_platform(cli, tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tree / "good" / "catalog-info.yaml").write_text(
+        GOOD.replace("owner: team-a", "owner: user:jane")
+    )
+    assert cli("catalog", "validate", "good").exit_code == 0
+    platform = tree / "platform"
+    platform.mkdir()
+    (platform / "platform.yaml").write_text(
+        "apiVersion: platformctl.io/v1\nkind: Platform\nmetadata: {name: acme}\n"
+        "catalog:\n  owner_kinds: [Group]\n"
+    )
+    monkeypatch.setenv("PLATFORMCTL_PLATFORM", str(platform))
+    result = cli("catalog", "validate", "good")
+    assert result.exit_code == 1
+    assert "owners must be a Group (component:default/checkout) [org/owner-kind]" in result.stdout

@@ -645,3 +645,62 @@ def test_an_uncommitted_key_fails_the_run_caps_the_level_and_every_hit_is_locate
     assert json_card["golden-path-python-service"]["gates_failed"] == [
         "check/golden-path-python-service/no-committed-secrets"
     ]
+
+
+def test_missing_docs_index_points_at_docs_index_in_every_format(cli, good):
+    """Regression (issue 9, defect 9): removing docs/index.md gave a finding with file null,
+    so SARIF results had no location and GitHub annotations no file."""
+    (good / "docs" / "index.md").unlink()
+    rule = "check/golden-path-python-service/docs-index"
+    result = cli("check", good, "-f", "json")
+    assert result.exit_code == 1
+    (finding,) = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == rule]
+    assert finding["file"] == "docs/index.md"
+    sarif = json.loads(cli("check", good, "-f", "sarif").stdout)
+    (located,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == rule]
+    location = located["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location["uri"] == "docs/index.md"
+    github = cli("check", good, "-f", "github").stdout.splitlines()
+    (line,) = [x for x in github if f"title={rule.replace(':', '%3A')}" in x]
+    assert line.startswith("::error file=docs/index.md,title=")
+
+
+def _set_owner(root: Path, owner: str) -> None:
+    catalog = root / "catalog-info.yaml"
+    text = catalog.read_text()
+    assert "owner: group:default/team-orders" in text
+    catalog.write_text(text.replace("owner: group:default/team-orders", f"owner: {owner}"))
+
+
+def test_owner_rule_fails_on_a_broken_owner_reference(cli, good):
+    """Regression (issue 9, defect 1): `owner: grup:default/Team X` passed check's owner rule
+    although it can reference nothing; it fails on the same refs as `catalog validate`."""
+    _set_owner(good, "grup:default/Team X")
+    result = cli("check", good, "-f", "json", "-s", "production-readiness")
+    assert result.exit_code == 1
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["rule"] == "check/production-readiness/owner"
+    assert "refers to kind grup, but owners must be a Group or User" in finding["message"]
+    assert 'has name "Team X"' in finding["message"]
+    lines = (good / "catalog-info.yaml").read_text().splitlines()
+    assert finding["file"] == "catalog-info.yaml"
+    assert lines[finding["line"] - 1].strip() == "owner: grup:default/Team X"
+    validate = cli("catalog", "validate", good / "catalog-info.yaml", "-f", "json")
+    rules = {f["rule"] for f in json.loads(validate.stdout)["findings"]}
+    assert {"org/owner-kind", "org/ref-name"} <= rules
+
+
+def test_owner_rule_uses_the_platform_owner_kinds(cli, good, tmp_path, monkeypatch):
+    _set_owner(good, "user:default/jane")
+    assert cli("check", good, "-s", "production-readiness").exit_code == 0
+    platform = tmp_path / "platform"
+    platform.mkdir()
+    (platform / "platform.yaml").write_text(
+        "apiVersion: platformctl.io/v1\nkind: Platform\nmetadata: {name: acme}\n"
+        "catalog:\n  owner_kinds: [Group]\n"
+    )
+    monkeypatch.setenv("PLATFORMCTL_PLATFORM", str(platform))
+    result = cli("check", good, "-f", "json", "-s", "production-readiness")
+    assert result.exit_code == 1
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert "owners must be a Group" in finding["message"]

@@ -538,3 +538,113 @@ def test_placeholder_annotation_and_link_do_not_pass(tmp_path):
     link = catalog_link(facts, {"link_type": "runbook"})
     assert (link.passed, link.line) == (False, 9)
     assert "points at the placeholder https://TODO.example.com/runbook" in link.message
+
+
+# --- missing files point at the path that should exist -----------------------------------------
+
+MISSING_FILE_CASES = [
+    ("file_exists", {"path": "docs/index.md"}, "docs/index.md"),
+    ("file_exists", {"any_of": ["catalog-info.yaml", "catalog-info.yml"]}, "catalog-info.yaml"),
+    (
+        "file_exists",
+        {"any_of": [".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitlab-ci.yml"]},
+        ".github/workflows",
+    ),
+    ("file_exists", {"any_of": ["**/*.md", "docs/**/*.md"]}, "docs"),
+    ("file_contains", {"path": "Dockerfile", "pattern": "HEALTHCHECK"}, "Dockerfile"),
+    ("yaml_path", {"file": "deploy/values.yaml", "path": "image.tag"}, "deploy/values.yaml"),
+    ("json_path", {"file": "package.json", "path": "name"}, "package.json"),
+    ("catalog_field", {"path": "spec.owner"}, "catalog-info.yaml"),
+    ("catalog_annotation", {"key": "backstage.io/techdocs-ref"}, "catalog-info.yaml"),
+    ("catalog_link", {"link_type": "runbook"}, "catalog-info.yaml"),
+    ("ci_jobs", {"jobs": ["test"]}, ".github/workflows/ci.yml"),
+    ("ci_step", {"run": "pytest"}, ".github/workflows/ci.yml"),
+    ("dockerfile", {"non_root": True}, "Dockerfile"),
+    ("kubernetes", {"probes": ["liveness"]}, "deploy"),
+    ("kubernetes", {"paths": ["charts/app/templates/*.yaml"]}, "charts/app/templates"),
+    ("coverage_gate", {"min": 80}, "pyproject.toml"),
+    ("dependency_updates", {}, ".github/dependabot.yml"),
+    ("codeowners", {}, "CODEOWNERS"),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "expected"),
+    MISSING_FILE_CASES,
+    ids=[f"{k}-{e}" for k, _, e in MISSING_FILE_CASES],
+)
+def test_a_missing_file_finding_names_the_file_that_should_exist(
+    tmp_path: Path, kind: str, options: dict, expected: str
+) -> None:
+    """Regression (issue 9, defect 9): the finding's file was null, so SARIF and GitHub
+    annotations pointed nowhere.  It names the path that should exist, relative to the repo."""
+    outcome = run(tmp_path, kind, **options)
+    assert outcome.passed is False, outcome
+    assert outcome.file == expected, outcome
+    assert not (tmp_path / expected).exists()
+
+
+def test_a_filtered_ci_step_without_its_job_points_at_the_ci_file(good):
+    outcome = run(good, "ci_step", run="pytest", job="no-such-job")
+    assert outcome.passed is False and outcome.file == ".github/workflows/ci.yml", outcome
+
+
+def test_port_coherence_without_a_dockerfile_points_at_the_dockerfile(good):
+    (good / "Dockerfile").unlink()
+    for source in (good / "src").rglob("*.py"):
+        source.write_text(source.read_text().replace("port", "p0rt").replace("PORT", "P0RT"))
+    outcome = run(good, "port_coherence")
+    assert outcome.passed is False and "cannot tell the app's port" in outcome.message
+    assert outcome.file == "Dockerfile", outcome
+
+
+# --- catalog_owner: the owner is a Group or User, by a valid reference -------------------------
+
+OWNER_ENTITY = (
+    "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: orders\n"
+    "spec:\n  type: service\n  lifecycle: production\n{owner}"
+)
+
+
+@pytest.mark.parametrize(
+    ("owner", "problem"),
+    [
+        ("group:default/team-orders", None),
+        ("team-orders", None),
+        ("user:default/jane.doe", None),
+        (
+            "grup:default/Team X",
+            'refers to kind grup, but owners must be a Group or User; has name "Team X"',
+        ),
+        ("component:checkout", "refers to kind component, but owners must be a Group or User"),
+        ("group:Prod_NS/team", 'has namespace "Prod_NS"'),
+        ("jane@example.com", 'has name "jane@example.com"'),
+        ("'group:'", "has an empty name"),
+        ("TODO", "is the placeholder 'TODO'"),
+        ("''", "spec.owner is empty"),
+        ("[team-a]", "spec.owner must be an entity reference, not a list"),
+    ],
+)
+def test_catalog_owner(tmp_path: Path, owner: str, problem: str | None) -> None:
+    """Regression (issue 9, defect 1): check's owner rule passed any non-empty owner."""
+    (tmp_path / "catalog-info.yaml").write_text(OWNER_ENTITY.format(owner=f"  owner: {owner}\n"))
+    outcome = run(tmp_path, "catalog_owner")
+    if problem is None:
+        assert outcome.passed, outcome
+        return
+    assert outcome.passed is False, outcome
+    assert problem in outcome.message
+    assert outcome.file == "catalog-info.yaml" and outcome.line == 8
+
+
+def test_catalog_owner_not_set_and_kinds(tmp_path: Path) -> None:
+    (tmp_path / "catalog-info.yaml").write_text(OWNER_ENTITY.format(owner=""))
+    outcome = run(tmp_path, "catalog_owner")
+    assert outcome.passed is False and outcome.message == "spec.owner is not set"
+    (tmp_path / "catalog-info.yaml").write_text(OWNER_ENTITY.format(owner="  owner: user:jane\n"))
+    assert run(tmp_path, "catalog_owner").passed
+    outcome = run(tmp_path, "catalog_owner", kinds=["Group"])
+    assert outcome.passed is False and "owners must be a Group" in outcome.message
+    facts = Facts(tmp_path)
+    facts.extra["owner_kinds"] = ("Group",)  # the platform's catalog.owner_kinds (scoring.run)
+    assert CHECK_TYPES["catalog_owner"].func(facts, {}).passed is False

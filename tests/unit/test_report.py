@@ -129,12 +129,27 @@ def test_github_annotations_escape_properties_and_data() -> None:
     assert lines[-1] == "4 files"
 
 
-def test_text_groups_by_file_with_hints() -> None:
-    text = to_text(sample())
-    assert "svc/catalog-info.yaml\n" in text
-    assert "      4:9  error" in text
-    assert "hint: for example: my-service" in text
-    assert text.rstrip().endswith("4 files")
+def test_text_is_one_finding_per_line_as_path_line_col() -> None:
+    """The form editors and terminals turn into links (ruff, compilers): the location leads
+    every finding line, the rule closes it, the hint follows indented; the summary ends it."""
+    lines = to_text(sample()).splitlines()
+    assert lines[0] == "info no README [check/readme]"  # no file: no location
+    assert lines[1] == "bad file.yaml:2:1: error tabs, 100%, a,b: c\\nnext [yaml/syntax]"
+    assert lines[2] == (
+        'svc/catalog-info.yaml:4:9: error metadata.name "My Service" is not valid '
+        "(component:default/My Service) [backstage/field-format]"
+    )
+    assert lines[3] == "    hint: for example: my-service"
+    assert lines[4].startswith("svc/catalog-info.yaml:12:10: warning spec.owner refers to ")
+    assert lines[4].endswith(" [refs/unresolved]")
+    assert lines[5] == "x.yaml:1:1: suppressed waived one [org/lifecycle]"
+    assert lines[-2:] == ["", "4 files"]
+
+
+def test_text_without_line_shows_the_file_alone() -> None:
+    missing = Finding("check/docs", "error", "docs/index.md is missing", "docs/index.md")
+    report = Report("check", [missing])
+    assert to_text(report) == "docs/index.md: error docs/index.md is missing [check/docs]\n"
 
 
 def test_fails_threshold_ignores_suppressed() -> None:
@@ -176,7 +191,8 @@ def test_control_characters_are_escaped_in_text_github_and_junit() -> None:
     text = to_text(report)
     assert "\x1b" not in text and "\x07" not in text and "\x00" not in text
     assert 'metadata.name "a\\x1b[2J\\x07b\\nc\\ufffe" is not valid' in text
-    assert "[component:default/a\\x1bb]" in text and text.startswith("x\\ty.yaml\n")
+    assert "(component:default/a\\x1bb)" in text and text.startswith("x\\ty.yaml:4:9: error ")
+    assert "hint\\x00" in text
     github = to_github(report)
     assert "\x1b" not in github and "a\\x1b[2J" in github
     root = ET.fromstring(to_junit(report))  # well-formed

@@ -84,7 +84,7 @@ def table(
 
 def print_report_text(report: Report, output: str | None = None) -> None:
     """Text format: coloured on a terminal, plain in files and pipes."""
-    from platformctl.core.report import to_text
+    from platformctl.core.report import text_location, to_text
 
     text = to_text(report)
     if output and output != "-" or not sys.stdout.isatty() or _no_color():
@@ -94,16 +94,19 @@ def print_report_text(report: Report, output: str | None = None) -> None:
 
     styles = {"error": "bold red", "warning": "yellow", "info": "cyan", "suppressed": "dim"}
     console = out()
+    findings = iter(report.sorted_findings())
     for line in text.splitlines():
         rendered = Text(line)
-        stripped = line.lstrip()
-        if line and not line.startswith(" ") and not stripped.startswith("hint:"):
-            rendered.stylize("bold")
-        for word, style in styles.items():
-            idx = line.find(f" {word} ")
-            if idx != -1:
-                rendered.stylize(style, idx + 1, idx + 1 + len(word))
-                break
-        if stripped.startswith("hint:"):
+        if line.lstrip().startswith("hint:") and line.startswith(" "):
             rendered.stylize("dim")
+        elif line and line != report.summary.get("line"):
+            # a finding line: "path:line:col: severity message [rule]" (see core.report.to_text)
+            finding = next(findings, None)
+            where = text_location(finding) if finding is not None else ""
+            start = len(where) + 2 if where else 0
+            rendered.stylize("bold", 0, len(where))
+            for word, style in styles.items():
+                if line.startswith(f"{word} ", start):
+                    rendered.stylize(style, start, start + len(word))
+                    break
         console.print(rendered)

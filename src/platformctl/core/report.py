@@ -126,26 +126,33 @@ def printable(text: str | None, *, newlines: bool = False) -> str:
     return _UNPRINTABLE.sub(_escape_char, text)
 
 
+def text_location(f: Finding) -> str:
+    """``path:line:col`` (as much of it as is known), escaped; empty without a file."""
+    return printable(f.where)
+
+
 def to_text(report: Report) -> str:
-    """Plain text grouped by file; the CLI may colour it."""
+    """One finding per line, ``path:line:col: severity message (entity) [rule]`` -- the form
+    editors and terminals turn into links, as ruff and compilers print -- with its hint on the
+    next line, indented, and the summary line last.  The CLI may colour it."""
     lines: list[str] = []
-    current: str | None = None
     for f in report.sorted_findings():
-        if f.file != current:
-            current = f.file
-            lines.append(printable(f.file) or "(general)")
-        where = f"{f.line}:{f.column}" if f.line is not None else "-"
+        where = text_location(f)
         tag = f.severity if not f.suppressed else "suppressed"
-        entity = f" [{printable(f.entity)}]" if f.entity else ""
-        lines.append(f"  {where:>9}  {tag:<8} {printable(f.message)}{entity}  ({f.rule})")
+        entity = f" ({printable(f.entity)})" if f.entity else ""
+        prefix = f"{where}: " if where else ""
+        lines.append(f"{prefix}{tag} {printable(f.message)}{entity} [{printable(f.rule)}]")
         if f.hint and not f.suppressed:
-            lines.append(f"{'':13}hint: {printable(f.hint)}")
+            lines.append(f"{TEXT_HINT_INDENT}hint: {printable(f.hint)}")
     summary = report.summary.get("line")
     if summary:
         if lines:
             lines.append("")
         lines.append(str(summary))
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+TEXT_HINT_INDENT = "    "
 
 
 def to_json(report: Report) -> str:

@@ -32,7 +32,9 @@ class EntityRef:
         return (self.kind.lower(), self.namespace.lower(), self.name.lower())
 
 
-def _split(ref: str) -> tuple[str | None, str | None, str]:
+def split_written(ref: str) -> tuple[str | None, str | None, str]:
+    """The parts of ``ref`` as written: ``None`` for a part left out, ``""`` for an empty one
+    (which ``parse_entity_ref`` rejects)."""
     colon = ref.find(":")
     slash = ref.find("/")
     if slash != -1 and slash < colon:
@@ -40,6 +42,11 @@ def _split(ref: str) -> tuple[str | None, str | None, str]:
     kind = None if colon == -1 else ref[:colon]
     namespace = None if slash == -1 else ref[colon + 1 : slash]
     name = ref[max(colon + 1, slash + 1) :]
+    return kind, namespace, name
+
+
+def _split(ref: str) -> tuple[str | None, str | None, str]:
+    kind, namespace, name = split_written(ref)
     if kind == "" or namespace == "" or name == "":
         raise EntityRefError(
             f'entity reference "{ref}" is not of the form [<kind>:][<namespace>/]<name>'

@@ -37,6 +37,7 @@ from platformctl.core.catalog import rules as R
 from platformctl.core.catalog import schema as S
 from platformctl.core.catalog.org import OrgRules
 from platformctl.core.catalog.org import from_config as org_rules_from_config
+from platformctl.core.catalog.org import reference_problems as org_reference_problems
 from platformctl.core.config import Config
 from platformctl.core.report import Finding, Report, RuleInfo
 
@@ -193,6 +194,15 @@ RULES: dict[str, RuleInfo] = {
         RuleInfo(
             "org/custom-kind", "The entity does not match the platform's schema for this kind"
         ),
+        RuleInfo(
+            "org/owner-kind",
+            "spec.owner must reference one of the platform's owner kinds (Group or User)",
+        ),
+        RuleInfo("org/ref-kind", "A written reference's kind is not a known, valid entity kind"),
+        RuleInfo(
+            "org/ref-namespace", "A written reference's namespace is not a valid entity namespace"
+        ),
+        RuleInfo("org/ref-name", "A written reference's name is not a valid entity name"),
     )
 }
 
@@ -804,11 +814,69 @@ def _process_entity(ctx: _FileContext, doc: yamlio.Document, data: dict[str, Any
                 )
 
     # our own checks
+    if isinstance(spec, dict):
+        _reference_checks(ctx, doc, kind, spec, ref)
     _techdocs_check(ctx, doc, entity_meta, ref)
     if kind == "Location" and isinstance(spec, dict):
         _location_targets_check(ctx, doc, spec, ref)
     if not ctx.org.empty:
         _org_checks(ctx, doc, entity, ref, kind_ok)
+
+
+def _relation_fields(kind: str, org: OrgRules) -> tuple[tuple[str, str | None], ...]:
+    """The relation fields of ``kind``; for a kind no processor knows, those of the kind it
+    most likely means (``Componnent``), else just ``owner``: the entity is rejected anyway,
+    but its references are still worth checking (all problems of a document at once)."""
+    if kind in refs_mod.RELATION_FIELDS:
+        return refs_mod.RELATION_FIELDS[kind]
+    if kind in org.custom_kinds:
+        return (("owner", "Group"),)
+    if kind in S.KIND_SCHEMAS:
+        return ()  # Location
+    lowered = {k.lower(): k for k in refs_mod.RELATION_FIELDS}
+    close = lowered.get(kind.lower()) or next(
+        iter(difflib.get_close_matches(kind, list(refs_mod.RELATION_FIELDS), n=1, cutoff=0.6)),
+        None,
+    )
+    return refs_mod.RELATION_FIELDS[close] if close else (("owner", "Group"),)
+
+
+def _reference_checks(
+    ctx: _FileContext, doc: yamlio.Document, kind: str, spec: dict[str, Any], ref: str
+) -> None:
+    """``org/owner-kind``, ``org/ref-kind``, ``org/ref-namespace``, ``org/ref-name``: every
+    written reference of every relation field, owners against the platform's owner kinds."""
+    org = ctx.org
+    # Backstage already rejects empty parts (backstage/invalid-ref) of the kinds it processes
+    backstage_parses = kind in refs_mod.RELATION_FIELDS
+    known = _kind_names(org)
+    for field_name, default_kind in _relation_fields(kind, org):
+        value = spec.get(field_name)
+        if not value:
+            continue
+        targets = value if isinstance(value, list) else [value]
+        for i, target in enumerate(targets):
+            if not isinstance(target, str):
+                continue
+            path = ("spec", field_name, i) if isinstance(value, list) else ("spec", field_name)
+            for problem in org_reference_problems(
+                target,
+                default_kind,
+                field=_dotted(path),
+                owner_kinds=org.owner_kinds if field_name == "owner" else None,
+                known_kinds=known,
+            ):
+                if problem.empty and backstage_parses:
+                    continue
+                ctx.add(
+                    problem.rule,
+                    problem.message,
+                    severity=org.severity,
+                    doc=doc,
+                    path=path,
+                    entity=ref,
+                    hint=problem.hint,
+                )
 
 
 def _resolve_placeholder(ctx: _FileContext, doc: yamlio.Document, ref: str, p: _Placeholder) -> Any:

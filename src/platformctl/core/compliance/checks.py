@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from platformctl.core.compliance import parsers
-from platformctl.core.compliance.facts import Entity, Facts, glob_match
+from platformctl.core.compliance.facts import Entity, Facts, glob_match, is_glob
 from platformctl.core.compliance.registry import (
     ANY,
     BOOL,
@@ -41,6 +41,31 @@ def _search(pattern: str, text: str) -> re.Match[str] | None:
     return re.search(pattern, text, re.I | re.M)
 
 
+def expected_path(patterns: Any) -> str | None:
+    """Where a missing file should be, for the finding to point at (SARIF, annotations):
+    the first pattern, as written when it is a plain path, or a glob's fixed leading folders
+    (``.github/workflows`` for ``.github/workflows/*.yml``); a glob with no fixed folder
+    (``**/*.md``) gives way to the next pattern."""
+    for pattern in _list(patterns):
+        pattern = str(pattern)
+        if not is_glob(pattern):
+            return pattern
+        fixed: list[str] = []
+        for part in pattern.split("/"):
+            if is_glob(part):
+                break
+            fixed.append(part)
+        if fixed:
+            return "/".join(fixed)
+    return None
+
+
+# Where the golden paths put what a check found missing (DESIGN.md section 7).
+CI_FILE = ".github/workflows/ci.yml"
+CATALOG_FILE = "catalog-info.yaml"
+K8S_DIR = "deploy"
+
+
 # --- files -----------------------------------------------------------------------------------
 
 
@@ -56,9 +81,10 @@ def file_exists(facts: Facts, opts: dict[str, Any]) -> Outcome:
     found = facts.glob([str(w) for w in wanted])
     if found:
         return Outcome.ok(f"found {found[0]}", found[0])
+    where = expected_path(wanted)
     if len(wanted) == 1:
-        return Outcome.fail(f"{wanted[0]} is missing")
-    return Outcome.fail(f"none of {', '.join(map(str, wanted))} exists")
+        return Outcome.fail(f"{wanted[0]} is missing", where)
+    return Outcome.fail(f"none of {', '.join(map(str, wanted))} exists", where)
 
 
 @check(
@@ -76,7 +102,9 @@ def file_contains(facts: Facts, opts: dict[str, Any]) -> Outcome:
     if not files:
         if opts.get("absent"):
             return Outcome.ok("no such file")
-        return Outcome.fail(f"{', '.join(map(str, _list(opts['path'])))} is missing")
+        return Outcome.fail(
+            f"{', '.join(map(str, _list(opts['path'])))} is missing", expected_path(opts["path"])
+        )
     for file in files:
         text = facts.text(file) or ""
         match = _search(pattern, text)
@@ -176,7 +204,9 @@ def _data_check(facts: Facts, opts: dict[str, Any], kind: str) -> Outcome:
     tokens = parse_path(opts["path"])
     files = facts.glob([str(p) for p in _list(opts["file"])])
     if not files:
-        return Outcome.fail(f"{', '.join(map(str, _list(opts['file'])))} is missing")
+        return Outcome.fail(
+            f"{', '.join(map(str, _list(opts['file'])))} is missing", expected_path(opts["file"])
+        )
     problems: list[tuple[str, str, int | None]] = []
     for file in files:
         docs: list[tuple[Any, Any]]
@@ -218,7 +248,7 @@ def _entity(facts: Facts) -> tuple[Entity | None, Outcome | None]:
     if entity is None:
         name = facts.catalog_file()
         if name is None:
-            return None, Outcome.fail("catalog-info.yaml is missing")
+            return None, Outcome.fail(f"{CATALOG_FILE} is missing", CATALOG_FILE)
         loaded = facts.yaml(name)
         problem = loaded.problems[0] if loaded and loaded.problems else None
         if problem is not None:
@@ -359,6 +389,55 @@ def catalog_field(facts: Facts, opts: dict[str, Any]) -> Outcome:
     return Outcome.ok(f"{opts['path']} is set", entity.file, entity.line(path))
 
 
+@check(
+    "catalog_owner",
+    kinds=Opt(
+        LIST,
+        help="kinds the owner may refer to (default: the platform's catalog.owner_kinds, "
+        "else Group and User)",
+    ),
+)
+def catalog_owner(facts: Facts, opts: dict[str, Any]) -> Outcome:
+    """The catalog entity's ``spec.owner`` is a valid reference to a Group or User."""
+    from platformctl.core.catalog import org
+
+    entity, missing = _entity(facts)
+    if entity is None:
+        return missing  # type: ignore[return-value]
+    path = ("spec", "owner")
+    if "owner" not in entity.spec:
+        return Outcome.fail("spec.owner is not set", entity.file, entity.line(path))
+    value = entity.spec["owner"]
+    if value is None or value == "":
+        return Outcome.fail("spec.owner is empty", entity.file, entity.line(path))
+    if not isinstance(value, str):
+        from platformctl.core.yamlio import type_name
+
+        return Outcome.fail(
+            f"spec.owner must be an entity reference, not {type_name(value)}",
+            entity.file,
+            entity.line(path),
+        )
+    if is_placeholder(value):
+        return Outcome.fail(
+            f"spec.owner is the placeholder {value!r}: fill in the real owner",
+            entity.file,
+            entity.line(path),
+        )
+    kinds = opts.get("kinds") or facts.extra.get("owner_kinds") or org.DEFAULT_OWNER_KINDS
+    problems = org.reference_problems(
+        value, "Group", field="spec.owner", owner_kinds=[str(k) for k in kinds]
+    )
+    if problems:
+        reasons = "; ".join(p.reason for p in problems)
+        return Outcome.fail(
+            f'spec.owner "{value}" {reasons} ({problems[0].hint})',
+            entity.file,
+            entity.line(path),
+        )
+    return Outcome.ok(f"spec.owner is {value}", entity.file, entity.line(path))
+
+
 # --- CI --------------------------------------------------------------------------------------
 
 
@@ -375,7 +454,7 @@ def ci_jobs(facts: Facts, opts: dict[str, Any]) -> Outcome:
     jobs = parsers.ci_jobs(facts)
     if not jobs:
         return Outcome.fail(
-            "no CI workflow (.github/workflows/*.yml or .gitlab-ci.yml) defines jobs"
+            "no CI workflow (.github/workflows/*.yml or .gitlab-ci.yml) defines jobs", CI_FILE
         )
     missing = [w for w in opts["jobs"] if not any(parsers.job_matches(j, str(w)) for j in jobs)]
     if missing:
@@ -399,7 +478,7 @@ def ci_jobs(facts: Facts, opts: dict[str, Any]) -> Outcome:
 )
 def ci_step(facts: Facts, opts: dict[str, Any]) -> Outcome:
     """Some CI step uses an action or runs a command matching a pattern."""
-    jobs = parsers.ci_jobs(facts)
+    every_job = jobs = parsers.ci_jobs(facts)
     if opts.get("job"):
         jobs = [j for j in jobs if parsers.job_matches(j, opts["job"])]
     uses = _list(opts.get("uses"))
@@ -416,7 +495,7 @@ def ci_step(facts: Facts, opts: dict[str, Any]) -> Outcome:
     scope = f"job {opts['job']}" if opts.get("job") else "CI"
     return Outcome.fail(
         f"no step in {scope} runs {wanted}" if opts.get("what") else f"no step in {scope} {wanted}",
-        jobs[0].file if jobs else None,
+        (jobs or every_job)[0].file if (jobs or every_job) else CI_FILE,
     )
 
 
@@ -437,7 +516,7 @@ def dockerfile(facts: Facts, opts: dict[str, Any]) -> Outcome:
     file = opts.get("file") or "Dockerfile"
     parsed = parsers.dockerfile(facts, file)
     if parsed is None:
-        return Outcome.fail(f"{file} is missing")
+        return Outcome.fail(f"{file} is missing", file)
     final = parsed.final
     if final is None:
         return Outcome.fail(f"{file} has no FROM", file, 1)
@@ -509,7 +588,8 @@ def kubernetes(facts: Facts, opts: dict[str, Any]) -> Outcome:
     if not containers:
         return Outcome.fail(
             "no Kubernetes workload (Deployment, StatefulSet, ...) found under "
-            + ", ".join(sorted({g.split("/")[0] for g in globs}))
+            + ", ".join(sorted({g.split("/")[0] for g in globs})),
+            expected_path(opts["paths"]) if opts.get("paths") else K8S_DIR,
         )
 
     def container_problem(c: parsers.Container) -> Outcome | None:
@@ -649,7 +729,13 @@ def coverage_gate(facts: Facts, opts: dict[str, Any]) -> Outcome:
             for match in _COV_ARG.finditer(text):
                 gates.append((float(match.group(1)), file, _line_of(text, _COV_ARG)))
     if not gates:
-        return Outcome.fail("no coverage gate (--cov-fail-under or [coverage:report] fail_under)")
+        where = next(
+            (f for f in ("pyproject.toml", "setup.cfg", "tox.ini") if facts.is_file(f)),
+            "pyproject.toml",
+        )
+        return Outcome.fail(
+            "no coverage gate (--cov-fail-under or [coverage:report] fail_under)", where
+        )
     best = max(gates, key=lambda g: g[0])
     if best[0] < minimum:
         return Outcome.fail(
@@ -688,7 +774,7 @@ def dependency_updates(facts: Facts, opts: dict[str, Any]) -> Outcome:
         data = facts.json("package.json")
         if isinstance(data, dict) and "renovate" in data:
             return Outcome.ok("Renovate configured in package.json", "package.json")
-    return Outcome.fail("no .github/dependabot.yml or renovate.json")
+    return Outcome.fail("no .github/dependabot.yml or renovate.json", ".github/dependabot.yml")
 
 
 CODEOWNERS_FILES = ("CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
@@ -711,7 +797,7 @@ def codeowners(facts: Facts, opts: dict[str, Any]) -> Outcome:
         return Outcome.fail(
             f"{file} has no `*` rule with an owner: some files have no owner", file, 1
         )
-    return Outcome.fail("no CODEOWNERS file (CODEOWNERS, .github/ or docs/)")
+    return Outcome.fail("no CODEOWNERS file (CODEOWNERS, .github/ or docs/)", CODEOWNERS_FILES[0])
 
 
 # --- committed secrets -----------------------------------------------------------------------
@@ -978,7 +1064,10 @@ def port_coherence(facts: Facts, opts: dict[str, Any]) -> Outcome:
         containers = parsers.containers(facts, globs)
         if not expose and not containers:
             return Outcome.ok("no ports declared")
-        return Outcome.fail("cannot tell the app's port: set ENV PORT or --port in the Dockerfile")
+        return Outcome.fail(
+            "cannot tell the app's port: set ENV PORT or --port in the Dockerfile",
+            parsed.file if parsed else "Dockerfile",
+        )
     if expose and port not in {p for p, *_ in expose}:
         return Outcome.fail(
             f"Dockerfile EXPOSE {', '.join(str(p) for p, *_ in expose)} differs from {source}",

@@ -493,9 +493,13 @@ def run(
     scorecards: list[Scorecard] | None = None,
     facts: Facts | None = None,
 ) -> CheckResult:
+    from platformctl.core.catalog.org import owner_kinds
+
     registry.ensure_loaded()
     root = root.resolve()
     facts = facts or Facts(root)
+    # the platform's catalog.owner_kinds, for the catalog_owner check
+    facts.extra.setdefault("owner_kinds", owner_kinds(config))
     known: set[str] = set()
     unknown_golden_path: Finding | None = None
     scorecards_given = scorecards
