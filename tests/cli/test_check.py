@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from platformctl.core.scaffold import shared
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "compliance"
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -313,14 +315,23 @@ def test_rendered_golden_path_scores_100_everywhere(cli, tmp_path):
     source = tmp_path / "source"
     source.mkdir()
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "HEAD", "golden_paths/python-service"],
+        # The template and the shared pieces it includes (golden_paths/_shared).
+        [
+            "git",
+            "-C",
+            str(ROOT),
+            "archive",
+            "HEAD",
+            "golden_paths/python-service",
+            "golden_paths/_shared",
+        ],
         capture_output=True,
         check=False,
     )
     if archive.returncode != 0:
         pytest.skip("python-service golden path not committed yet")
     subprocess.run(["tar", "-x", "-C", str(source)], input=archive.stdout, check=True)
-    template = source / "golden_paths" / "python-service"
+    template = shared.composed_template(source / "golden_paths" / "python-service")
     dest = tmp_path / "demo-svc"
     copier.run_copy(
         str(template), str(dest), data={"name": "demo-svc"}, defaults=True, quiet=True, unsafe=True
