@@ -489,6 +489,8 @@ def test_findings_carry_column_and_yaml_document(cli, good):
     assert "9999" in service
     (k8s / "deployment.yaml").write_text((k8s / "deployment.yaml").read_text() + "---\n" + service)
     (k8s / "service.yaml").unlink()
+    kustomization = (k8s / "kustomization.yaml").read_text()
+    (k8s / "kustomization.yaml").write_text(kustomization.replace("  - service.yaml\n", ""))
     result = cli("check", good, "-f", "json", "-s", "golden-path-python-service")
     assert result.exit_code == 1
     (finding,) = json.loads(result.stdout)["findings"]
@@ -619,3 +621,25 @@ def test_control_characters_from_yaml_are_escaped_in_text_and_junit(cli, bad):
     junit = cli("check", bad, "-f", "junit", "-s", "golden-path-python-service")
     assert "\x1b" not in junit.stdout and "bill\\x1b[2Jing" in junit.stdout
     ET.fromstring(junit.stdout)  # parses
+
+
+def test_prod_auto_sync_is_a_platform_decision(cli, good):
+    """gitops-prod-manual-sync reads the setting gitops.allow_prod_auto_sync (any layer)."""
+    prod = good / "deploy" / "argocd" / "prod.yaml"
+    prod.write_text(
+        prod.read_text().replace(
+            "    syncOptions:", "    automated: {prune: true, selfHeal: true}\n    syncOptions:"
+        )
+    )
+    result = cli("check", good, "-f", "json", "-s", "golden-path-python-service")
+    assert result.exit_code == 1
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["rule"] == "check/golden-path-python-service/gitops-prod-manual-sync"
+    assert finding["file"] == "deploy/argocd/prod.yaml"
+    assert "gitops.allow_prod_auto_sync" in finding["message"]
+
+    config = good / ".platformctl.yaml"
+    config.write_text(config.read_text() + "settings:\n  gitops:\n    allow_prod_auto_sync: true\n")
+    result = cli("check", good, "-f", "json", "-s", "golden-path-python-service")
+    assert result.exit_code == 0, result.stdout
+    assert json.loads(result.stdout)["findings"] == []
