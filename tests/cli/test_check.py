@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from platformctl.core.scaffold import shared
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "compliance"
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -314,14 +316,23 @@ def test_rendered_golden_path_scores_100_everywhere(cli, tmp_path):
     source = tmp_path / "source"
     source.mkdir()
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "HEAD", "golden_paths/python-service"],
+        # The template and the shared pieces it includes (golden_paths/_shared).
+        [
+            "git",
+            "-C",
+            str(ROOT),
+            "archive",
+            "HEAD",
+            "golden_paths/python-service",
+            "golden_paths/_shared",
+        ],
         capture_output=True,
         check=False,
     )
     if archive.returncode != 0:
         pytest.skip("python-service golden path not committed yet")
     subprocess.run(["tar", "-x", "-C", str(source)], input=archive.stdout, check=True)
-    template = source / "golden_paths" / "python-service"
+    template = shared.composed_template(source / "golden_paths" / "python-service")
     dest = tmp_path / "demo-svc"
     answers = {"name": "demo-svc", "owner": "group:default/demo-team"}  # owner has no default
     copier.run_copy(str(template), str(dest), data=answers, defaults=True, quiet=True, unsafe=True)
@@ -478,6 +489,8 @@ def test_findings_carry_column_and_yaml_document(cli, good):
     assert "9999" in service
     (k8s / "deployment.yaml").write_text((k8s / "deployment.yaml").read_text() + "---\n" + service)
     (k8s / "service.yaml").unlink()
+    kustomization = (k8s / "kustomization.yaml").read_text()
+    (k8s / "kustomization.yaml").write_text(kustomization.replace("  - service.yaml\n", ""))
     result = cli("check", good, "-f", "json", "-s", "golden-path-python-service")
     assert result.exit_code == 1
     (finding,) = json.loads(result.stdout)["findings"]
@@ -626,7 +639,7 @@ def test_an_uncommitted_key_fails_the_run_caps_the_level_and_every_hit_is_locate
     result = cli("check", good, "-s", "golden-path-python-service")
     assert result.exit_code == 1, result.output
     out = result.stdout
-    assert "golden-path-python-service: score 92/100 · level none · non_compliant" in out
+    assert "golden-path-python-service: score 93/100 · level none · non_compliant" in out
     assert "deploy.env:2:19" in out and "deploy.env:3:12" in out
     assert "more)" not in out
     sarif = json.loads(cli("check", good, "-s", "golden-path-python-service", "-f", "sarif").stdout)
@@ -704,3 +717,25 @@ def test_owner_rule_uses_the_platform_owner_kinds(cli, good, tmp_path, monkeypat
     assert result.exit_code == 1
     (finding,) = json.loads(result.stdout)["findings"]
     assert "owners must be a Group" in finding["message"]
+
+
+def test_prod_auto_sync_is_a_platform_decision(cli, good):
+    """gitops-prod-manual-sync reads the setting gitops.allow_prod_auto_sync (any layer)."""
+    prod = good / "deploy" / "argocd" / "prod.yaml"
+    prod.write_text(
+        prod.read_text().replace(
+            "    syncOptions:", "    automated: {prune: true, selfHeal: true}\n    syncOptions:"
+        )
+    )
+    result = cli("check", good, "-f", "json", "-s", "golden-path-python-service")
+    assert result.exit_code == 1
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["rule"] == "check/golden-path-python-service/gitops-prod-manual-sync"
+    assert finding["file"] == "deploy/argocd/prod.yaml"
+    assert "gitops.allow_prod_auto_sync" in finding["message"]
+
+    config = good / ".platformctl.yaml"
+    config.write_text(config.read_text() + "settings:\n  gitops:\n    allow_prod_auto_sync: true\n")
+    result = cli("check", good, "-f", "json", "-s", "golden-path-python-service")
+    assert result.exit_code == 0, result.stdout
+    assert json.loads(result.stdout)["findings"] == []

@@ -54,6 +54,7 @@ SETTINGS: frozenset[str] = frozenset(
         "provision.ready_settle",
         "defaults.owner",
         "defaults.system",
+        "gitops.allow_prod_auto_sync",
     }
 )
 # The top-level keys of each file; other sections are read by the commands that use them.

@@ -500,6 +500,8 @@ def run(
     facts = facts or Facts(root)
     # the platform's catalog.owner_kinds, for the catalog_owner check
     facts.extra.setdefault("owner_kinds", owner_kinds(config))
+    # Checks that depend on a platform setting read it through facts.setting().
+    facts.extra.setdefault("settings", config.get)
     known: set[str] = set()
     unknown_golden_path: Finding | None = None
     scorecards_given = scorecards
