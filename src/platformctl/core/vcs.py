@@ -18,6 +18,8 @@ from platformctl.core.errors import EnvironmentProblem, UsageError
 if TYPE_CHECKING:
     from git import Repo
 
+    from platformctl.core.metrics.model import Commit
+
 
 @dataclass(frozen=True)
 class Author:
@@ -231,3 +233,88 @@ def cached_clone(url: str, *, ref: str | None = None, refresh: bool = True) -> P
             hint="check the URL, your network and git credentials",
         ) from None
     return target
+
+
+# -- history for metrics: plain ``git`` subprocesses (one pass each, no GitPython objects) ------
+
+
+def _run_git(path: Path, *args: str) -> str:
+    import subprocess
+
+    if shutil.which("git") is None:
+        raise EnvironmentProblem(
+            "git is not installed or not on PATH", hint="install git (e.g. apt-get install git)"
+        )
+    proc = subprocess.run(
+        ["git", "-C", str(path), "-c", "core.quotePath=false", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+    if proc.returncode != 0:
+        detail = proc.stderr.strip().splitlines()
+        message = detail[-1] if detail else f"git {args[0]} failed"
+        if "not a git repository" in proc.stderr:
+            raise UsageError(
+                f"{path} is not inside a git repository", hint="pass --repo PATH to a repository"
+            )
+        if "does not have any commits" in proc.stderr or "bad default revision" in proc.stderr:
+            return ""
+        raise EnvironmentProblem(f"git {args[0]} failed in {path}: {message}")
+    return proc.stdout
+
+
+def history(path: Path, *, with_paths: bool = False) -> list[Commit]:
+    """Every commit reachable from HEAD, branches, tags and remotes, with parents and times,
+    in one ``git log`` pass (``--name-only`` adds the files each commit changes)."""
+    from datetime import UTC, datetime
+
+    from platformctl.core.metrics.model import Commit
+
+    fmt = "%x1e%H%x00%P%x00%at%x00%ct%x00%s%x00%b%x00"
+    args = ["log", f"--format={fmt}", "--branches", "--tags", "--remotes", "HEAD"]
+    if with_paths:
+        args += ["--name-only", "--no-renames"]
+    text = _run_git(path, *args)
+    commits: list[Commit] = []
+    for chunk in text.split("\x1e")[1:]:
+        sha, parents, authored, committed, subject, body, rest = chunk.split("\x00", 6)
+        paths = tuple(p for p in rest.split("\n") if p) if with_paths else None
+        commits.append(
+            Commit(
+                sha=sha,
+                parents=tuple(parents.split()),
+                authored=datetime.fromtimestamp(int(authored), UTC),
+                committed=datetime.fromtimestamp(int(committed), UTC),
+                subject=subject,
+                body=body,
+                paths=paths,
+            )
+        )
+    return commits
+
+
+@dataclass(frozen=True)
+class TagRecord:
+    name: str
+    sha: str  # the commit the tag points at
+    time: float  # unix seconds: the annotated tag's date, else the commit's committer date
+    annotated: bool
+
+
+def tags(path: Path, pattern: str) -> list[TagRecord]:
+    """Tags matching a glob (``v*``), in one ``git for-each-ref`` pass."""
+    fmt = "%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objectname)%00" \
+        "%(taggerdate:unix)%00%(*committerdate:unix)%00%(committerdate:unix)"
+    text = _run_git(path, "for-each-ref", f"--format={fmt}", f"refs/tags/{pattern}")
+    out: list[TagRecord] = []
+    for line in text.splitlines():
+        name, kind, obj, peeled, tagged, peeled_time, commit_time = line.split("\x00")
+        if kind == "tag":
+            if not peeled or not tagged:
+                continue  # a tag of a tree or blob: nothing deployable
+            out.append(TagRecord(name, peeled, float(tagged), True))
+        elif kind == "commit":
+            out.append(TagRecord(name, obj, float(commit_time), False))
+    return out
