@@ -27,6 +27,7 @@ Definitions (docs/reference/dora.md):
 from __future__ import annotations
 
 import fnmatch
+import heapq
 import math
 import statistics
 from bisect import bisect_right
@@ -292,26 +293,39 @@ def _rework(
     incidents: list[IncidentFacts],
     by_sha: dict[str, Commit],
 ) -> None:
-    open_by_service: dict[str, list[IncidentFacts]] = defaultdict(list)
+    """Mark reverts and fixes deployed while an incident of the service was open: one sweep
+    per service over deployments and incidents in time order (a heap of open incidents)."""
+    by_service: dict[str, list[IncidentFacts]] = defaultdict(list)
     for inc in incidents:
         if inc.service and inc.deployment_id:
-            open_by_service[inc.service].append(inc)
+            by_service[inc.service].append(inc)
     for service, deps in prod.items():
+        pending = sorted(by_service[service], key=lambda f: f.incident.created)
+        open_heap: list[tuple[float, int, IncidentFacts]] = []
+        next_incident = 0
         for dep in deps:
             fact = facts[dep.id]
+            while (
+                next_incident < len(pending)
+                and pending[next_incident].incident.created <= dep.finished
+            ):
+                inc = pending[next_incident]
+                end = inc.incident.resolved
+                heapq.heappush(
+                    open_heap, (end.timestamp() if end else math.inf, next_incident, inc)
+                )
+                next_incident += 1
+            while open_heap and open_heap[0][0] < dep.finished.timestamp():
+                heapq.heappop(open_heap)
             if dep.result != SUCCESS:
                 continue
             revert = next((c for c in fact.commits if by_sha[c.sha].is_revert), None)
             if revert is not None:
                 fact.rework = f"ships revert {revert.sha[:12]} ({revert.subject})"
                 continue
-            for inc in open_by_service[service]:
-                i = inc.incident
-                if inc.deployment_id == dep.id:
-                    continue
-                if i.created <= dep.finished and (i.resolved is None or dep.finished <= i.resolved):
-                    fact.rework = f"deployed while incident {i.id} was open"
-                    break
+            cause = next((i for _, _, i in open_heap if i.deployment_id != dep.id), None)
+            if cause is not None:
+                fact.rework = f"deployed while incident {cause.incident.id} was open"
 
 
 def _summary(facts: Sequence[DeploymentFacts], since: datetime, until: datetime) -> Summary:
@@ -360,13 +374,16 @@ def _group(
     summary = _summary(counted, query.since, query.until)
     bands = bands_mod.bands_for(summary, query.benchmark)
     weeks: list[Week] = []
-    start = _monday(query.since)
+    first = _monday(query.since)
+    buckets: dict[int, list[DeploymentFacts]] = defaultdict(list)
+    for f in counted:
+        buckets[(f.deployment.finished - first).days // 7].append(f)
+    start, index = first, 0
     while start < query.until:
         end = start + timedelta(days=7)
         lo, hi = max(start, query.since), min(end, query.until)
-        in_week = [f for f in counted if lo <= f.deployment.finished < hi]
-        weeks.append(Week(start, _summary(in_week, lo, hi)))
-        start = end
+        weeks.append(Week(start, _summary(buckets.get(index, []), lo, hi)))
+        start, index = end, index + 1
     mine = [i for i in incidents if i.service in services or (i.service is None and name == "all")]
     return Group(
         name=name,

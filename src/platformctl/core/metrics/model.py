@@ -9,7 +9,7 @@ SUCCESS = "success"
 FAILURE = "failure"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: 100,000s are built per run, and frozen init is slower
 class Commit:
     """One commit of the repository history (times are timezone-aware, UTC)."""
 
