@@ -43,10 +43,9 @@ def figure(chart: Chart) -> Any:
     fig = go.Figure()
     values = [v for _, ys in chart.series for v in ys if v is not None]
     top = max(values, default=0.0)
-    limits = sorted(z.high for z in chart.zones if z.high != float("inf"))
-    # show the data and the next band limit above it, so a reader sees how far the next band is
-    above = next((limit for limit in limits if limit > top), None)
-    y_max = max(top * 1.15, above * 1.05 if above else 0.0, 1e-9)
+    if top <= 0:  # nothing measured: show the best band's limit so the chart still reads
+        top = min((z.high for z in chart.zones if z.high != float("inf")), default=1.0)
+    y_max = top * 1.25
     for zone in chart.zones:
         low, high = zone.low, min(zone.high, y_max)
         if low >= y_max:
@@ -55,11 +54,11 @@ def figure(chart: Chart) -> Any:
             y0=low,
             y1=high,
             fillcolor=zone.color,
-            opacity=0.18,
+            opacity=0.25,
             line_width=0,
             layer="below",
             annotation_text=zone.name,
-            annotation_position="top left",
+            annotation_position="top right",
             annotation_font_size=10,
             annotation_font_color="#57606a",
         )
@@ -103,7 +102,7 @@ def html_report(doc: ReportDoc) -> str:
                     full_html=False,
                     include_plotlyjs=index == 0,  # the library once, inline: no CDN
                     div_id=f"chart-{index}",
-                    config={"displaylogo": False, "responsive": True},
+                    config={"displayModeBar": False, "responsive": True},
                 )
                 + "</div>"
             )

@@ -64,6 +64,7 @@ class Chart:
 @dataclass
 class ReportDoc:
     kind: str
+    command: str  # "metrics dora", for the JSON envelope's tool.command
     title: str
     headline: list[str]
     data: dict[str, Any]
@@ -131,14 +132,20 @@ def to_text(doc: ReportDoc) -> str:
 # -- json -------------------------------------------------------------------------------------
 
 
-def envelope(kind: str, body: dict[str, Any]) -> dict[str, Any]:
+def envelope(command: str, kind: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The envelope findings use too (core/report.py): version and tool."""
     from platformctl import __version__
 
-    return {"version": JSON_VERSION, "tool": f"platformctl {__version__}", "kind": kind, **body}
+    return {
+        "version": JSON_VERSION,
+        "tool": {"name": "platformctl", "version": __version__, "command": command},
+        "kind": kind,
+        **body,
+    }
 
 
 def to_json(doc: ReportDoc) -> str:
-    return json.dumps(envelope(doc.kind, doc.data), indent=2, default=str) + "\n"
+    return json.dumps(envelope(doc.command, doc.kind, doc.data), indent=2, default=str) + "\n"
 
 
 # -- csv --------------------------------------------------------------------------------------

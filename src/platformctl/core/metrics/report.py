@@ -16,7 +16,7 @@ from platformctl.core.metrics.model import (
 )
 from platformctl.core.reports import Chart, ReportDoc, Sample, Table, Zone
 
-BAND_COLORS = {"elite": "#1a7f37", "high": "#4ac26b", "medium": "#d4a72c", "low": "#cf222e"}
+BAND_COLORS = {"elite": "#1f883d", "high": "#aceebb", "medium": "#f2cc60", "low": "#ff8182"}
 METRIC_TITLES = {
     "deployment_frequency": "Deployment frequency",
     "lead_time": "Lead time for changes",
@@ -475,6 +475,7 @@ def build(result: DoraResult, *, explain: bool = False) -> ReportDoc:
         }
     return ReportDoc(
         kind="dora",
+        command="metrics dora",
         title=title,
         headline=headline,
         data=data,
