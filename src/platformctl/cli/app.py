@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "metrics": (
         "platformctl.cli.metrics",
         "app",
-        "DORA delivery metrics from git history, deployments and incidents.",
+        "DORA metrics from git history, deployments and incidents.",
     ),
     "config": ("platformctl.cli.config", "app", "Show the merged configuration and its sources."),
 }

@@ -33,7 +33,9 @@ def dora(
         help="Argo CD Application whose sync history are the deployments (read from the "
         "cluster, or picked from a saved --deployments file).",
     ),
-    argocd_namespace: str = typer.Option("argocd", "--argocd-namespace"),
+    argocd_namespace: str = typer.Option(
+        "argocd", "--argocd-namespace", help="Namespace of the --argocd-app Application."
+    ),
     kubeconfig: str = typer.Option(None, "--kubeconfig", help="For --argocd-app."),
     context: str = typer.Option(None, "--context", help="kubeconfig context for --argocd-app."),
     incidents: list[Path] = typer.Option(
