@@ -99,7 +99,20 @@ def gather(sources: Sources, *, environment: str, with_paths: bool) -> Inputs:
     if not repo.is_dir():
         raise UsageError(f"--repo {repo}: no such folder")
     service = sources.service or (vcs.repo_root(repo) or repo.resolve()).name
-    commits = vcs.history(repo, with_paths=with_paths)
+    history = vcs.HistoryReader(repo, with_paths=with_paths)  # git runs while files are read
+    try:
+        found = _gather_records(sources, repo=repo, service=service, environment=environment)
+    except BaseException:
+        history.close()
+        raise
+    return Inputs(history.commits(), *found)
+
+
+def _gather_records(
+    sources: Sources, *, repo: Path, service: str, environment: str
+) -> tuple[list[Deployment], list[Incident], list[tuple[str, str]], list[str]]:
+    from platformctl.core import vcs
+
     deployments: list[Deployment] = []
     incidents: list[Incident] = []
     skipped: list[tuple[str, str]] = []
@@ -133,7 +146,7 @@ def gather(sources: Sources, *, environment: str, with_paths: bool) -> Inputs:
         incidents += records.incidents
         skipped += records.skipped
         kinds.append(f"{records.kind} incidents {path}")
-    return Inputs(commits, deployments, incidents, skipped, kinds)
+    return deployments, incidents, skipped, kinds
 
 
 def argocd_from_cluster(sources: Sources, *, environment: str) -> list[Deployment]:

@@ -107,7 +107,7 @@ def claim_commits(
         while stack:
             sha = stack.pop()
             commit = commits[sha]
-            if _touches(commit.paths, patterns):
+            if not patterns or _touches(commit.paths, patterns):
                 mine.append(sha)
             for parent in commit.parents:
                 if parent not in seen and parent in commits:

@@ -71,7 +71,7 @@ class Query:
     benchmark: str = "2024"
 
 
-@dataclass
+@dataclass(slots=True)
 class ShippedCommit:
     sha: str
     subject: str
