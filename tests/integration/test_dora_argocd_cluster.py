@@ -65,3 +65,12 @@ def test_argocd_application_from_a_saved_file(cli, dora_world, tmp_path):
                  *WINDOW, "--format", "json", "--explain")
     assert result.exit_code == 0, result.output
     _check(json.loads(result.stdout))
+
+
+def test_argocd_without_a_kubeconfig_is_exit_3(cli, dora_world, tmp_path, monkeypatch):
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "none"))
+    result = cli("metrics", "dora", "--repo", dora_world["repo"], "--argocd-app", "shop-prod",
+                 *WINDOW)
+    assert result.exit_code == 3
+    assert result.stderr.startswith("error: no kubeconfig found")
+    assert "--deployments" in result.stderr.splitlines()[1]

@@ -154,9 +154,18 @@ def argocd_from_cluster(sources: Sources, *, environment: str) -> list[Deploymen
     from platformctl.core.provision import kube
 
     assert sources.argocd_app
-    cluster = kube.connect(
-        kubeconfig=sources.kubeconfig, context=sources.context, namespace=sources.argocd_namespace
-    )
+    try:
+        cluster = kube.connect(
+            kubeconfig=sources.kubeconfig,
+            context=sources.context,
+            namespace=sources.argocd_namespace,
+        )
+    except EnvironmentProblem as exc:  # connect's hints speak of provisioning; ours of Argo CD
+        raise EnvironmentProblem(
+            exc.message,
+            hint="pass --kubeconfig FILE / --context NAME, or save the Application with "
+            "`kubectl get application NAME -n NAMESPACE -o json` and pass it with --deployments",
+        ) from None
     app = cluster.get(ARGOCD_API, "applications", sources.argocd_app, sources.argocd_namespace)
     if app is None:
         raise EnvironmentProblem(
