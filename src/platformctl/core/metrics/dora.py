@@ -160,9 +160,8 @@ def compute(
         for dep in deps:
             fact = DeploymentFacts(dep)
             if dep.result == SUCCESS:
-                for sha in shipped.get(dep.id, []):
-                    fact.commits.append(_shipped(by_sha[sha], dep))
-                fact.commits.sort(key=lambda c: c.authored)
+                fact.commits = [_shipped(by_sha[sha], dep) for sha in shipped.get(dep.id, ())]
+                fact.commits.sort(key=_by_authored)
             else:
                 fact.failed = True
                 fact.failure_reasons.append(f"the deployment itself failed ({dep.result})")
@@ -191,8 +190,12 @@ def _excluded(dep: Deployment, reason: str) -> DeploymentFacts:
     return DeploymentFacts(dep, counted=False, excluded=reason)
 
 
+def _by_authored(commit: ShippedCommit) -> datetime:
+    return commit.authored
+
+
 def _shipped(commit: Commit, dep: Deployment) -> ShippedCommit:
-    if commit.is_merge:
+    if len(commit.parents) > 1:  # a merge commit
         return ShippedCommit(commit.sha, commit.subject, commit.authored, None, "merge commit")
     seconds = (dep.finished - commit.authored).total_seconds()
     if seconds < 0:
