@@ -220,7 +220,7 @@ def test_bad_incidents_file_is_exit_2(run, dora_world, tmp_path):
         (("--benchmark", "2019"), "unknown DORA benchmark '2019'"),
         (("--window", "soon"), "--window 'soon' is not a span"),
         (("--service-path", "api"), "--service-path 'api' is not NAME=PATH"),
-        (("--group-by", "team"), "--group-by team is not built yet"),
+        (("--group-by", "owner"), "unknown --group-by 'owner'"),
         ((), "no deployments source"),
     ],
 )
@@ -234,3 +234,66 @@ def test_not_a_repository_is_exit_2(cli, tmp_path):
     result = cli("metrics", "dora", "--repo", tmp_path, "--deploy-tags", "v*")
     assert result.exit_code == 2
     assert "is not inside a git repository" in result.stderr
+
+
+# -- --group-by team: owners from the Backstage catalog ------------------------------------
+
+
+@pytest.fixture
+def catalog(monkeypatch):
+    """The Backstage catalog API (httpx MockTransport): api is owned by group payments, web is
+    not in the catalog."""
+    import httpx
+
+    from platformctl.core import backstage
+
+    asked: list[list[str]] = []
+    entities = {
+        "component:default/api": {
+            "kind": "Component",
+            "metadata": {"name": "api", "namespace": "default"},
+            "spec": {"owner": "group:default/payments"},
+        }
+    }
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/api/catalog/entities/by-refs"
+        refs = json.loads(request.content)["entityRefs"]
+        asked.append(refs)
+        return httpx.Response(200, json={"items": [entities.get(r) for r in refs]})
+
+    original = backstage.client_from_config
+
+    def patched(*args, **kwargs):
+        kwargs.setdefault("transport", httpx.MockTransport(handler))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(backstage, "client_from_config", patched)
+    monkeypatch.setenv("PLATFORMCTL_BACKSTAGE_URL", "http://backstage.test")
+    return asked
+
+
+def test_group_by_team_from_the_catalog(run, dora_world, catalog):
+    result = run("--deployments", dora_world["deployments"], "--incidents",
+                 dora_world["incidents"], *WINDOW, *PATHS, "--group-by", "team",
+                 "--format", "json")
+    data = _json(result)
+    assert catalog == [["component:default/api", "component:default/web"]]
+    groups = {g["name"]: g for g in data["groups"]}
+    assert set(groups) == {"payments", "(no owner in the catalog)"}
+    payments = groups["payments"]
+    assert (payments["by"], payments["services"]) == ("team", ["api"])
+    # the same numbers as service api alone
+    assert payments["summary"]["change_failure_ratio"] == pytest.approx(2 / 5)
+    assert payments["summary"]["lead_time_median_seconds"] == 4 * H
+    assert groups["(no owner in the catalog)"]["services"] == ["web"]
+    assert "warning: no owner in the Backstage catalog for web" in result.stderr
+    prom = run("--deployments", dora_world["deployments"], *WINDOW, *PATHS,
+               "--group-by", "team", "--format", "prometheus").stdout
+    assert 'platform_dora_deployments{team="payments"} 4' in prom
+
+
+def test_group_by_team_without_backstage_is_exit_2(run, dora_world):
+    result = run("--deployments", dora_world["deployments"], *WINDOW, "--group-by", "team")
+    assert result.exit_code == 2
+    assert "no Backstage URL configured" in result.stderr

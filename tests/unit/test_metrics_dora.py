@@ -262,3 +262,43 @@ def test_nearest_rank():
     assert nearest_rank([5, 1, 4, 2, 3, 6, 7, 8, 9, 10], 0.9) == 9
     assert nearest_rank([3.0], 0.9) == 3.0
     assert nearest_rank([], 0.5) is None
+
+
+# -- teams -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("owner", "team"),
+    [
+        ("group:default/payments", "payments"),
+        ("payments", "payments"),
+        ("default/payments", "payments"),
+        ("group:ops/sre", "ops/sre"),
+        ("user:default/jane", "user:jane"),
+        ("Group:default/Payments", "Payments"),
+    ],
+)
+def test_owner_team(owner, team):
+    from platformctl.core.metrics.teams import owner_team
+
+    assert owner_team(owner) == team
+
+
+def test_group_by_team_merges_services_of_one_owner():
+    from platformctl.core.metrics.teams import NO_OWNER, teams_of
+
+    teams = teams_of(
+        ["a", "b", "c"],
+        [{"spec": {"owner": "group:default/t"}}, {"spec": {"owner": "t"}}, None],
+    )
+    assert teams == {"a": "t", "b": "t", "c": NO_OWNER}
+    commits = [commit("x", (), 0), commit("y", ("x",), 1)]
+    deps = [deploy("a1", "x", 2, service="a"), deploy("b1", "y", 5, service="b"),
+            deploy("c1", "y", 6, service="c")]
+    groups = compute(commits, deps, [], query(group_by="team", teams=teams)).groups
+    by_name = {g.name: g for g in groups}
+    assert by_name["t"].services == ["a", "b"] and by_name["t"].by == "team"
+    assert by_name["t"].summary.deployments == 2
+    # each service ships its own history: a ships x (2 h); b ships x (5 h) and y (4 h)
+    assert by_name["t"].summary.changes == 3
+    assert by_name[NO_OWNER].services == ["c"]

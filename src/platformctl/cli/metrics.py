@@ -53,7 +53,11 @@ def dora(
         "--service-path",
         help="NAME=PATH: only commits touching PATH count for service NAME. Repeatable.",
     ),
-    group_by: str = typer.Option(None, "--group-by", help="service (team: not built yet)."),
+    group_by: str = typer.Option(
+        None,
+        "--group-by",
+        help="service, or team (each service's Component owner in the Backstage catalog).",
+    ),
     benchmark: str = typer.Option("2024", "--benchmark", help="DORA benchmark year: 2023, 2024."),
     explain: bool = typer.Option(
         False, "--explain", help="List every deployment, commit, incident and exclusion."
@@ -71,16 +75,11 @@ def dora(
     """
     from platformctl.cli import render
     from platformctl.core import reports
-    from platformctl.core.errors import NotBuilt, UsageError
+    from platformctl.core.errors import UsageError
     from platformctl.core.metrics import collect
     from platformctl.core.metrics.report import build
 
     reports.check_format(fmt)
-    if group_by == "team":
-        raise NotBuilt(
-            "--group-by team is not built yet (it needs each service's owner from the catalog)",
-            hint="use --group-by service",
-        )
     if output and output != "-" and Path(output).is_dir():
         raise UsageError(f"cannot write the report to {output}: it is a folder")
     start, end = collect.parse_window(since=since, until=until, window=window)
@@ -105,6 +104,16 @@ def dora(
         group_by=group_by,
         benchmark=benchmark,
     )
+    from platformctl.core.metrics.teams import NO_OWNER
+
+    unowned = [
+        s for g in result.groups if g.name == NO_OWNER and g.by == "team" for s in g.services
+    ]
+    if unowned:
+        render.warn(
+            f"no owner in the Backstage catalog for {', '.join(unowned)} "
+            "(looked up as component:default/<service>)"
+        )
     if result.empty:
         render.info(
             f"no deployments in window {start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} UTC "

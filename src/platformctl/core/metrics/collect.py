@@ -180,6 +180,24 @@ def argocd_from_cluster(sources: Sources, *, environment: str) -> list[Deploymen
     )
 
 
+def teams_from_catalog(services: list[str], *, cwd: Path) -> dict[str, str]:
+    """service -> owning team, from each service's Component in the Backstage catalog (one
+    by-refs request per 500 services). A service is looked up as ``component:default/<name>``
+    unless its name is already an entity reference."""
+    from platformctl.core import backstage
+    from platformctl.core import config as config_mod
+    from platformctl.core.metrics.teams import teams_of
+
+    if not services:
+        return {}
+    refs = [backstage.parse_ref(s).ref for s in services]
+    with backstage.client_from_config(config_mod.load(cwd=cwd)) as client:
+        entities = client.entities_by_refs(
+            refs, fields=("kind", "metadata.namespace", "metadata.name", "spec.owner")
+        )
+    return teams_of(services, entities)
+
+
 def dora(
     sources: Sources,
     *,
@@ -191,11 +209,19 @@ def dora(
     group_by: str | None = None,
     benchmark: str = bands_mod.LATEST,
 ) -> tuple[DoraResult, Inputs]:
-    if group_by not in (None, "service"):
-        raise UsageError(f"unknown --group-by {group_by!r}", hint="use --group-by service")
+    if group_by not in (None, "service", "team"):
+        raise UsageError(
+            f"unknown --group-by {group_by!r}", hint="use --group-by service or --group-by team"
+        )
     bands_mod.check_benchmark(benchmark)
     paths = service_paths or {}
     inputs = gather(sources, environment=environment, with_paths=bool(paths))
+    teams: dict[str, str] = {}
+    if group_by == "team":
+        names = sorted({d.service for d in inputs.deployments})
+        teams = teams_from_catalog(
+            [s for s in names if not services or s in services], cwd=sources.repo
+        )
     query = Query(
         since=since,
         until=until,
@@ -203,6 +229,7 @@ def dora(
         services=services,
         service_paths=paths,
         group_by=group_by,
+        teams=teams,
         benchmark=benchmark,
     )
     return compute(inputs.commits, inputs.deployments, inputs.incidents, query), inputs

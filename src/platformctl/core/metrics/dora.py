@@ -51,6 +51,7 @@ from platformctl.core.metrics.model import (
     Summary,
     Week,
 )
+from platformctl.core.metrics.teams import NO_OWNER
 
 PRODUCTION_ALIASES = {"production": {"production", "prod", "prd", "live"}}
 
@@ -179,6 +180,18 @@ def compute(
         groups = [_group(s, [s], prod, facts, incident_facts, query) for s in services]
         if not groups:
             groups = [_group(s, [s], prod, facts, incident_facts, query) for s in query.services]
+        for group in groups:
+            group.by = "service"
+    elif query.group_by == "team":
+        members: dict[str, list[str]] = defaultdict(list)
+        for service in services:
+            members[query.teams.get(service, NO_OWNER)].append(service)
+        groups = [
+            _group(team, members[team], prod, facts, incident_facts, query)
+            for team in sorted(members)
+        ]
+        for group in groups:
+            group.by = "team"
     else:
         groups = [_group("all", services, prod, facts, incident_facts, query)]
     shown = {id(i) for g in groups for i in g.incidents}
@@ -387,7 +400,11 @@ def _group(
         lo, hi = max(start, query.since), min(end, query.until)
         weeks.append(Week(start, _summary(buckets.get(index, []), lo, hi)))
         start, index = end, index + 1
-    mine = [i for i in incidents if i.service in services or (i.service is None and name == "all")]
+    mine = [
+        i
+        for i in incidents
+        if i.service in services or (i.service is None and query.group_by is None)
+    ]
     return Group(
         name=name,
         services=services,

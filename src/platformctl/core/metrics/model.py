@@ -67,7 +67,8 @@ class Query:
     services: tuple[str, ...] = ()  # empty: every service
     # service -> path prefixes or globs: only commits touching them count for that service
     service_paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    group_by: str | None = None  # None or "service"
+    group_by: str | None = None  # None, "service" or "team"
+    teams: dict[str, str] = field(default_factory=dict)  # service -> team, for group_by team
     benchmark: str = "2024"
 
 
@@ -142,7 +143,7 @@ class Week:
 class Group:
     """The metrics of one group (every selected service, or one service with --group-by)."""
 
-    name: str  # "all" or the service name
+    name: str  # "all", the service or the team
     services: list[str]
     summary: Summary
     bands: list[Band]
@@ -150,6 +151,7 @@ class Group:
     weeks: list[Week]
     deployments: list[DeploymentFacts]
     incidents: list[IncidentFacts]
+    by: str | None = None  # "service" or "team" when grouped
 
     @property
     def empty(self) -> bool:

@@ -133,6 +133,7 @@ def _summary_json(s: Summary) -> dict[str, Any]:
 def _group_json(group: Group, explain: bool) -> dict[str, Any]:
     body: dict[str, Any] = {
         "name": group.name,
+        "by": group.by,
         "services": group.services,
         "summary": _summary_json(group.summary),
         "bands": {b.metric: {"band": b.band, "rule": b.rule} for b in group.bands},
@@ -148,7 +149,7 @@ def _group_json(group: Group, explain: bool) -> dict[str, Any]:
 def _explain_tables(result: DoraResult) -> list[Table]:
     tables: list[Table] = []
     for group in result.groups:
-        prefix = "" if group.name == "all" else f"{group.name}: "
+        prefix = f"{group.name}: " if group.by else ""
         rows = []
         for f in group.deployments:
             d = f.deployment
@@ -319,7 +320,7 @@ def _samples(result: DoraResult) -> list[Sample]:
     year = result.query.benchmark
     for group in result.groups:
         s = group.summary
-        labels = {} if group.name == "all" else {"service": group.name}
+        labels = {group.by: group.name} if group.by else {}
 
         def add(
             name: str,
@@ -425,7 +426,7 @@ def build(result: DoraResult, *, explain: bool = False) -> ReportDoc:
     tables = []
     headline = []
     for group in result.groups:
-        prefix = "" if group.name == "all" else f"{group.name}: "
+        prefix = f"{group.name}: " if group.by else ""
         tables.append(
             Table(
                 f"{prefix}the four keys ({q.benchmark} DORA benchmark)",
@@ -436,7 +437,7 @@ def build(result: DoraResult, *, explain: bool = False) -> ReportDoc:
         headline.append(f"{prefix}{group.verdict}")
     weekly = []
     for group in result.groups:
-        prefix = "" if group.name == "all" else f"{group.name}: "
+        prefix = f"{group.name}: " if group.by else ""
         weekly.append(
             Table(
                 f"{prefix}weekly trend",
