@@ -27,6 +27,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Request infrastructure via Crossplane claims.",
     ),
+    "metrics": (
+        "platformctl.cli.metrics",
+        "app",
+        "DORA metrics from git history, deployments and incidents.",
+    ),
     "config": ("platformctl.cli.config", "app", "Show the merged configuration and its sources."),
 }
 
