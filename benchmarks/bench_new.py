@@ -7,7 +7,8 @@ machine noise hits both sides alike.  Baselines:
 * ``copier (same source)``: copier.run_copy on exactly what platformctl hands copier (the
   embedded history bundle through the same git URL rewrite when the history is current, the
   template folder otherwise) -- the overhead budget (<= 10 %) is measured against this;
-* ``copier (folder)``: copier.run_copy on the plain template folder, for reference.
+* ``copier (folder)``: copier.run_copy on the template folder (composed with its shared
+  pieces), for reference.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def main() -> dict[str, object]:
 
 
 def bench(golden_path: str) -> dict[str, object]:
-    from platformctl.core.scaffold import engine
+    from platformctl.core.scaffold import engine, shared
     from platformctl.core.scaffold.create import template_source
     from platformctl.core.scaffold.registry import load_registry
 
@@ -86,7 +87,7 @@ def bench(golden_path: str) -> dict[str, object]:
         same = tmp / "same.py"
         same.write_text(_copier_script(source.src, source.vcs_ref, env_vars))
         folder = tmp / "folder.py"
-        folder.write_text(_copier_script(str(path.folder), None, {}))
+        folder.write_text(_copier_script(str(shared.composed_template(path.folder)), None, {}))
         exe = sys.executable
         commands = {
             "platformctl new": lambda d: [

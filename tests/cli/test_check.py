@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from platformctl.core.scaffold import shared
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "compliance"
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -313,14 +315,23 @@ def test_rendered_golden_path_scores_100_everywhere(cli, tmp_path):
     source = tmp_path / "source"
     source.mkdir()
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "HEAD", "golden_paths/python-service"],
+        # The template and the shared pieces it includes (golden_paths/_shared).
+        [
+            "git",
+            "-C",
+            str(ROOT),
+            "archive",
+            "HEAD",
+            "golden_paths/python-service",
+            "golden_paths/_shared",
+        ],
         capture_output=True,
         check=False,
     )
     if archive.returncode != 0:
         pytest.skip("python-service golden path not committed yet")
     subprocess.run(["tar", "-x", "-C", str(source)], input=archive.stdout, check=True)
-    template = source / "golden_paths" / "python-service"
+    template = shared.composed_template(source / "golden_paths" / "python-service")
     dest = tmp_path / "demo-svc"
     copier.run_copy(
         str(template), str(dest), data={"name": "demo-svc"}, defaults=True, quiet=True, unsafe=True
@@ -478,6 +489,8 @@ def test_findings_carry_column_and_yaml_document(cli, good):
     assert "9999" in service
     (k8s / "deployment.yaml").write_text((k8s / "deployment.yaml").read_text() + "---\n" + service)
     (k8s / "service.yaml").unlink()
+    kustomization = (k8s / "kustomization.yaml").read_text()
+    (k8s / "kustomization.yaml").write_text(kustomization.replace("  - service.yaml\n", ""))
     result = cli("check", good, "-f", "json", "-s", "golden-path-python-service")
     assert result.exit_code == 1
     (finding,) = json.loads(result.stdout)["findings"]
@@ -608,3 +621,25 @@ def test_control_characters_from_yaml_are_escaped_in_text_and_junit(cli, bad):
     junit = cli("check", bad, "-f", "junit", "-s", "golden-path-python-service")
     assert "\x1b" not in junit.stdout and "bill\\x1b[2Jing" in junit.stdout
     ET.fromstring(junit.stdout)  # parses
+
+
+def test_prod_auto_sync_is_a_platform_decision(cli, good):
+    """gitops-prod-manual-sync reads the setting gitops.allow_prod_auto_sync (any layer)."""
+    prod = good / "deploy" / "argocd" / "prod.yaml"
+    prod.write_text(
+        prod.read_text().replace(
+            "    syncOptions:", "    automated: {prune: true, selfHeal: true}\n    syncOptions:"
+        )
+    )
+    result = cli("check", good, "-f", "json", "-s", "golden-path-python-service")
+    assert result.exit_code == 1
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["rule"] == "check/golden-path-python-service/gitops-prod-manual-sync"
+    assert finding["file"] == "deploy/argocd/prod.yaml"
+    assert "gitops.allow_prod_auto_sync" in finding["message"]
+
+    config = good / ".platformctl.yaml"
+    config.write_text(config.read_text() + "settings:\n  gitops:\n    allow_prod_auto_sync: true\n")
+    result = cli("check", good, "-f", "json", "-s", "golden-path-python-service")
+    assert result.exit_code == 0, result.stdout
+    assert json.loads(result.stdout)["findings"] == []

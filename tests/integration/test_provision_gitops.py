@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from platformctl.core import yamlio
+from platformctl.core.scaffold import shared
 
 pytestmark = pytest.mark.integration
 
@@ -78,7 +79,7 @@ def test_golden_path_service_records_its_database(
 
     service = tmp_path / "orders"
     copier.run_copy(
-        str(GOLDEN),
+        str(shared.composed_template(GOLDEN)),
         str(service),
         data={"name": "orders", "has_database": True},
         defaults=True,

@@ -250,3 +250,39 @@ def test_failed_update_is_rolled_back_and_migrations_need_trust(
     assert _git("status", "--porcelain", "--untracked-files=all", cwd=repo) == ""
     assert _git("rev-parse", "HEAD", cwd=repo) == head
     assert (repo / "app.txt").read_text() == BODY_V1
+
+
+def test_update_warns_about_local_changes_to_files_the_new_version_moved(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copier deletes a file the new version no longer has even when the repository edited it
+    (deploy/k8s -> deploy/base in python-service 1.1.0): update names those files."""
+    root = tmp_path / "golden_paths"
+    _write_template(root / "demo", BODY_V1)
+    (root / "demo" / "template" / "k8s").mkdir()
+    (root / "demo" / "template" / "k8s" / "deployment.yaml").write_text("replicas: 2\n")
+    (root / "demo" / "template" / "k8s" / "service.yaml").write_text("port: 80\n")
+    (root / "index.yaml").write_text("golden_paths:\n  - name: demo\n    version: 1.0.0\n")
+    versions.build_history("demo", root / "demo", root, "1.0.0")
+    shutil.move(root / "demo" / "template" / "k8s", root / "demo" / "template" / "base")
+    versions.build_history("demo", root / "demo", root, "1.1.0")
+    monkeypatch.setattr(registry_mod, "embedded_root", lambda: root)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    assert cli("new", "demo", "svc", "--defaults", "--ref", "1.0.0").exit_code == 0
+    repo = tmp_path / "svc"
+    (repo / "k8s" / "deployment.yaml").write_text("replicas: 5  # tuned\n")
+    _git("commit", "-qam", "tune", cwd=repo)
+
+    result = cli("update", str(repo), "--pretend")
+    assert result.exit_code == 0, result.output
+    assert "warning: k8s/deployment.yaml had local changes and the new version would remove" in (
+        result.stderr
+    )
+    result = cli("update", str(repo))
+    assert result.exit_code == 0, result.output
+    assert "warning: k8s/deployment.yaml had local changes" in result.stderr
+    assert "git show HEAD:k8s/deployment.yaml" in result.stderr
+    assert "k8s/service.yaml had local changes" not in result.stderr  # unchanged: no warning
+    assert (repo / "base" / "deployment.yaml").read_text() == "replicas: 2\n"
+    assert not (repo / "k8s").exists()

@@ -78,3 +78,75 @@ def test_shipped_history_is_in_sync_with_the_templates() -> None:
             "golden_paths/index.yaml if the previous one was released)"
         )
     )
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+
+
+def test_python_service_1_0_0_updates_cleanly_to_the_gitops_layout(
+    cli, tmp_path: Path, monkeypatch
+) -> None:
+    """A repository created by the release before the GitOps layout (python-service 1.0.0,
+    deploy/k8s) updates to the latest version without conflicts: deploy/k8s moves to
+    deploy/base, the overlays and Argo CD manifests arrive, the developer's own change stays,
+    and the result is what a fresh repository of the latest version has."""
+    history = versions.load_history(ROOT, "python-service")
+    assert history is not None and history.find("1.0.0") is not None
+    latest = history.latest
+    assert latest is not None and versions.version_key(latest.version) >= versions.version_key(
+        "1.1.0"
+    )
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    data = ["--data", "tier=tier-1", "--data", "has_database=true"]
+    result = cli("new", "python-service", "orders-api", "--defaults", "--ref", "1.0.0", *data)
+    assert result.exit_code == 0, result.output
+    repo = tmp_path / "orders-api"
+    assert (repo / "deploy/k8s/deployment.yaml").is_file()
+    assert not (repo / "deploy/base").exists()
+    # The developer's own change, in a file the update does not touch.
+    items = repo / "src/orders_api/routers/items.py"
+    items.write_text(items.read_text() + "\n# local change kept across updates\n")
+    _git(repo, "commit", "-qam", "local change")
+
+    result = cli("update", str(repo))
+    assert result.exit_code == 0, result.output
+    assert "conflict" not in result.output.lower()
+    assert not list(repo.rglob("*.rej")) and not list(repo.rglob("*.orig"))
+    assert not (repo / "deploy/k8s").exists()
+    for rel in (
+        "deploy/base/deployment.yaml",
+        "deploy/base/kustomization.yaml",
+        "deploy/overlays/prod/kustomization.yaml",
+        "deploy/argocd/previews.yaml",
+    ):
+        assert (repo / rel).is_file(), rel
+    assert "# local change kept across updates" in items.read_text()
+    assert f"_commit: {latest.tag}" in (repo / ".copier-answers.yml").read_text()
+
+    # Same answers, fresh from the latest version: the updated tree matches but for the change.
+    fresh = tmp_path / "fresh"
+    result = cli(
+        "new", "python-service", "orders-api", "--defaults", "--no-git", "--dest", str(fresh), *data
+    )
+    assert result.exit_code == 0, result.output
+    updated, expected = _tree(repo), _tree(fresh)
+    rel_items = "src/orders_api/routers/items.py"
+    updated[rel_items] = updated[rel_items].replace(b"\n# local change kept across updates\n", b"")
+    assert sorted(updated) == sorted(expected)
+    assert [k for k in expected if updated[k] != expected[k]] == []
+
+    # And it passes platformctl check, GitOps rules included.
+    result = cli("check", str(repo), "-f", "json", "-s", "golden-path-python-service")
+    assert result.exit_code == 0, result.stdout

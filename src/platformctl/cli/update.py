@@ -91,6 +91,12 @@ def update(
     for rel in result.changed:
         mark = "!" if rel in result.conflicts else " "
         render.info(f" {mark} {rel}")
+    removed = "would remove" if result.pretend else "removed"
+    for rel in result.dropped_edits:
+        render.warn(
+            f"{rel} had local changes and the new version {removed} it (moved or deleted in the "
+            f"golden path): carry them over by hand (git show HEAD:{rel})"
+        )
     if result.conflicts:
         files = ", ".join(result.conflicts)
         if result.pretend:

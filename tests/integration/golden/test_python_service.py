@@ -36,10 +36,14 @@ from typing import Any
 import pytest
 import yaml
 
+from platformctl.core.scaffold import shared
+
 pytestmark = pytest.mark.golden
 
 ROOT = Path(__file__).resolve().parents[3]
 TEMPLATE = ROOT / "golden_paths" / "python-service"
+# What copier renders: the template folder plus the shared pieces it includes (the GitOps layout).
+COMPOSED = shared.composed_template(TEMPLATE)
 BIN = Path(sys.executable).parent
 
 # Rendered, installed and run: the defaults and a tier-1 service with a database.
@@ -177,7 +181,8 @@ class Generated:
 
 DEFAULTS = {
     key: value["default"]
-    for key, value in yaml.safe_load((TEMPLATE / "copier.yml").read_text()).items()
+    for doc in yaml.safe_load_all((COMPOSED / "copier.yml").read_text())
+    for key, value in doc.items()
     if not key.startswith("_") and isinstance(value, dict) and "default" in value
 }
 
@@ -193,7 +198,7 @@ def _render(key: str, tmp_path_factory: pytest.TempPathFactory) -> Generated:
         answers = STATIC_ANSWER_SETS[key]
         dst = tmp_path_factory.mktemp(f"golden-{key}") / answers["name"]
         copier.run_copy(
-            str(TEMPLATE), str(dst), data=answers, defaults=True, unsafe=False, quiet=True
+            str(COMPOSED), str(dst), data=answers, defaults=True, unsafe=False, quiet=True
         )
         _RENDERED[key] = Generated(key=key, answers=answers, path=dst)
     return _RENDERED[key]
@@ -246,10 +251,17 @@ EXPECTED_FILES = [
     "openapi.yaml",
     "pyproject.toml",
     "scripts/export_openapi.py",
-    "deploy/k8s/deployment.yaml",
-    "deploy/k8s/service.yaml",
-    "deploy/k8s/hpa.yaml",
-    "deploy/k8s/pdb.yaml",
+    "deploy/base/deployment.yaml",
+    "deploy/base/service.yaml",
+    "deploy/base/hpa.yaml",
+    "deploy/base/pdb.yaml",
+    "deploy/base/kustomization.yaml",
+    "deploy/overlays/dev/kustomization.yaml",
+    "deploy/overlays/staging/kustomization.yaml",
+    "deploy/overlays/prod/kustomization.yaml",
+    "deploy/overlays/preview/kustomization.yaml",
+    "deploy/argocd/kustomization.yaml",
+    "deploy/argocd/previews.yaml",
 ]
 
 
@@ -263,6 +275,8 @@ def test_rendered_tree_is_complete(rendered: Generated) -> None:
         data = path.read_bytes() if path.is_file() else b"\0"
         if b"\0" not in data:  # text files only (a test run may leave .coverage behind)
             text = data.decode("utf-8").replace("${{", "")  # GitHub Actions expressions
+            # Go templates the ApplicationSet fills in per pull request ({{ .number }}).
+            text = re.sub(r"\{\{ \.[a-z_]+ \}\}", "", text)
             assert "{{" not in text and "{%" not in text, f"unrendered Jinja in {path}"
 
 
@@ -291,7 +305,7 @@ def test_ports_and_probe_paths_agree(rendered: Generated) -> None:
     froms = re.findall(r"^FROM (\S+)", dockerfile, re.M)
     assert len(froms) >= 2 and all(":" in f and not f.endswith(":latest") for f in froms)
 
-    (deployment,) = rendered.yaml("deploy/k8s/deployment.yaml")
+    (deployment,) = rendered.yaml("deploy/base/deployment.yaml")
     pod = deployment["spec"]["template"]
     (container,) = pod["spec"]["containers"]
     assert container["ports"][0]["containerPort"] == port
@@ -304,7 +318,7 @@ def test_ports_and_probe_paths_agree(rendered: Generated) -> None:
     assert sc["allowPrivilegeEscalation"] is False and sc["capabilities"]["drop"] == ["ALL"]
     assert container["resources"]["requests"] and container["resources"]["limits"]
 
-    (service,) = rendered.yaml("deploy/k8s/service.yaml")
+    (service,) = rendered.yaml("deploy/base/service.yaml")
     assert service["spec"]["ports"][0]["targetPort"] == port
 
     openapi = yaml.safe_load((rendered.path / "openapi.yaml").read_text())
@@ -312,12 +326,14 @@ def test_ports_and_probe_paths_agree(rendered: Generated) -> None:
     for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
         assert container[probe]["httpGet"]["path"] in served
 
+    # Per-environment configuration comes from the ConfigMap the kustomization generates.
+    assert container["envFrom"][0] == {"configMapRef": {"name": f"{rendered.name}-config"}}
+    secrets = [e["secretRef"] for e in container["envFrom"] if "secretRef" in e]
     if rendered.answer("has_database"):
-        refs = [e["secretRef"]["name"] for e in container.get("envFrom", [])]
-        assert refs == [f"{rendered.name}-db-conn"]
-        assert all(e["secretRef"].get("optional") for e in container["envFrom"])
+        assert [s["name"] for s in secrets] == [f"{rendered.name}-db-conn"]
+        assert all(s.get("optional") for s in secrets)
     else:
-        assert "envFrom" not in container
+        assert secrets == []
 
 
 def test_catalog_entities(rendered: Generated) -> None:
@@ -467,7 +483,10 @@ def test_hadolint(rendered: Generated) -> None:
 
 def test_kubernetes_validate_strict(rendered: Generated) -> None:
     validate = _require("kubernetes-validate", "kubernetes-validate")
-    manifests = sorted((rendered.path / "deploy" / "k8s").glob("*.yaml"))
+    # The base manifests on their own (the overlays' builds: tests/integration/golden/gitops.py).
+    manifests = sorted(
+        p for p in (rendered.path / "deploy" / "base").glob("*.yaml") if p.stem != "kustomization"
+    )
     assert len(manifests) == 4
     result = _run([validate, "--strict", *manifests], cwd=rendered.path)
     assert result.returncode == 0, _explain(result)
@@ -557,6 +576,6 @@ def test_validators_reject_bad_answers(
     dst = tmp_path / "out"
     with pytest.raises(ValueError, match=re.escape(message)):
         copier.run_copy(
-            str(TEMPLATE), str(dst), data=answers, defaults=True, unsafe=False, quiet=True
+            str(COMPOSED), str(dst), data=answers, defaults=True, unsafe=False, quiet=True
         )
     assert not dst.exists() or not any(dst.iterdir())

@@ -138,6 +138,14 @@ class Facts:
     _untracked: set[str] = field(default_factory=set)
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def setting(self, key: str, default: Any = None) -> Any:
+        """A platform setting (``settings:`` of platform.yaml, the user config or the
+        repository, ``config show`` lists them); the run hands the lookup in as
+        ``extra["settings"]``.  ``default`` when it is unset or no lookup was given."""
+        lookup = self.extra.get("settings")
+        value = lookup(key) if callable(lookup) else None
+        return default if value is None else value
+
     # --- files -------------------------------------------------------------------------------
 
     def _git_files(self) -> list[str] | None:

@@ -442,6 +442,8 @@ def run(
     registry.ensure_loaded()
     root = root.resolve()
     facts = facts or Facts(root)
+    # Checks that depend on a platform setting read it through facts.setting().
+    facts.extra.setdefault("settings", config.get)
     known: set[str] = set()
     unknown_golden_path: Finding | None = None
     scorecards_given = scorecards

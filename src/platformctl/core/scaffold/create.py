@@ -29,7 +29,7 @@ from platformctl.core.errors import (
     MissingInputError,
     UsageError,
 )
-from platformctl.core.scaffold import versions
+from platformctl.core.scaffold import shared, versions
 from platformctl.core.scaffold.registry import GoldenPath, Registry
 
 MAX_NAME = 63
@@ -105,31 +105,38 @@ def read_questions(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[str, A
     """(questions, settings) of a copier template folder, parsed with yamlio.
 
     Several YAML documents are merged like copier does; the short form ``key: value`` is a
-    question with that default.
+    question with that default.  The questions of the shared pieces the template includes
+    (``shared``) come after its own, as in the composed copier.yml.
     """
     config = copier_config(folder)
     if config is None:
         raise UsageError(f"{folder} is not a copier template (no copier.yml)")
-    loaded = yamlio.load_file(config)
-    for problem in loaded.problems:
-        if problem.severity == "error":
-            raise yamlio.InputFileError(
-                problem.message,
-                hint=problem.hint,
-                file=str(config),
-                line=problem.line,
-                column=problem.column,
-            )
+    files = [config] + [
+        piece / shared.QUESTIONS_FILE
+        for piece in (shared.shared_root(folder) / p for p in shared.pieces_of(folder))
+        if (piece / shared.QUESTIONS_FILE).is_file()
+    ]
     questions: dict[str, dict[str, Any]] = {}
     settings: dict[str, Any] = {}
-    for doc in loaded.documents:
-        if not isinstance(doc.data, dict):
-            continue
-        for key, value in doc.data.items():
-            if key.startswith("_"):
-                settings[key[1:]] = value
-            else:
-                questions[key] = value if isinstance(value, dict) else {"default": value}
+    for file in files:
+        loaded = yamlio.load_file(file)
+        for problem in loaded.problems:
+            if problem.severity == "error":
+                raise yamlio.InputFileError(
+                    problem.message,
+                    hint=problem.hint,
+                    file=str(file),
+                    line=problem.line,
+                    column=problem.column,
+                )
+        for doc in loaded.documents:
+            if not isinstance(doc.data, dict):
+                continue
+            for key, value in doc.data.items():
+                if key.startswith("_"):
+                    settings[key[1:]] = value
+                else:
+                    questions[key] = value if isinstance(value, dict) else {"default": value}
     return questions, settings
 
 
@@ -323,7 +330,7 @@ def template_source(path: GoldenPath, ref: str | None = None) -> TemplateSource:
                 f"golden path {path.name} has no version history; --ref is not available"
             )
         return TemplateSource(
-            str(path.folder),
+            str(shared.composed_template(path.folder)),
             None,
             path.version,
             True,
@@ -340,7 +347,9 @@ def template_source(path: GoldenPath, ref: str | None = None) -> TemplateSource:
     assert path.folder is not None
     is_repo = (path.folder / ".git").exists()
     return TemplateSource(
-        str(path.folder),
+        # A git repository is rendered from its tags as it is; a plain folder composed with
+        # the shared pieces it includes.
+        str(path.folder if is_repo else shared.composed_template(path.folder)),
         ref,
         path.version,
         False,

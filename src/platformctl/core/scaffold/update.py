@@ -174,6 +174,10 @@ class UpdateResult:
     conflicts: list[str] = field(default_factory=list)
     pretend: bool = False
     up_to_date: bool = False
+    # Files the new version no longer has (removed or moved, e.g. deploy/k8s -> deploy/base)
+    # that the repository had changed since the golden path last wrote them: copier deletes
+    # them without a conflict, so the changes must be carried over by hand.
+    dropped_edits: list[str] = field(default_factory=list)
 
 
 def _git(args: list[str], cwd: Path) -> str:
@@ -201,6 +205,20 @@ def _status(root: Path) -> list[str]:
             i += 1  # the rename source follows
         paths.append(rel)
     return paths
+
+
+def _dropped_edits(root: Path, project_root: Path) -> list[str]:
+    """Tracked files the update deleted that were edited after the golden path last wrote them
+    (the commit that last touched .copier-answers.yml: creation or the previous update)."""
+    deleted = [p for p in _git(["ls-files", "--deleted", "-z"], root).split("\0") if p]
+    if not deleted:
+        return []
+    answers = os.path.relpath(project_root / ANSWERS_FILE, root)
+    base = _git(["log", "-n", "1", "--format=%H", "--", answers], root).strip()
+    if not base:
+        return []
+    edited = _git(["diff", "--name-only", "-z", base, "HEAD", "--", *deleted], root)
+    return sorted(p for p in edited.split("\0") if p)
 
 
 def _conflicts(root: Path, changed: list[str]) -> list[str]:
@@ -318,6 +336,7 @@ def update(
         changed=changed,
         conflicts=_conflicts(root, changed),
         up_to_date=not changed,
+        dropped_edits=_dropped_edits(root, project.root),
     )
 
 
@@ -368,6 +387,7 @@ def _pretend(
         after = read_project(clone / sub)
         changed = _status(clone)
         conflicts = _conflicts(clone, changed)
+        dropped = _dropped_edits(clone, clone / sub)
         shutil.rmtree(clone, ignore_errors=True)
     return UpdateResult(
         project.root,
@@ -378,4 +398,5 @@ def _pretend(
         conflicts=conflicts,
         pretend=True,
         up_to_date=not changed,
+        dropped_edits=dropped,
     )

@@ -18,7 +18,6 @@ Nothing here imports copier or GitPython: drift checks (``platformctl check``) r
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -30,15 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from platformctl.core.errors import EnvironmentProblem, UsageError
+from platformctl.core.scaffold import shared
 
 SCHEME = "platformctl:golden-paths/"
 SYMBOLIC_PREFIX = "git+" + SCHEME
 HISTORY_DIRNAME = "_history"
 MANIFEST = "history.json"
 MANIFEST_FORMAT = 1
-# Files never part of a golden path snapshot.
-_SKIP_DIRS = frozenset({".git", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"})
-_SKIP_SUFFIXES = (".pyc", ".pyo")
 # Deterministic snapshots: same content and versions -> same commits and tags.
 _EPOCH = 1_700_000_000
 _IDENTITY = {
@@ -91,30 +88,9 @@ def version_key(version: str) -> tuple[Any, ...]:
 
 
 def template_digest(folder: Path) -> str:
-    """Content digest of a golden path folder: relative paths, exec bits and bytes."""
-    digest = hashlib.sha256()
-    for path in _snapshot_files(folder):
-        rel = path.relative_to(folder).as_posix()
-        mode = "x" if os.access(path, os.X_OK) else "-"
-        if path.is_symlink():
-            data = ("->" + os.readlink(path)).encode()
-            mode = "l"
-        else:
-            data = path.read_bytes()
-        digest.update(f"{rel}\0{mode}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()
-
-
-def _snapshot_files(folder: Path) -> list[Path]:
-    files: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
-        for filename in sorted(filenames):
-            if filename.endswith(_SKIP_SUFFIXES):
-                continue
-            files.append(Path(dirpath) / filename)
-    return sorted(files, key=lambda p: p.relative_to(folder).as_posix())
+    """Content digest of a golden path's composed template (its folder plus the shared pieces
+    it includes, see ``shared``): relative paths, exec bits and bytes."""
+    return shared.digest(shared.composed_entries(folder))
 
 
 @dataclass
@@ -271,7 +247,7 @@ def build_history(
     entries = manifest.setdefault("golden_paths", {})
     entry = entries.get(name) or {"versions": []}
     known = {str(v["version"]): v for v in entry.get("versions") or []}
-    digest = template_digest(template_dir)
+    digest = template_digest(template_dir)  # also validates the shared pieces it includes
     lines = list(changelog or []) or read_changelog(template_dir, version) or [f"{name} {version}"]
     warnings: list[str] = []
 
@@ -327,10 +303,8 @@ def build_history(
                 shutil.rmtree(
                     child
                 ) if child.is_dir() and not child.is_symlink() else child.unlink()
-        for src in _snapshot_files(template_dir):
-            dst = work / src.relative_to(template_dir)
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst, follow_symlinks=False)
+        # The snapshot is the composed template: the folder plus its shared pieces.
+        shared.materialize(template_dir, work)
         _git("add", "--all", "--force", ".", cwd=work)
         count = len(_git("rev-list", parent, cwd=work).split()) if parent else 0
         stamp = f"@{_EPOCH + 86400 * (count + 1)} +0000"

@@ -1,0 +1,175 @@
+"""Shared pieces of golden paths: composition, digest, history snapshot and rendering."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from platformctl.core.errors import UsageError
+from platformctl.core.scaffold import create, shared, versions
+
+
+def _golden_root(tmp_path: Path, *, include: str = "[box]") -> Path:
+    root = tmp_path / "golden_paths"
+    demo = root / "demo"
+    (demo / "template").mkdir(parents=True)
+    (demo / "copier.yml").write_text(
+        "_subdirectory: template\n"
+        f"_platformctl_shared: {include}\n"
+        "name:\n  type: str\n"
+        "port:\n  type: int\n  default: 8080\n"
+    )
+    (demo / "template" / "README.md.jinja").write_text(
+        "# {{ name }}\n{% include '_shared/box/include/snippet.jinja' %}"
+    )
+    piece = root / "_shared" / "box"
+    (piece / "template" / "deploy").mkdir(parents=True)
+    (piece / "include").mkdir()
+    (piece / "piece.yml").write_text("requires: [name, port]\n")
+    (piece / "copier.yml").write_text(
+        "box_size:\n  type: int\n  default: 3\nbox_label:\n  default: '{{ name }}-box'\n"
+        "  when: false\n"
+    )
+    (piece / "template" / "deploy" / "box.yaml.jinja").write_text(
+        "name: {{ box_label }}\nsize: {{ box_size }}\nport: {{ port }}\n"
+    )
+    (piece / "include" / "snippet.jinja").write_text("shared snippet for {{ name }}\n")
+    return root
+
+
+def test_composed_entries_lay_the_piece_over_the_template(tmp_path: Path) -> None:
+    root = _golden_root(tmp_path)
+    entries = {e.rel: e for e in shared.composed_entries(root / "demo")}
+    assert set(entries) == {
+        "copier.yml",
+        "template/README.md.jinja",
+        "template/deploy/box.yaml.jinja",
+        "_shared/box/piece.yml",
+        "_shared/box/copier.yml",
+        "_shared/box/include/snippet.jinja",
+        "_shared/box/template/deploy/box.yaml.jinja",
+    }
+    config = entries["copier.yml"].read_bytes().decode()
+    assert config.startswith("_subdirectory: template\n")
+    assert "\n---\n# Composed from _shared/box/copier.yml\nbox_size:" in config
+
+
+def test_read_questions_include_the_pieces_questions(tmp_path: Path) -> None:
+    root = _golden_root(tmp_path)
+    questions, settings = create.read_questions(root / "demo")
+    assert list(questions) == ["name", "port", "box_size", "box_label"]
+    assert settings["platformctl_shared"] == ["box"]
+
+
+def test_a_folder_without_pieces_composes_to_itself(tmp_path: Path) -> None:
+    root = _golden_root(tmp_path, include="[]")
+    folder = root / "demo"
+    rels = [e.rel for e in shared.composed_entries(folder)]
+    assert rels == ["copier.yml", "template/README.md.jinja"]
+    assert shared.composed_template(folder) == folder.resolve()
+
+
+def test_digest_covers_the_piece(tmp_path: Path) -> None:
+    root = _golden_root(tmp_path)
+    before = versions.template_digest(root / "demo")
+    (root / "_shared" / "box" / "include" / "snippet.jinja").write_text("changed\n")
+    assert versions.template_digest(root / "demo") != before
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (
+            lambda root: (
+                (root / "demo" / "template" / "deploy").mkdir()
+                or (root / "demo" / "template" / "deploy" / "box.yaml.jinja").write_text("own\n")
+            ),
+            "also has",
+        ),
+        (
+            lambda root: (root / "demo" / "copier.yml").write_text(
+                "_subdirectory: template\n_platformctl_shared: [box]\nname: x\nport: 1\n"
+                "box_size: 2\n"
+            ),
+            "also defined by",
+        ),
+        (
+            lambda root: (root / "demo" / "copier.yml").write_text(
+                "_subdirectory: template\n_platformctl_shared: [box]\nname: x\n"
+            ),
+            "does not define port",
+        ),
+        (
+            lambda root: (root / "demo" / "copier.yml").write_text(
+                "_platformctl_shared: [box]\nname: x\nport: 1\n"
+            ),
+            "needs _subdirectory",
+        ),
+        (
+            lambda root: (root / "demo" / "copier.yml").write_text(
+                "_subdirectory: template\n_platformctl_shared: [nothere]\nname: x\nport: 1\n"
+            ),
+            "does not exist",
+        ),
+        (
+            lambda root: (root / "demo" / "copier.yml").write_text(
+                "_subdirectory: template\n_platformctl_shared: [../box]\nname: x\nport: 1\n"
+            ),
+            "invalid shared piece name",
+        ),
+        (
+            lambda root: (root / "_shared" / "box" / "copier.yml").write_text(
+                "_tasks: [echo]\nbox_size: 1\n"
+            ),
+            "only add questions",
+        ),
+    ],
+    ids=[
+        "file-clash",
+        "question-clash",
+        "missing-required",
+        "no-subdirectory",
+        "unknown-piece",
+        "path-piece",
+        "piece-settings",
+    ],
+)
+def test_composition_refuses_ambiguity(tmp_path: Path, mutate, message: str) -> None:
+    root = _golden_root(tmp_path)
+    mutate(root)
+    with pytest.raises(UsageError, match=message):
+        shared.composed_entries(root / "demo")
+
+
+def test_history_snapshot_is_the_composed_template(tmp_path: Path) -> None:
+    root = _golden_root(tmp_path)
+    versions.build_history("demo", root / "demo", root, "1.0.0")
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", str(root / "_history" / "demo.bundle"), str(clone)], check=True
+    )
+    assert (clone / "template" / "deploy" / "box.yaml.jinja").is_file()
+    assert (clone / "_shared" / "box" / "include" / "snippet.jinja").is_file()
+    assert "box_size" in (clone / "copier.yml").read_text()
+    history = versions.load_history(root, "demo")
+    assert history is not None and history.latest is not None
+    assert history.latest.digest == versions.template_digest(root / "demo")
+    # A change in the piece alone makes the history stale (scripts/golden_history.py --check).
+    (root / "_shared" / "box" / "template" / "deploy" / "box.yaml.jinja").write_text("x: 1\n")
+    assert history.latest.digest != versions.template_digest(root / "demo")
+
+
+def test_composed_template_renders_with_copier(tmp_path: Path) -> None:
+    import copier
+
+    root = _golden_root(tmp_path)
+    source = shared.composed_template(root / "demo")
+    assert source != (root / "demo").resolve()
+    assert shared.composed_template(root / "demo") == source  # cached by content
+    dst = tmp_path / "out"
+    copier.run_copy(str(source), str(dst), data={"name": "svc"}, defaults=True, quiet=True)
+    assert (dst / "README.md").read_text() == "# svc\nshared snippet for svc\n"
+    assert (dst / "deploy" / "box.yaml").read_text() == "name: svc-box\nsize: 3\nport: 8080\n"
+    assert not (dst / "_shared").exists()
