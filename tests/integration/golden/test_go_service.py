@@ -36,13 +36,18 @@ from email.message import Message
 from pathlib import Path
 from typing import Any
 
+import gitops  # tests/integration/golden/gitops.py: the shared GitOps layout's checks
 import pytest
 import yaml
+
+from platformctl.core.scaffold import shared
 
 pytestmark = pytest.mark.golden
 
 ROOT = Path(__file__).resolve().parents[3]
 TEMPLATE = ROOT / "golden_paths" / "go-service"
+# What copier renders: the template folder plus the shared pieces it includes (the GitOps layout).
+COMPOSED = shared.composed_template(TEMPLATE)
 BIN = Path(sys.executable).parent
 
 ANSWER_SETS: dict[str, dict[str, Any]] = {
@@ -152,7 +157,8 @@ def _explain(result: subprocess.CompletedProcess[str]) -> str:
 def _copier_defaults() -> dict[str, Any]:
     return {
         key: value["default"]
-        for key, value in yaml.safe_load((TEMPLATE / "copier.yml").read_text()).items()
+        for doc in yaml.safe_load_all((COMPOSED / "copier.yml").read_text())
+        for key, value in doc.items()
         if not key.startswith("_") and isinstance(value, dict) and "default" in value
     }
 
@@ -205,7 +211,7 @@ def rendered(
         answers = ANSWER_SETS[key]
         dst = tmp_path_factory.mktemp(f"go-{key}") / answers["name"]
         copier.run_copy(
-            str(TEMPLATE), str(dst), data=answers, defaults=True, unsafe=False, quiet=True
+            str(COMPOSED), str(dst), data=answers, defaults=True, unsafe=False, quiet=True
         )
         _RENDERED[key] = Generated(key=key, answers=answers, path=dst, go=go_env)
     return _RENDERED[key]
@@ -263,6 +269,15 @@ EXPECTED_FILES = [
     "deploy/base/service.yaml",
     "deploy/base/hpa.yaml",
     "deploy/base/pdb.yaml",
+    "deploy/overlays/dev/kustomization.yaml",
+    "deploy/overlays/staging/kustomization.yaml",
+    "deploy/overlays/prod/kustomization.yaml",
+    "deploy/overlays/preview/kustomization.yaml",
+    "deploy/argocd/kustomization.yaml",
+    "deploy/argocd/dev.yaml",
+    "deploy/argocd/staging.yaml",
+    "deploy/argocd/prod.yaml",
+    "deploy/argocd/previews.yaml",
 ]
 
 
@@ -275,6 +290,8 @@ def test_rendered_tree_is_complete(rendered: Generated) -> None:
     for path in rendered.path.rglob("*"):
         if path.is_file() and b"\0" not in (data := path.read_bytes()):
             text = data.decode("utf-8").replace("${{", "")  # GitHub Actions expressions
+            # Go templates the ApplicationSet fills in per pull request ({{ .number }}).
+            text = re.sub(r"\{\{ \.[a-z_]+ \}\}", "", text)
             assert "{{" not in text and "{%" not in text, f"unrendered Jinja in {path}"
 
 
@@ -340,6 +357,8 @@ def test_ports_probes_and_security_agree(rendered: Generated) -> None:
     assert container["resources"]["requests"] and container["resources"]["limits"]
     env = {e["name"]: e.get("value") for e in container["env"]}
     assert env["PORT"] == str(port)
+    # ENVIRONMENT and LOG_LEVEL come from the kustomize-generated ConfigMap each overlay merges.
+    assert container["envFrom"] == [{"configMapRef": {"name": f"{rendered.name}-config"}}]
     # The drain fits in the grace period: SHUTDOWN_DELAY + SHUTDOWN_TIMEOUT < grace period.
     seconds = sum(int(env[k].rstrip("s")) for k in ("SHUTDOWN_DELAY", "SHUTDOWN_TIMEOUT"))
     assert seconds < pod["spec"]["terminationGracePeriodSeconds"]
@@ -350,6 +369,10 @@ def test_ports_probes_and_security_agree(rendered: Generated) -> None:
     listed = set(kustomization["resources"])
     on_disk = {p.name for p in (rendered.path / "deploy" / "base").glob("*.yaml")}
     assert listed == on_disk - {"kustomization.yaml"}
+    (generator,) = kustomization["configMapGenerator"]
+    assert generator["name"] == f"{rendered.name}-config"
+    # The Go service reads the generated LOG_LEVEL values (INFO, DEBUG): config.Load accepts them.
+    assert {"LOG_LEVEL=INFO"} <= set(generator["literals"])
 
     openapi = yaml.safe_load((rendered.path / "openapi.yaml").read_text())
     for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
@@ -564,6 +587,30 @@ def test_kubernetes_validate_strict(rendered: Generated) -> None:
     assert result.stdout.count("passed") + result.stderr.count("passed") == 4, _explain(result)
 
 
+def test_gitops_layout_with_the_shared_checks(rendered: Generated, tmp_path: Path) -> None:
+    """The shared GitOps layout composed into go-service, checked with the shared golden
+    helpers (test_gitops.py runs them too, with its own answer sets): the Argo CD fields, the CI
+    preview job, and with kustomize installed every overlay built, differing per environment,
+    valid under kubernetes-validate --strict, and the preview built as Argo CD builds it."""
+    project = gitops.Project.from_answers(rendered.path, rendered.answers)
+    gitops.assert_argocd_fields(project)
+    gitops.assert_preview_ci_job(project)
+    kustomize = gitops.tool("kustomize")
+    if kustomize is None:
+        version = gitops.KUSTOMIZE_VERSION
+        pytest.skip(f"kustomize is not installed (go install ...kustomize/v5@{version})")
+    validate = _require("kubernetes-validate", "pip install kubernetes-validate")
+    builds = gitops.build_overlays(project, kustomize)
+    gitops.assert_environments_differ(project, builds)
+    for env, docs in builds.items():
+        (deployment,) = [d for d in docs if d["kind"] == "Deployment"]
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        assert container["ports"][0]["containerPort"] == int(rendered.answer("port")), env
+    gitops.kubernetes_validate(validate, builds, tmp_path)
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    gitops.build_preview_like_argocd(project, kustomize, tmp_path / "pr", 42, sha)
+
+
 def test_mkdocs_build_strict_with_techdocs_core(rendered: Generated, tmp_path: Path) -> None:
     mkdocs = _require("mkdocs", "pip install mkdocs mkdocs-techdocs-core")
     if mkdocs.parent == BIN and importlib.util.find_spec("techdocs_core") is None:
@@ -694,6 +741,6 @@ def test_validators_reject_bad_answers(
     dst = tmp_path / "out"
     with pytest.raises(ValueError, match=re.escape(message)):
         copier.run_copy(
-            str(TEMPLATE), str(dst), data=answers, defaults=True, unsafe=False, quiet=True
+            str(COMPOSED), str(dst), data=answers, defaults=True, unsafe=False, quiet=True
         )
     assert not dst.exists() or not any(dst.iterdir())
