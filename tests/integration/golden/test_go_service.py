@@ -406,12 +406,30 @@ def test_dependabot_covers_gomod_docker_and_actions(rendered: Generated) -> None
 # --- the generated project's own tooling ------------------------------------------------------
 
 
-def test_go_vet_and_gofmt(project: Generated) -> None:
+def test_go_vet_gofmt_and_tidy(project: Generated) -> None:
     vet = _run([_go(), "vet", "./..."], cwd=project.path, go=project.go)
     assert vet.returncode == 0, _explain(vet)
     gofmt = shutil.which("gofmt") or str(Path(_go()).parent / "gofmt")
     fmt = _run([gofmt, "-l", "."], cwd=project.path, go=project.go)
     assert fmt.returncode == 0 and fmt.stdout == "", _explain(fmt)
+    # The lint job also requires go.mod and go.sum to be tidy.
+    tidy = _run([_go(), "mod", "tidy", "-diff"], cwd=project.path, go=project.go)
+    assert tidy.returncode == 0 and tidy.stdout == "", _explain(tidy)
+
+
+def test_golangci_lint_with_the_projects_config(project: Generated) -> None:
+    """The lint job's golangci-lint with the template's .golangci.yml (v2 format), when a
+    golangci-lint is on PATH (CI of the generated project installs it through its action;
+    `go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0` here)."""
+    lint = _require("golangci-lint", "go install .../golangci-lint/v2/cmd/golangci-lint@v2.15.0")
+    cache = str(project.go.root / "golangci-cache")
+    verify = _run([lint, "config", "verify"], cwd=project.path, go=project.go)
+    assert verify.returncode == 0, _explain(verify)
+    result = _run(
+        [lint, "run", "./..."], cwd=project.path, go=project.go, GOLANGCI_LINT_CACHE=cache
+    )
+    assert result.returncode == 0, _explain(result)
+    assert "0 issues" in result.stdout, _explain(result)
 
 
 def test_go_test_race(project: Generated) -> None:
