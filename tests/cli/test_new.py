@@ -525,3 +525,53 @@ def test_name_from_a_data_file_is_validated(
     assert result.exit_code == 2, result.output
     assert expected in result.stderr and "missing" not in result.stderr
     assert list(work.iterdir()) == []
+
+
+def _with_piece(root: Path) -> None:
+    """Make golden path `demo` include a shared piece `box` (golden_paths/_shared/box)."""
+    config = root / "demo" / "copier.yml"
+    config.write_text(
+        config.read_text().replace(
+            "_subdirectory: template\n", "_subdirectory: template\n_platformctl_shared: [box]\n"
+        )
+    )
+    piece = root / "_shared" / "box"
+    (piece / "template" / "deploy").mkdir(parents=True)
+    (piece / "include").mkdir()
+    (piece / "piece.yml").write_text("requires: [name, owner]\n")
+    (piece / "copier.yml").write_text("box_size:\n  type: int\n  default: 3\n")
+    (piece / "include" / "owner.jinja").write_text("box of {{ owner }}")
+    (piece / "template" / "deploy" / "box.yaml.jinja").write_text(
+        "name: {{ name }}\nsize: {{ box_size }}\n"
+        "owner: {% include '_shared/box/include/owner.jinja' %}\n"
+    )
+
+
+def test_new_renders_the_shared_pieces_from_history_and_from_the_folder(
+    cli, golden: Path, work: Path
+) -> None:
+    _with_piece(golden)
+    # The folder changed (it includes a piece now) and the history was not rebuilt: rendered
+    # from the composed folder, with the warning that it will not be updatable.
+    result = cli("new", "demo", "from-folder", "--defaults", "--no-git", "--data", "box_size=5")
+    assert result.exit_code == 0, result.output
+    assert "not in its release history" in result.stderr
+    box = work / "from-folder" / "deploy" / "box.yaml"
+    assert box.read_text() == "name: from-folder\nsize: 5\nowner: box of team-a\n"
+    assert not (work / "from-folder" / "_shared").exists()
+    # The piece's questions are validated like the template's own, before anything is written.
+    result = cli("new", "demo", "bad-size", "--defaults", "--no-git", "--data", "box_size=big")
+    assert result.exit_code == 2
+    assert "box_size must be an integer" in result.stderr
+    assert not (work / "bad-size").exists()
+
+    versions.build_history("demo", golden / "demo", golden, "1.1.0")
+    result = cli("new", "demo", "from-history", "--defaults", "--no-git")
+    assert result.exit_code == 0, result.output
+    assert "release history" not in result.stderr
+    assert (
+        (work / "from-history" / "deploy" / "box.yaml")
+        .read_text()
+        .startswith("name: from-history\nsize: 3\n")
+    )
+    assert "_commit: v1.1.0" in (work / "from-history" / ".copier-answers.yml").read_text()

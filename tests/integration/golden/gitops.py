@@ -109,12 +109,18 @@ class Project:
         """Answers as given plus the template defaults recorded in .copier-answers.yml."""
         recorded = yaml.safe_load((path / ".copier-answers.yml").read_text())
         merged = {**recorded, **answers}
-        org = str(merged.get("github_org", "example-org"))
+        # The image repository is the golden path's (computed) answer `image`; the overlays
+        # name it, and the base Deployment must run it or kustomize's images would not match.
+        overlay = yaml.safe_load((path / "deploy/overlays/dev/kustomization.yaml").read_text())
+        image = str(overlay["images"][0]["name"])
+        (deployment,) = [d for d in load_all(path / "deploy/base/deployment.yaml")]
+        base_image = deployment["spec"]["template"]["spec"]["containers"][0]["image"]
+        assert base_image.rsplit(":", 1)[0] == image, (base_image, image)
         return cls(
             path=path,
             name=str(merged["name"]),
-            github_org=org,
-            image=f"ghcr.io/{org.lower()}/{merged['name']}",
+            github_org=str(merged.get("github_org", "example-org")),
+            image=image,
             argocd_namespace=str(merged.get("argocd_namespace", "argocd")),
             argocd_project=str(merged.get("argocd_project", "default")),
         )
