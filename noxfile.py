@@ -44,7 +44,10 @@ ARGOCD_MODELS = "@kubernetes-models/argo-cd@4.0.0"  # validators from Argo CD's 
 def golden(session: nox.Session) -> None:
     """Render every golden path with fixed answer sets, then run each generated project's own
     tests, linters (actionlint, hadolint, kubernetes-validate, kustomize build) and docs build,
-    and validate the Argo CD manifests against Argo CD's schemas."""
+    and validate the Argo CD manifests against Argo CD's schemas.
+
+    go-service uses the machine's Go (and make); its modules come from the Go module proxy into
+    a cache inside the test's temporary directory."""
     import shutil
 
     _install(session)

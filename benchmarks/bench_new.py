@@ -1,4 +1,5 @@
-"""`platformctl new python-service x --defaults --no-git` vs copier.run_copy on the same template.
+"""`platformctl new <golden path> x --defaults --no-git` vs copier.run_copy on the same template,
+for every embedded golden path (python-service, go-service).
 
 Each run is a fresh process (what a user waits for), median of several runs, interleaved so
 machine noise hits both sides alike.  Baselines:
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
-GOLDEN_PATH = "python-service"
+GOLDEN_PATHS = ("python-service", "go-service")
 BUDGET = 0.10
 
 
@@ -53,11 +54,22 @@ def _time(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]
 
 
 def main() -> dict[str, object]:
+    """One result per golden path (BENCH_GOLDEN_PATHS=a,b selects some)."""
+    selected = os.environ.get("BENCH_GOLDEN_PATHS")
+    names = [n for n in GOLDEN_PATHS if not selected or n in selected.split(",")]
+    results: dict[str, object] = {}
+    for name in names:
+        print(f"   -- {name}", flush=True)
+        results[name] = bench(name)
+    return results
+
+
+def bench(golden_path: str) -> dict[str, object]:
     from platformctl.core.scaffold import engine, shared
     from platformctl.core.scaffold.create import template_source
     from platformctl.core.scaffold.registry import load_registry
 
-    path = load_registry().resolve(GOLDEN_PATH)
+    path = load_registry().resolve(golden_path)
     source = template_source(path)
     assert path.folder is not None
     env_vars = engine.git_env(source.rewrites, os.environ)
@@ -83,7 +95,7 @@ def main() -> dict[str, object]:
                 "-m",
                 "platformctl",
                 "new",
-                GOLDEN_PATH,
+                golden_path,
                 "x",
                 "--defaults",
                 "--no-git",

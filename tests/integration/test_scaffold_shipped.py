@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -43,6 +44,24 @@ def test_shipped_history_renders_from_a_fresh_cache(
     answers = (tmp_path / "shipped-svc" / ".copier-answers.yml").read_text()
     assert f"_src_path: {versions.symbolic_source(name)}" in answers
     assert f"_commit: {history.versions[0].tag}" in answers
+
+
+@pytest.mark.parametrize("name", _shipped())
+def test_fresh_repository_scores_100_on_its_own_scorecard(
+    cli, name: str, tmp_path: Path, monkeypatch
+) -> None:
+    """Every shipped golden path has its own `golden-path-<name>` scorecard, and a repository
+    fresh from it (default answers) scores 100 on every scorecard that applies; a fast guard
+    that the template and its scorecard agree (the golden session runs the toolchains)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    created = cli("new", name, "fresh-svc", "--defaults", "--no-git")
+    assert created.exit_code == 0, created.output
+    checked = cli("check", tmp_path / "fresh-svc", "--format", "json")
+    assert checked.exit_code == 0, checked.output
+    cards = json.loads(checked.stdout)["summary"]["scorecards"]
+    assert f"golden-path-{name}" in cards
+    assert {card: data["score"] for card, data in cards.items()} == dict.fromkeys(cards, 100)
 
 
 @pytest.mark.golden

@@ -26,6 +26,7 @@ def test_embedded_scorecards_load(tmp_path):
         "production-readiness",
         "security-compliance",
         "golden-path-python-service",
+        "golden-path-go-service",
     }
     weights = {r.id: r.weight for r in cards["production-readiness"].rules}
     assert weights == {
@@ -40,6 +41,7 @@ def test_embedded_scorecards_load(tmp_path):
     weights = {r.id: r.weight for r in cards["security-compliance"].rules}
     assert weights == {"security-contact": 20, "vulnerability-scanning": 25}
     assert cards["golden-path-python-service"].golden_paths == ["python-service"]
+    assert cards["golden-path-go-service"].golden_paths == ["go-service"]
     pagerduty = next(r for r in cards["production-readiness"].rules if r.id == "pagerduty")
     assert pagerduty.applies_when == {"lifecycle": "production"}
     assert pagerduty.file == "<embedded>/scorecards/production-readiness.yaml"

@@ -90,7 +90,7 @@ def kustomize() -> Path:
 
 
 def test_discovers_the_golden_paths_that_include_the_layout() -> None:
-    assert "python-service" in GOLDEN_PATHS
+    assert {"python-service", "go-service"} <= set(GOLDEN_PATHS)
 
 
 def test_overlays_build_differ_per_environment_and_validate_strict(

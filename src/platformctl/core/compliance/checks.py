@@ -944,7 +944,7 @@ def template_drift(facts: Facts, opts: dict[str, Any]) -> Outcome:
 # --- cross-file coherence --------------------------------------------------------------------
 
 
-def _probe_paths(facts: Facts, globs: tuple[str, ...]) -> list[tuple[str, str, int, str]]:
+def probe_paths(facts: Facts, globs: tuple[str, ...]) -> list[tuple[str, str, int, str]]:
     """(path, file, line, what) of every HTTP probe and of the Dockerfile HEALTHCHECK URL."""
     out: list[tuple[str, str, int, str]] = []
     for c in parsers.containers(facts, globs):
@@ -980,7 +980,7 @@ def probe_routes(facts: Facts, opts: dict[str, Any]) -> Outcome:
     ``@router.get``, ``@bp.route``), ``add_api_route``/``add_url_rule``, with ``APIRouter(prefix=)``
     and ``include_router(prefix=)`` / ``register_blueprint(url_prefix=)`` followed."""
     globs = tuple(opts.get("paths") or parsers.K8S_GLOBS)
-    probes = _probe_paths(facts, globs)
+    probes = probe_paths(facts, globs)
     if not probes:
         return Outcome.ok("no HTTP probes to compare")
     table = parsers.routes(facts)
@@ -1014,7 +1014,30 @@ def port_coherence(facts: Facts, opts: dict[str, Any]) -> Outcome:
     The app port comes from the Dockerfile (``ENV PORT``, ``--port``/``--bind`` in CMD or
     ENTRYPOINT) and the Python source (a settings default ``port: int = 8000``,
     ``os.getenv("PORT", "8000")``, ``uvicorn.run(port=...)``)."""
-    globs = tuple(opts.get("paths") or parsers.K8S_GLOBS)
+    source: list[tuple[int, str, int | None, str]] = []
+    for file in parsers.python_sources(facts):
+        data = facts.read_bytes(file)
+        if not data or (b"port" not in data and b"PORT" not in data):
+            continue
+        text = facts.text(file) or ""
+        for pattern in parsers.PY_PORT_PATTERNS:
+            for match in pattern.finditer(text):
+                source.append(
+                    (
+                        int(match.group(1)),
+                        file,
+                        text.count("\n", 0, match.start()) + 1,
+                        "app setting",
+                    )
+                )
+    return ports_agree(facts, tuple(opts.get("paths") or parsers.K8S_GLOBS), source)
+
+
+def ports_agree(
+    facts: Facts, globs: tuple[str, ...], source_ports: list[tuple[int, str, int | None, str]]
+) -> Outcome:
+    """The port coherence shared by ``port_coherence`` (Python) and ``go_port_coherence``:
+    ``source_ports`` holds the app ports read from the source code as (port, file, line, what)."""
     app: list[tuple[int, str, int | None, str]] = []  # port, file, line, what
     expose: list[tuple[int, str, int]] = []
     parsed = parsers.dockerfile(facts)
@@ -1033,21 +1056,7 @@ def port_coherence(facts: Facts, opts: dict[str, Any]) -> Outcome:
             elif instr.cmd in ("CMD", "ENTRYPOINT"):
                 for port in parsers.command_ports(instr.args):
                     app.append((port, parsed.file, instr.line, instr.cmd))
-    for file in parsers.python_sources(facts):
-        data = facts.read_bytes(file)
-        if not data or (b"port" not in data and b"PORT" not in data):
-            continue
-        text = facts.text(file) or ""
-        for pattern in parsers.PY_PORT_PATTERNS:
-            for match in pattern.finditer(text):
-                app.append(
-                    (
-                        int(match.group(1)),
-                        file,
-                        text.count("\n", 0, match.start()) + 1,
-                        "app setting",
-                    )
-                )
+    app.extend(source_ports)
     app_ports = {p for p, *_ in app}
     if len(app_ports) > 1:
         listing = ", ".join(f"{what} {p} ({f}:{ln})" for p, f, ln, what in app)
