@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .xcrd import crds_for
+
 TOKEN = "test-token-do-not-print"
 Key = tuple[str, str]  # (namespace or "", name)
 FieldPath = tuple[str, ...]
@@ -195,35 +197,21 @@ class State:
             self.defs.pop((group, version, plural), None)
 
     def add_crd_from_xrd(self, xrd: dict[str, Any], *, schema: bool = True) -> list[ResourceDef]:
-        """Serve the XR (and claim) CRDs Crossplane would create from an XRD document."""
-        spec = xrd["spec"]
+        """Serve the XR (and claim) CRDs Crossplane would create from an XRD document: the
+        same CRDs the real-server tests install (xcrd.py), Crossplane's own fields included."""
         out = []
-        v2 = xrd["apiVersion"].endswith("/v2")
-        scope = spec.get("scope") or ("Namespaced" if v2 else "Cluster")
-        for version in spec["versions"]:
-            s = (version.get("schema") or {}).get("openAPIV3Schema") if schema else None
-            out.append(
-                self.add_resource(
-                    ResourceDef(
-                        spec["group"],
-                        version["name"],
-                        spec["names"]["plural"],
-                        spec["names"]["kind"],
-                        scope == "Namespaced",
-                        s,
-                    )
-                )
-            )
-            if spec.get("claimNames"):
+        for crd in crds_for(xrd):
+            spec = crd["spec"]
+            for version in spec["versions"]:
                 out.append(
                     self.add_resource(
                         ResourceDef(
                             spec["group"],
                             version["name"],
-                            spec["claimNames"]["plural"],
-                            spec["claimNames"]["kind"],
-                            True,
-                            s,
+                            spec["names"]["plural"],
+                            spec["names"]["kind"],
+                            spec["scope"] == "Namespaced",
+                            version["schema"]["openAPIV3Schema"] if schema else None,
                         )
                     )
                 )
@@ -641,6 +629,29 @@ def _list(
     }
 
 
+def apply_defaults(schema: dict[str, Any] | None, value: Any) -> Any:
+    """Structural-schema defaulting, as the API server does it on every write: a missing
+    property with a ``default`` gets it, and defaults inside it (and inside present objects,
+    array items and map values) apply in turn."""
+    if not schema:
+        return value
+    if isinstance(value, dict):
+        props = schema.get("properties") or {}
+        for key, sub in props.items():
+            if key not in value and "default" in sub:
+                value[key] = copy.deepcopy(sub["default"])
+            if key in value:
+                value[key] = apply_defaults(sub, value[key])
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict):
+            for key in value:
+                if key not in props:
+                    value[key] = apply_defaults(extra, value[key])
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [apply_defaults(schema["items"], item) for item in value]
+    return value
+
+
 def _validate(d: ResourceDef, obj: dict[str, Any]) -> None:
     if not d.schema:
         return
@@ -753,6 +764,8 @@ def _apply(
         del_path(result, p)
     for p in sorted(new):
         set_path(result, p, get_path(body, p))
+    if d.schema and isinstance(result.get("spec"), dict):  # status: only through /status
+        apply_defaults((d.schema.get("properties") or {}).get("spec"), result["spec"])
     _validate(d, result)
     managers[manager] = ("Apply", new)
     before = {k: v for k, v in existing.items() if k != "status"}
