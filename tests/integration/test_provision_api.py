@@ -14,6 +14,7 @@ import yaml
 from kubeapi.crossplane import FAIL_MESSAGE
 from kubeapi.fixture import SRC, Kube, kube  # noqa: F401
 from kubeapi.server import TOKEN, write_kubeconfig
+from kubeapi.xcrd import crds_for
 
 pytestmark = pytest.mark.integration
 
@@ -230,8 +231,11 @@ def test_server_schema_rejection_is_exit_1_with_field_message(cli, kube: Kube) -
     schema = xrd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
     schema["properties"]["spec"]["properties"]["parameters"]["properties"]["size"]["enum"] = [
         "small"
-    ]
-    kube.install_database("ready", schema=schema)
+    ]  # the cluster's XRD is older than the local one
+    claim_crd = crds_for(xrd)[1]
+    kube.install_database(
+        "ready", schema=claim_crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
+    )
     r = provision(cli, "db", "orders-db", "--size", "medium", "--no-wait")
     assert r.exit_code == 1
     assert 'rejected the claim: spec.parameters.size: Unsupported value: "medium"' in r.stderr

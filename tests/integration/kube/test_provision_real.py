@@ -395,3 +395,9 @@ def test_rbac_is_asked_before_sending(cli, kube: Kube, tmp_path: Path, monkeypat
     assert r.exit_code == 0, r.output
     assert "compositions are not readable" in r.stderr
     assert kube.get(DB, "orders-db") is not None
+
+
+def test_the_real_server_keeps_the_contract_the_double_imitates(kube: Kube) -> None:
+    from kubeapi import contract
+
+    contract.check(kube.objects(), kube.namespace)
