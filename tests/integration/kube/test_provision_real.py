@@ -248,6 +248,24 @@ def test_a_rule_only_the_server_checks_reaches_the_user_as_one_line(
     assert ok.exit_code == 0, ok.output
 
 
+def test_a_field_the_clusters_xrd_lacks_is_a_rejection_not_a_server_error(
+    cli,  # noqa: ANN001
+    kube: Kube,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Server-side apply answers HTTP 500 for a field the CRD does not declare; that is the
+    claim being refused (exit 1, the field named), not a broken server (exit 3, 'retry')."""
+    monkeypatch.setenv("PLATFORMCTL_PLATFORM", str(PLATFORM))
+    r = provision(cli, "gdb", "db1", "--size", "small", "--backup-days", "7", "--no-wait")
+    assert r.exit_code == 1, r.output
+    assert r.stderr.splitlines()[0] == (
+        "error: the API server rejected the claim: .spec.parameters.backupDays: field not "
+        "declared in schema"
+    )
+    assert "hint: the cluster's XRD differs from the local one?" in r.stderr
+    assert kube.get("guardeddatabaseclaims", "db1") is None
+
+
 def test_dry_run_is_the_servers_and_creates_nothing(cli, kube: Kube) -> None:  # noqa: ANN001
     r = provision(cli, "db", "orders-db", "--size", "small", "--dry-run")
     assert r.exit_code == 0, r.output
