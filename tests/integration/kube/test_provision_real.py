@@ -284,7 +284,7 @@ def test_waits_for_ready_and_reads_the_connection_secret(cli, kube: Kube) -> Non
     def steps() -> None:
         kube.set_status(DB, "orders-db", [cond("Synced", "True", "ReconcileSuccess"),
                                           cond("Ready", "False", "Creating")])  # fmt: skip
-        time.sleep(0.5)
+        time.sleep(1.5)  # long enough for a poll on a busy machine to see Creating
         kube.write_secret("orders-db-connection", SECRET)
         kube.set_status(DB, "orders-db", [cond("Synced", "True", "ReconcileSuccess"),
                                           cond("Ready", "True", "Available")])  # fmt: skip
@@ -352,9 +352,9 @@ def test_timeout_prints_the_post_mortem(cli, kube: Kube) -> None:  # noqa: ANN00
         )  # fmt: skip
 
     with crossplane(kube, "orders-db", steps):
-        r = provision(cli, "db", "orders-db", "--size", "medium", "--wait", "--timeout", "3s")
+        r = provision(cli, "db", "orders-db", "--size", "medium", "--wait", "--timeout", "5s")
     assert r.exit_code == 1, r.output
-    assert "not Ready after 3s" in r.stderr and "post-mortem" in r.stderr
+    assert "not Ready after 5s" in r.stderr and "post-mortem" in r.stderr
     assert f"DatabaseClaim/{kube.namespace}/orders-db: Synced=True Ready=False" in r.stderr
     assert "Ready=False Creating: waiting for the composite resource" in r.stderr
     assert "ConfigureCompositeResource: Successfully applied composite resource" in r.stderr
