@@ -130,6 +130,22 @@ def test_request_is_a_server_side_apply_by_platformctl_with_schema_defaults(
     assert obj["metadata"]["annotations"] == sent["metadata"]["annotations"]
 
 
+def test_v2_composite_is_applied_directly_and_reapplies_unchanged(cli, kube: Kube) -> None:  # noqa: ANN001
+    args = ("infra", "shop", "--service-name", "shop", "--database-enabled", "--no-wait")
+    r = provision(cli, *args)
+    assert r.exit_code == 0, r.output
+    assert f"ServiceInfra/{kube.namespace}/shop created" in r.stderr
+    obj = kube.get("serviceinfras", "shop")
+    assert obj is not None
+    assert obj["spec"]["database"] == {"enabled": True, "type": "postgresql", "size": "small"}
+    assert obj["spec"]["tier"] == "tier-3"
+    assert "writeConnectionSecretToRef" not in obj["spec"]
+    again = provision(cli, *args)
+    assert again.exit_code == 0 and "shop unchanged" in again.stderr, again.output
+    rv = obj["metadata"]["resourceVersion"]
+    assert kube.get("serviceinfras", "shop")["metadata"]["resourceVersion"] == rv
+
+
 def test_the_server_applies_schema_defaults_platformctl_leaves_out(kube: Kube) -> None:
     """Defaulting is the server's: a bare claim gets the XRD's defaults (the local claim
     builder copies them, so this is the behaviour it copies)."""
