@@ -20,6 +20,7 @@ import itertools
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import ssl
@@ -255,6 +256,8 @@ def kube_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     finally:
         for proc, _log in reversed(procs):
             _stop(proc)
+        # etcd preallocates 64 MB WAL files; pytest keeps its last temp dirs, the logs suffice
+        shutil.rmtree(work / "etcd", ignore_errors=True)
 
 
 def _wait_for_default_namespace(server: Server) -> None:
