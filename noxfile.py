@@ -93,7 +93,9 @@ def kube(session: nox.Session) -> None:
     Go's module and build caches and both binaries live in .nox/kube-build/, beside this
     session's virtualenv (nox recreates that one, which would throw a build away); nothing goes
     to $HOME.  A stamp of the Go sources and the Go version skips the build when nothing
-    changed.  A cold build takes ~15 min on 2 cores (GOFLAGS=-p=1 on a shared machine).
+    changed.  A cold build of kube-apiserver is ~12 CPU-minutes (20 min wall with
+    GOFLAGS=-p=1 on a shared 2-core machine, peak 2.8 GB RAM when linking), etcd ~1 min more,
+    plus ~40 s of module downloads; a warm rebuild links in ~25 s; the tests take ~25 s.
     """
     import hashlib
     import re
