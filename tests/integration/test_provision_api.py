@@ -14,6 +14,7 @@ import yaml
 from kubeapi.crossplane import FAIL_MESSAGE
 from kubeapi.fixture import SRC, Kube, kube  # noqa: F401
 from kubeapi.server import TOKEN, write_kubeconfig
+from kubeapi.xcrd import crds_for
 
 pytestmark = pytest.mark.integration
 
@@ -230,11 +231,32 @@ def test_server_schema_rejection_is_exit_1_with_field_message(cli, kube: Kube) -
     schema = xrd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
     schema["properties"]["spec"]["properties"]["parameters"]["properties"]["size"]["enum"] = [
         "small"
-    ]
-    kube.install_database("ready", schema=schema)
+    ]  # the cluster's XRD is older than the local one
+    claim_crd = crds_for(xrd)[1]
+    kube.install_database(
+        "ready", schema=claim_crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
+    )
     r = provision(cli, "db", "orders-db", "--size", "medium", "--no-wait")
     assert r.exit_code == 1
     assert 'rejected the claim: spec.parameters.size: Unsupported value: "medium"' in r.stderr
+
+
+def test_field_the_clusters_xrd_lacks_is_exit_1_not_a_server_error(cli, kube: Kube) -> None:  # noqa: F811
+    xrd = yaml.safe_load((SRC / "database" / "definition.yaml").read_text())
+    parameters = xrd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]
+    del parameters["properties"]["parameters"]["properties"]["storageGB"]  # an older XRD
+    claim_crd = crds_for(xrd)[1]
+    kube.install_database(
+        "ready", schema=claim_crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
+    )
+    r = provision(cli, "db", "orders-db", "--size", "small", "--storage-gb", "20", "--no-wait")
+    assert r.exit_code == 1, r.output
+    assert r.stderr.splitlines()[0] == (
+        "error: the API server rejected the claim: .spec.parameters.storageGB: field not "
+        "declared in schema"
+    )
+    assert "hint: the cluster's XRD differs from the local one?" in r.stderr
+    assert kube.state.get(*CLAIM, "orders-db", "default") is None
 
 
 def test_unreachable_tls_no_kubeconfig_bad_context(

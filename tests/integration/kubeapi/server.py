@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .xcrd import crds_for
+
 TOKEN = "test-token-do-not-print"
 Key = tuple[str, str]  # (namespace or "", name)
 FieldPath = tuple[str, ...]
@@ -38,9 +40,18 @@ class ResourceDef:
 
 
 class ApiError(Exception):
-    def __init__(self, code: int, reason: str, message: str, details: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        code: int,
+        reason: str,
+        message: str,
+        details: dict[str, Any] | None = None,
+        *,
+        plain: bool = False,  # the real server's mux answers some 404s in text/plain
+    ):
         super().__init__(message)
         self.code, self.reason, self.message, self.details = code, reason, message, details or {}
+        self.plain = plain
 
     def body(self) -> dict[str, Any]:
         out = {
@@ -55,6 +66,10 @@ class ApiError(Exception):
         if self.details:
             out["details"] = self.details
         return out
+
+
+class Created(dict):  # type: ignore[type-arg]
+    """A server-side apply that created its object: the real server answers 201, not 200."""
 
 
 def _now() -> str:
@@ -195,35 +210,21 @@ class State:
             self.defs.pop((group, version, plural), None)
 
     def add_crd_from_xrd(self, xrd: dict[str, Any], *, schema: bool = True) -> list[ResourceDef]:
-        """Serve the XR (and claim) CRDs Crossplane would create from an XRD document."""
-        spec = xrd["spec"]
+        """Serve the XR (and claim) CRDs Crossplane would create from an XRD document: the
+        same CRDs the real-server tests install (xcrd.py), Crossplane's own fields included."""
         out = []
-        v2 = xrd["apiVersion"].endswith("/v2")
-        scope = spec.get("scope") or ("Namespaced" if v2 else "Cluster")
-        for version in spec["versions"]:
-            s = (version.get("schema") or {}).get("openAPIV3Schema") if schema else None
-            out.append(
-                self.add_resource(
-                    ResourceDef(
-                        spec["group"],
-                        version["name"],
-                        spec["names"]["plural"],
-                        spec["names"]["kind"],
-                        scope == "Namespaced",
-                        s,
-                    )
-                )
-            )
-            if spec.get("claimNames"):
+        for crd in crds_for(xrd):
+            spec = crd["spec"]
+            for version in spec["versions"]:
                 out.append(
                     self.add_resource(
                         ResourceDef(
                             spec["group"],
                             version["name"],
-                            spec["claimNames"]["plural"],
-                            spec["claimNames"]["kind"],
-                            True,
-                            s,
+                            spec["names"]["plural"],
+                            spec["names"]["kind"],
+                            spec["scope"] == "Namespaced",
+                            version["schema"]["openAPIV3Schema"] if schema else None,
                         )
                     )
                 )
@@ -375,6 +376,14 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _send_text(self, code: int, text: str) -> None:
+        data = (text + "\n").encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def _body(self) -> Any:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
@@ -401,10 +410,13 @@ class Handler(BaseHTTPRequestHandler):
             result = route(
                 state, method, parts.path, query, body, self.headers.get("Content-Type") or ""
             )
-            code = 201 if method == "POST" else 200
+            code = 201 if method == "POST" or isinstance(result, Created) else 200
             self._send(code, result)
         except ApiError as exc:
-            self._send(exc.code, exc.body())
+            if exc.plain:
+                self._send_text(exc.code, exc.message)
+            else:
+                self._send(exc.code, exc.body())
         finally:
             for hook in list(state.hooks):
                 hook(state, method, parts.path)
@@ -427,6 +439,16 @@ class Handler(BaseHTTPRequestHandler):
 
 def _not_found(what: str) -> ApiError:
     return ApiError(404, "NotFound", f"{what} not found", {"name": what})
+
+
+def _object_not_found(plural: str, group: str, name: str) -> ApiError:
+    resource = f"{plural}.{group}" if group else plural
+    return ApiError(
+        404,
+        "NotFound",
+        f'{resource} "{name}" not found',
+        {"name": name, "group": group, "kind": plural},
+    )
 
 
 def route(
@@ -505,7 +527,7 @@ def route(
         )
         d = defs.get(plural)
         if d is None:
-            raise _not_found(f"the server could not find the requested resource ({plural}.{group})")
+            raise ApiError(404, "NotFound", "404 page not found", plain=True)
         if d.namespaced and name and namespace is None and method != "POST":
             raise _not_found(f"{plural} {name}")
         verb = {
@@ -565,22 +587,23 @@ def route(
         dry_run = query.get("dryRun") == "All"
         if method == "GET":
             if stored is None:
-                raise _not_found(f'{plural}.{group} "{name}"')
+                raise _object_not_found(plural, group, name)
             return state.render(stored)
         if method == "DELETE":
             if stored is None:
-                raise _not_found(f'{plural}.{group} "{name}"')
+                raise _object_not_found(plural, group, name)
             if not dry_run:
                 del store[key]
             return {"kind": "Status", "apiVersion": "v1", "status": "Success"}
         if sub == "status":
             if stored is None:
-                raise _not_found(f'{plural}.{group} "{name}"')
+                raise _object_not_found(plural, group, name)
             status = (
                 body.get("status")
                 if method == "PUT"
                 else merge_patch(stored.obj.get("status"), (body or {}).get("status"))
             )
+            _validate(d, {**stored.obj, "status": status}, part="status")
             if not dry_run:
                 stored.obj["status"] = status
                 stored.obj["metadata"]["resourceVersion"] = state.next_rv()
@@ -589,9 +612,35 @@ def route(
             return _apply(state, d, store, key, body, query, dry_run)
         if method == "PATCH":
             if stored is None:
-                raise _not_found(f'{plural}.{group} "{name}"')
-            merged = merge_patch(stored.obj, body)
-            if not dry_run:
+                raise _object_not_found(plural, group, name)
+            # status changes only through /status; defaulted and validated like an apply
+            merged = merge_patch(
+                stored.obj, {k: v for k, v in (body or {}).items() if k != "status"}
+            )
+            if d.schema and isinstance(merged.get("spec"), dict):
+                apply_defaults((d.schema.get("properties") or {}).get("spec"), merged["spec"])
+                _validate(d, merged)
+            changed = {
+                p
+                for p in leaf_fields(merged) | leaf_fields(stored.obj)
+                if p[:1] == ("spec",)
+                or p[:2] in (("metadata", "labels"), ("metadata", "annotations"))
+                if get_path(merged, p) != get_path(stored.obj, p)
+            }
+            if changed and not dry_run:
+                # an update takes the fields it changed away from every other manager
+                manager = query.get("fieldManager") or "unknown"
+                for _other, (_op, paths) in stored.managers.items():
+                    paths -= changed
+                _op, mine = stored.managers.get(manager, ("Update", set()))
+                stored.managers[manager] = (
+                    "Update",
+                    mine | {p for p in changed if get_path(merged, p) is not None},
+                )
+                if any(p[:1] == ("spec",) for p in changed):
+                    merged["metadata"]["generation"] = (
+                        int(merged["metadata"].get("generation", 1)) + 1
+                    )
                 stored.obj = merged
                 stored.obj["metadata"]["resourceVersion"] = state.next_rv()
             return state.render(stored)
@@ -641,7 +690,78 @@ def _list(
     }
 
 
-def _validate(d: ResourceDef, obj: dict[str, Any]) -> None:
+def apply_defaults(schema: dict[str, Any] | None, value: Any) -> Any:
+    """Structural-schema defaulting, as the API server does it on every write: a missing
+    property with a ``default`` gets it, and defaults inside it (and inside present objects,
+    array items and map values) apply in turn."""
+    if not schema:
+        return value
+    if isinstance(value, dict):
+        props = schema.get("properties") or {}
+        for key, sub in props.items():
+            if key not in value and "default" in sub:
+                value[key] = copy.deepcopy(sub["default"])
+            if key in value:
+                value[key] = apply_defaults(sub, value[key])
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict):
+            for key in value:
+                if key not in props:
+                    value[key] = apply_defaults(extra, value[key])
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [apply_defaults(schema["items"], item) for item in value]
+    return value
+
+
+def _field(path: Any) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _cause(error: Any) -> dict[str, str]:
+    """One 422 cause, worded as the API server words it (k8s.io/apiextensions-apiserver)."""
+    where = _field(error.absolute_path)
+    if error.validator == "enum":
+        allowed = ", ".join(json.dumps(v) for v in error.validator_value)
+        return {
+            "reason": "FieldValueNotSupported",
+            "message": f"Unsupported value: {json.dumps(error.instance)}: supported values: "
+            f"{allowed}",
+            "field": where,
+        }
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        return {
+            "reason": "FieldValueRequired",
+            "message": "Required value",
+            "field": f"{where}.{missing}" if where else missing,
+        }
+    bounds = {
+        "minimum": "greater than or equal to",
+        "maximum": "less than or equal to",
+        "minLength": "at least {} chars long",
+        "maxLength": "at most {} chars long",
+    }
+    if error.validator in ("minimum", "maximum"):
+        detail = f"{where} in body should be {bounds[error.validator]} {error.validator_value}"
+    elif error.validator in ("minLength", "maxLength"):
+        detail = f"{where} in body should be " + bounds[error.validator].format(
+            error.validator_value
+        )
+    elif error.validator == "pattern":
+        detail = f"{where} in body should match '{error.validator_value}'"
+    else:
+        detail = error.message
+    return {
+        "reason": "FieldValueInvalid",
+        "message": f"Invalid value: {json.dumps(error.instance)}: {detail}",
+        "field": where,
+    }
+
+
+def _validate(d: ResourceDef, obj: dict[str, Any], part: str = "spec") -> None:
     if not d.schema:
         return
     import jsonschema
@@ -653,29 +773,73 @@ def _validate(d: ResourceDef, obj: dict[str, Any]) -> None:
             return [strip(v) for v in node]
         return node
 
-    validator = jsonschema.Draft4Validator(strip(d.schema))
-    causes = []
-    for error in validator.iter_errors({k: v for k, v in obj.items() if k in ("spec",)}):
-        where = ".".join(str(p) for p in error.absolute_path)
-        if error.validator == "enum":
-            allowed = ", ".join(json.dumps(v) for v in error.validator_value)
-            message = (
-                f"Unsupported value: {json.dumps(error.instance)}: supported values: {allowed}"
-            )
-        elif error.validator == "required":
-            message = "Required value"
-        else:
-            message = f"Invalid value: {error.message}"
-        causes.append({"reason": "FieldValueInvalid", "message": message, "field": where})
+    schema = strip(d.schema)
+    schema = {**schema, "required": [r for r in schema.get("required") or [] if r == part]}
+    validator = jsonschema.Draft4Validator(schema, format_checker=None)
+    causes = [
+        _cause(error)
+        for error in validator.iter_errors({k: v for k, v in obj.items() if k == part})
+    ]
     if causes:
         name = obj["metadata"]["name"]
         text = ", ".join(f"{c['field']}: {c['message']}" for c in causes)
+        kind = f"{d.kind}.{d.group}" if d.group else d.kind
         raise ApiError(
             422,
             "Invalid",
-            f'{d.kind} "{name}" is invalid: {text}',
+            f'{kind} "{name}" is invalid: ' + (f"[{text}]" if len(causes) > 1 else text),
             {"name": name, "group": d.group, "kind": d.kind, "causes": causes},
         )
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "number": (int, float),
+    "object": (dict,),
+    "array": (list,),
+}
+
+
+def _typed(schema: dict[str, Any] | None, value: Any, path: str) -> str | None:
+    """What server-side apply says when an applied object does not fit the schema's types or
+    sets a field the schema does not declare (it answers HTTP 500 before any validation)."""
+    if not schema or value is None:
+        return None
+    if schema.get("x-kubernetes-int-or-string") and isinstance(value, (int, str)):
+        return None
+    kind = schema.get("type")
+    wanted = _TYPES.get(str(kind))
+    numeric_bool = kind in ("integer", "number") and isinstance(value, bool)
+    if wanted and (not isinstance(value, wanted) or numeric_bool):
+        if isinstance(value, bool):
+            shown = str(value).lower()
+        else:
+            shown = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
+        return f"{path}: expected {kind}, got &{{{shown}}}"
+    if isinstance(value, dict):
+        if schema.get("x-kubernetes-preserve-unknown-fields"):
+            return None
+        props = schema.get("properties") or {}
+        extra = schema.get("additionalProperties")
+        for key, sub in value.items():
+            if key in props:
+                problem = _typed(props[key], sub, f"{path}.{key}")
+            elif isinstance(extra, dict):
+                problem = _typed(extra, sub, f"{path}.{key}")
+            elif props or kind == "object":
+                problem = f"{path}.{key}: field not declared in schema"
+            else:
+                problem = None
+            if problem:
+                return problem
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for item in value:
+            problem = _typed(schema["items"], item, path)
+            if problem:
+                return problem
+    return None
 
 
 def _apply(
@@ -700,6 +864,17 @@ def _apply(
             "BadRequest",
             f"apply body is {body.get('apiVersion')} {body.get('kind')}, not {d.kind}",
         )
+    if d.schema:
+        props = d.schema.get("properties") or {}
+        for part in ("spec", "status"):
+            problem = _typed(props.get(part), body.get(part), f".{part}")
+            if problem:
+                raise ApiError(
+                    500,
+                    "",
+                    f"failed to create typed patch object ({key[0]}/{key[1]}; "
+                    f"{d.api_version}, Kind={d.kind}): {problem}",
+                )
     force = query.get("force") == "true"
     stored = store.get(key)
     existing = (
@@ -734,13 +909,17 @@ def _apply(
             }
             for p, m in conflicts
         ]
-        lines = "\n".join(f"- {c['message']}: {c['field']}" for c in causes)
-        raise ApiError(
-            409,
-            "Conflict",
-            f"Apply failed with {len(causes)} conflict(s):\n{lines}",
-            {"causes": causes},
-        )
+        if len(causes) == 1:
+            text = f"Apply failed with 1 conflict: {causes[0]['message']}: {causes[0]['field']}"
+        else:
+            by_manager: dict[str, list[str]] = {}
+            for p, m in conflicts:
+                by_manager.setdefault(m, []).append("." + ".".join(p))
+            text = f"Apply failed with {len(causes)} conflicts: " + "\n".join(
+                f'conflicts with "{m}" using {d.api_version}:\n' + "\n".join(f"- {f}" for f in fs)
+                for m, fs in by_manager.items()
+            )
+        raise ApiError(409, "Conflict", text, {"causes": causes})
     for p, m in conflicts:
         managers[m][1].discard(p)
     mine = managers.get(manager, ("Apply", set()))[1]
@@ -753,6 +932,8 @@ def _apply(
         del_path(result, p)
     for p in sorted(new):
         set_path(result, p, get_path(body, p))
+    if d.schema and isinstance(result.get("spec"), dict):  # status: only through /status
+        apply_defaults((d.schema.get("properties") or {}).get("spec"), result["spec"])
     _validate(d, result)
     managers[manager] = ("Apply", new)
     before = {k: v for k, v in existing.items() if k != "status"}
@@ -769,7 +950,8 @@ def _apply(
         if changed:
             state.next_rv()
         store[key] = candidate
-    return state.render(candidate)
+    rendered = state.render(candidate)
+    return Created(rendered) if stored is None else rendered
 
 
 class KubeServer(ThreadingHTTPServer):

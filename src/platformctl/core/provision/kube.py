@@ -172,6 +172,14 @@ class Cluster:
                 hint="the cluster's XRD differs from the local one? run "
                 "`platformctl provision explain TYPE` and compare with the platform team's XRD",
             )
+        if status == 500 and message.startswith("failed to create typed patch object"):
+            # server-side apply refuses an object that does not fit the CRD's types before any
+            # validation: '... (ns/name; g/v, Kind=K): .spec.x: field not declared in schema'
+            return ServerRejected(
+                f"the API server rejected the claim: {message.partition('): ')[2] or message}",
+                hint="the cluster's XRD differs from the local one? run "
+                "`platformctl provision explain TYPE` and compare with the platform team's XRD",
+            )
         if status == 404:
             return NotFound(f"not found: {message or what or 'resource'}")
         return EnvironmentProblem(
