@@ -41,8 +41,10 @@ def _with_gitops() -> list[str]:
 GOLDEN_PATHS = _with_gitops()
 # DESIGN §7 question names every golden path has, plus the piece's own questions.
 ANSWER_SETS: dict[str, dict[str, Any]] = {
-    "defaults": {"name": "demo-svc"},
+    # owner has no default (nobody else's team may own a service): every set names one
+    "defaults": {"name": "demo-svc", "owner": "user:default/jane-doe"},
     "tier1-custom-argocd": {
+        "owner": "group:default/payments",
         # 60 characters: "<name>-staging" and "<name>-pr-<number>" must be shortened to 63.
         "name": "orders-api-with-a-rather-long-name-to-test-namespace-limits-x",
         "tier": "tier-1",

@@ -51,7 +51,8 @@ COMPOSED = shared.composed_template(TEMPLATE)
 BIN = Path(sys.executable).parent
 
 ANSWER_SETS: dict[str, dict[str, Any]] = {
-    "defaults": {"name": "demo-svc"},
+    # owner has no default (nobody else's team may own a service): every set names one
+    "defaults": {"name": "demo-svc", "owner": "group:default/demo-team"},
     "tier1-port9000-odd": {
         "name": "orders-api",
         "description": 'Orders: "double-entry" bookkeeping # for tenants & teams — über-fast',
@@ -744,7 +745,8 @@ def test_platformctl_new_through_the_cli_then_check_and_update(tmp_path: Path) -
         ({"name": "x" * 64}, "at most 63"),
         ({"name": "yes"}, "reserved"),
         ({"name": "ok-svc", "description": "too short"}, "at least 20"),
-        ({"name": "ok-svc", "owner": "Platform Team"}, "group entity reference"),
+        ({"name": "ok-svc", "owner": "Platform Team"}, "group or user entity reference"),
+        ({"name": "ok-svc", "system": ""}, "owner"),  # no owner: required, never a placeholder
         ({"name": "ok-svc", "tier": "tier-0"}, "tier"),
         ({"name": "ok-svc", "port": 80}, "1024"),
         ({"name": "ok-svc", "github_org": "-acme"}, "GitHub organisation"),
@@ -757,6 +759,8 @@ def test_validators_reject_bad_answers(
     import copier
 
     dst = tmp_path / "out"
+    if message != "owner" and "owner" not in answers:
+        answers = {**answers, "owner": "group:default/ok-team"}
     with pytest.raises(ValueError, match=re.escape(message)):
         copier.run_copy(
             str(COMPOSED), str(dst), data=answers, defaults=True, unsafe=False, quiet=True
