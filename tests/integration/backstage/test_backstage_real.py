@@ -235,7 +235,11 @@ def test_init_then_register_round_trip(cli, backend, tmp_path):
     registered = cli("catalog", "register", str(repo), "--timeout", "30")
     assert registered.exit_code == 0, registered.output
     got = json.loads(cli("catalog", "get", repo.name, "--format", "json").stdout)
-    assert got["spec"] == {"type": "website", "lifecycle": "experimental", "owner": "orders-team"}
+    assert got["spec"] == {
+        "type": "website",
+        "lifecycle": "experimental",
+        "owner": "group:default/orders-team",  # catalog init writes the full reference
+    }
     assert got["metadata"]["annotations"]["github.com/project-slug"] == f"acme/{repo.name}"
 
 

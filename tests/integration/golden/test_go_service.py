@@ -181,7 +181,7 @@ class Generated:
         return str(self.answers["name"])
 
     def answer(self, key: str) -> Any:
-        return self.answers.get(key, DEFAULTS[key])
+        return self.answers[key] if key in self.answers else DEFAULTS[key]
 
     @property
     def module_path(self) -> str:
