@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Request infrastructure via Crossplane claims.",
     ),
     "config": ("platformctl.cli.config", "app", "Show the merged configuration and its sources."),
+    "golden-path": ("platformctl.cli.golden_path", "app", "Export golden paths to Backstage."),
 }
 
 
