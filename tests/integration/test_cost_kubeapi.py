@@ -87,3 +87,20 @@ def test_api_request_over_budget_is_refused_before_it_is_sent(
     ok = cli(*args, "--allow-over-budget")
     assert ok.exit_code == 0, ok.output
     assert kube.state.get("platform.example.com/v1alpha1", "DatabaseClaim", "ledger", "default")
+
+
+def test_budget_not_checkable_warns_but_does_not_block(
+    cli,
+    kube: Kube,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Not allowed to list claims cluster-wide: the request goes through, with a warning."""
+    cost = "cost:\n  currency: USD\n  budgets:\n    payments: 200\n"
+    monkeypatch.setenv("PLATFORMCTL_PLATFORM", str(_platform(tmp_path, cost)))
+    kube.install_database("never")
+    kube.state.deny("list", "platform.example.com", "databaseclaims", None)
+    r = cli("provision", "db", "ledger", "--size", "small", "--set",
+            "metadata.labels.team=payments", "--no-wait")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "warning: the team's budget was not checked" in r.stderr

@@ -118,22 +118,24 @@ def claim_cost(
         return None
     registry = claim.registry_from_config(cfg)
     obj = built.object  # type: ignore[attr-defined]
-    existing = None
-    source = ""
-    if cluster is not None:
-        existing = inventory.from_cluster(cluster, registry, namespace=None).records
-        source = "the cluster"
-    else:
-        folder = _gitops_folder(cfg, repo=repo, path=path)
-        if folder is not None:
-            existing = inventory.from_folder(folder, registry)
-            source = str(folder)
     try:
+        existing = None
+        source = ""
+        if cluster is not None:
+            existing = inventory.from_cluster(cluster, registry, namespace=None).records
+            source = "the cluster"
+        else:
+            folder = _gitops_folder(cfg, repo=repo, path=path)
+            if folder is not None:
+                existing = inventory.from_folder(folder, registry)
+                source = str(folder)
         prices = load_prices(cfg.platforms, aliases=dict(registry.aliases))  # type: ignore[attr-defined]
         assessment = budget_mod.assess(
             claim_type, obj, prices, budgets=budgets, existing=existing, source=source
         )
     except PlatformError as exc:
+        # --estimate was asked for and must not guess; a request is not held up by a gap in
+        # the price tables or by not being allowed to list every claim of the cluster.
         if estimate:
             raise
         render.warn(f"the team's budget was not checked: {exc.render()}")
