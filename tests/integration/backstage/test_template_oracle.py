@@ -83,3 +83,60 @@ def test_the_oracle_rejects_a_broken_template(oracle: list[str], tmp_path: Path)
     (verdict,) = _verdicts(oracle, tmp_path)
     assert not verdict["valid"]
     assert "action" in verdict["errors"][0]
+
+
+class _FakeCluster:
+    """Just what catalog discovery reads: discovery of kinds and lists of objects."""
+
+    def __init__(self, objects: list[dict]) -> None:
+        self.objects = objects
+
+    def resource_for(self, api_version: str, kind: str) -> tuple[str, bool] | None:
+        return (kind.lower() + "s", True)
+
+    def list_objects(self, api_version, plural, namespace, *, label_selector=None):  # noqa: ANN001
+        return [
+            o
+            for o in self.objects
+            if o["apiVersion"] == api_version and o["kind"].lower() + "s" == plural
+        ]
+
+
+def test_discovered_entities_are_valid_for_backstage(oracle: list[str], tmp_path: Path) -> None:
+    from platformctl.core.catalog import discover
+    from platformctl.core.provision import claim
+
+    pod = {
+        "metadata": {"labels": {"app": "orders"}},
+        "spec": {
+            "containers": [
+                {"name": "app", "image": "x", "envFrom": [{"secretRef": {"name": "db-conn"}}]}
+            ]
+        },
+    }
+    objects = [
+        {"apiVersion": "apps/v1", "kind": "Deployment",
+         "metadata": {"name": "orders", "namespace": "shop-prod",
+                      "labels": {"team": "payments", "app.kubernetes.io/part-of": "shop"},
+                      "annotations": {"github.com/project-slug": "acme/orders"}},
+         "spec": {"selector": {"matchLabels": {"app": "orders"}}, "template": pod}},
+        {"apiVersion": "v1", "kind": "Service",
+         "metadata": {"name": "orders", "namespace": "shop-prod"},
+         "spec": {"selector": {"app": "orders"}}},
+        {"apiVersion": "batch/v1", "kind": "CronJob",
+         "metadata": {"name": "report", "namespace": "batch"},
+         "spec": {"jobTemplate": {"spec": {"template": pod}}}},
+        {"apiVersion": "platform.example.com/v1alpha1", "kind": "DatabaseClaim",
+         "metadata": {"name": "orders-db", "namespace": "shop-prod"},
+         "spec": {"parameters": {"size": "small"},
+                  "writeConnectionSecretToRef": {"name": "db-conn"}}},
+    ]  # fmt: skip
+    found = discover.discover(_FakeCluster(objects), claim.registry_from_config(), namespace=None)
+    assert discover.validate(found) == []
+    for name, text in discover.files_by_namespace(found.entities).items():
+        (tmp_path / name).write_text(text)
+    verdicts = _verdicts(oracle, tmp_path)
+    assert sorted(v["name"] for v in verdicts) == ["orders", "orders-db", "report"]
+    assert all(v["valid"] for v in verdicts), verdicts
+    orders = next(d for d in found.entities if d.entity["metadata"]["name"] == "orders")
+    assert orders.entity["spec"]["dependsOn"] == ["resource:orders-db"]
