@@ -140,3 +140,47 @@ def test_discovered_entities_are_valid_for_backstage(oracle: list[str], tmp_path
     assert all(v["valid"] for v in verdicts), verdicts
     orders = next(d for d in found.entities if d.entity["metadata"]["name"] == "orders")
     assert orders.entity["spec"]["dependsOn"] == ["resource:orders-db"]
+
+
+def test_discovered_entities_are_accepted_by_the_real_backend(cli, backend, tmp_path: Path) -> None:
+    """The files `catalog discover` writes, registered in a real Backstage catalog backend."""
+    import uuid
+
+    from platformctl.core import backstage as backstage_mod
+    from platformctl.core.catalog import discover
+    from platformctl.core.provision import claim
+
+    app = f"orders-{uuid.uuid4().hex[:8]}"
+    pod = {
+        "metadata": {"labels": {"app": app}},
+        "spec": {
+            "containers": [
+                {
+                    "name": "app",
+                    "image": "x",
+                    "envFrom": [{"secretRef": {"name": f"{app}-db-conn"}}],
+                }
+            ]
+        },
+    }
+    objects = [
+        {"apiVersion": "apps/v1", "kind": "Deployment",
+         "metadata": {"name": app, "namespace": "shop-prod", "labels": {"team": "payments"}},
+         "spec": {"selector": {"matchLabels": {"app": app}}, "template": pod}},
+        {"apiVersion": "platform.example.com/v1alpha1", "kind": "DatabaseClaim",
+         "metadata": {"name": f"{app}-db", "namespace": "shop-prod"},
+         "spec": {"parameters": {"size": "small"},
+                  "writeConnectionSecretToRef": {"name": f"{app}-db-conn"}}},
+    ]  # fmt: skip
+    found = discover.discover(_FakeCluster(objects), claim.registry_from_config(), namespace=None)
+    ((name, text),) = discover.files_by_namespace(found.entities).items()
+    path = tmp_path / name
+    path.write_text(text)
+    result = cli("catalog", "register", str(path), "--timeout", "60")
+    assert result.exit_code == 0, result.output
+    with backstage_mod.BackstageClient(backend.url, backend.token) as client:
+        component, resource = client.entities_by_refs(
+            [f"component:default/{app}", f"resource:default/{app}-db"], fields=None
+        )
+    assert component is not None and resource is not None
+    assert component["spec"]["dependsOn"] == [f"resource:{app}-db"]
