@@ -61,3 +61,39 @@ def test_export_refuses_to_overwrite_and_bad_input(cli, tmp_path: Path) -> None:
         "golden-path", "export-backstage", "python-service", "-o", tmp_path / "y", "--format", "xml"
     )
     assert bad.exit_code == 2 and "unknown format" in bad.stderr
+
+
+def test_export_all_with_a_location_for_the_portal(cli, tmp_path: Path, monkeypatch) -> None:
+    from platformctl.core.scaffold.registry import load_registry
+
+    names = load_registry().names()
+    out = tmp_path / "portal"
+    result = cli("golden-path", "export-backstage", "--all", "-o", out, "--format", "json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert [g["name"] for g in payload["golden_paths"]] == names
+    location = yaml.safe_load((out / "catalog-info.yaml").read_text())
+    assert location["kind"] == "Location"
+    assert location["spec"]["targets"] == [f"./{n}/template.yaml" for n in names]
+    assert (out / "platformctl-new-action.js").is_file()
+    files = [out / "catalog-info.yaml", *(out / n / "template.yaml" for n in names)]
+    validated = cli("catalog", "validate", *files)
+    assert validated.exit_code == 0, validated.output
+    # a platform that hides the embedded golden paths exports only its own
+    platform = Path(__file__).resolve().parents[1] / "data" / "export-platform"
+    monkeypatch.setenv("PLATFORMCTL_PLATFORM", str(platform))
+    own = cli("golden-path", "export-backstage", "--all", "-o", tmp_path / "own")
+    assert own.exit_code == 0, own.output
+    assert sorted(p.name for p in (tmp_path / "own").iterdir()) == [
+        "catalog-info.yaml",
+        "demo-worker",
+        "platformctl-new-action.js",
+    ]
+    assert "note: demo-worker: " in own.stderr
+
+
+def test_name_or_all(cli, tmp_path: Path) -> None:
+    neither = cli("golden-path", "export-backstage", "-o", tmp_path)
+    assert neither.exit_code == 2 and "name one golden path, or pass --all" in neither.stderr
+    both = cli("golden-path", "export-backstage", "python-service", "--all", "-o", tmp_path)
+    assert both.exit_code == 2 and not any(tmp_path.iterdir())

@@ -37,6 +37,7 @@ API_VERSION = "scaffolder.backstage.io/v1beta3"
 ACTION_ID = "platformctl:new"
 ACTION_FILE = "platformctl-new-action.js"
 TEMPLATE_FILE = "template.yaml"
+LOCATION_FILE = "catalog-info.yaml"
 ANNOTATION_PREFIX = "platformctl.io"
 
 # Pages of the form, in order.  Shared question names (DESIGN.md §7) go on the first page,
@@ -714,7 +715,51 @@ def export_backstage(
 
 def write_export(export: BackstageExport, output: Path, *, force: bool = False) -> list[Path]:
     """Write the Template and the action next to it; refuses to overwrite without ``force``."""
-    files = export.files()
+    return write_files(export.files(), output, force=force)
+
+
+def export_all(
+    registry: Registry,
+    *,
+    owner: str = "group:default/platform-team",
+    template_type: str = "service",
+) -> list[BackstageExport]:
+    """Every golden path of the registry that has a local copier.yml."""
+    return [
+        export_backstage(registry, path.name, owner=owner, template_type=template_type)
+        for path in registry.entries()
+        if path.folder is not None
+    ]
+
+
+def all_files(exports: list[BackstageExport]) -> dict[str, str]:
+    """``NAME/template.yaml`` per golden path, the action once, and a Location entity
+    (``catalog-info.yaml``) that registers every Template at once."""
+    import yaml
+
+    files = {f"{e.golden_path}/{TEMPLATE_FILE}": e.files()[TEMPLATE_FILE] for e in exports}
+    files[ACTION_FILE] = action_source()
+    location = {
+        "apiVersion": "backstage.io/v1alpha1",
+        "kind": "Location",
+        "metadata": {
+            "name": "platformctl-golden-paths",
+            "description": "The platform's golden paths as software templates (platformctl).",
+        },
+        "spec": {"targets": [f"./{e.golden_path}/{TEMPLATE_FILE}" for e in exports]},
+    }
+    files[LOCATION_FILE] = (
+        "# Register this file once; re-run `platformctl golden-path export-backstage --all`\n"
+        "# when golden paths change.\n" + yaml.safe_dump(location, sort_keys=False)
+    )
+    return files
+
+
+def write_files(files: dict[str, str], output: Path, *, force: bool = False) -> list[Path]:
+    """Write ``files`` (relative name -> text) under ``output``, each atomically; refuses to
+    overwrite without ``force``."""
+    import os
+
     targets = [output / rel for rel in files]
     if output.exists() and not output.is_dir():
         raise UsageError(f"--output {output} exists and is not a folder")
@@ -724,10 +769,8 @@ def write_export(export: BackstageExport, output: Path, *, force: bool = False) 
             f"{existing[0]} exists",
             hint="pass --force to replace it, or choose another --output folder",
         )
-    output.mkdir(parents=True, exist_ok=True)
-    import os
-
     for target, text in zip(targets, files.values(), strict=True):
+        target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, target)
