@@ -335,3 +335,25 @@ def test_bad_options_and_overwrites(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="exists"):
         export.write_export(result, tmp_path)
     export.write_export(result, tmp_path, force=True)
+
+
+def test_multiselect_choices_are_a_list_of_checkboxes(tmp_path: Path) -> None:
+    from platformctl.core.scaffold.registry import GoldenPath
+
+    questions = {
+        "features": {
+            "type": "str",
+            "multiselect": True,
+            "choices": ["metrics", "tracing"],
+            "default": ["metrics"],
+        }
+    }
+    path = GoldenPath(name="t", title="T", description="d", version=None, folder=tmp_path)
+    field = pages(export.build_template(path, questions).template)["Options"]["properties"][
+        "features"
+    ]
+    assert field["type"] == "array" and field["ui:widget"] == "checkboxes"
+    assert field["items"] == {"type": "string", "enum": ["metrics", "tracing"]}
+    validator = Draft7Validator(field)
+    assert validator.is_valid(["metrics", "tracing"])
+    assert not validator.is_valid(["logging"]) and not validator.is_valid("metrics")

@@ -416,12 +416,21 @@ def parameter(
         schema["description"] = " ".join(help_text.split())
     if "choices" in question:
         pairs = _choice_pairs(question["choices"])
+        choice: dict[str, Any] = {}
         if pairs is None:
             notes.append(f"{name}: its choices are computed by copier and not listed in the form")
         elif all(label == str(value) for label, value in pairs):
-            schema["enum"] = [value for _, value in pairs]
+            choice["enum"] = [value for _, value in pairs]
         else:
-            schema["oneOf"] = [{"const": value, "title": label} for label, value in pairs]
+            choice["oneOf"] = [{"const": value, "title": label} for label, value in pairs]
+        if question.get("multiselect") and choice:
+            # copier answers a list of the chosen values
+            schema["type"] = "array"
+            schema["items"] = {"type": json_type, **choice}
+            schema["uniqueItems"] = True
+            schema["ui:widget"] = "checkboxes"
+        else:
+            schema.update(choice)
     default = question.get("default")
     required = "default" not in question
     if "default" in question:
