@@ -1,7 +1,8 @@
 """Sessions: tests (default suite), golden (render golden paths and run the generated projects'
-own tooling), backstage (against a real Backstage catalog backend), lint, bench, docs.
+own tooling), backstage (against a real Backstage catalog backend), reports (HTML reports in
+headless Chromium), lint, bench, docs.
 
-CI (`.ci/run`) runs: nox -s tests golden backstage
+CI (`.ci/run`) runs: nox -s tests golden backstage reports
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ def tests(session: nox.Session) -> None:
     """The default suite: unit, CLI and fast integration tests (real git, real copier,
     a local Kubernetes API test server)."""
     _install(session)
-    args = session.posargs or ["-m", "not golden and not backstage", "-q", "-p", "no:cacheprovider"]
+    args = session.posargs or [
+        "-m", "not golden and not backstage and not browser", "-q", "-p", "no:cacheprovider"
+    ]
     session.run("pytest", *args)
 
 
@@ -100,6 +103,26 @@ def _node_headers_env() -> dict[str, str]:
     if not (prefix / "include" / "node" / "node.h").is_file():
         raise RuntimeError(f"no Node headers under {prefix}/include/node; install Node's headers")
     return {"npm_config_nodedir": str(prefix)}
+
+
+@nox.session
+def reports(session: nox.Session) -> None:
+    """Open the HTML reports in headless Chromium with the network unavailable to the page and
+    check the charts rendered (pytest -m browser). Installs Debian's chromium with apt-get when
+    /usr/bin/chromium is missing (CI runs as root)."""
+    import shutil
+
+    _install(session)
+    if not Path("/usr/bin/chromium").exists() and shutil.which("chromium") is None:
+        if shutil.which("apt-get") is None:
+            session.error("the reports session needs chromium (apt-get install chromium)")
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        session.run(*sudo, "apt-get", "update", "-q", external=True)
+        session.run(
+            *sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium",
+            external=True, env={"DEBIAN_FRONTEND": "noninteractive"},
+        )
+    session.run("pytest", "-m", "browser", "-q", "-p", "no:cacheprovider", *session.posargs)
 
 
 @nox.session

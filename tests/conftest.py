@@ -73,3 +73,27 @@ def git_repo(tmp_path: Path) -> Path:
     subprocess.run(["git", "-C", str(repo), "add", "."], check=True)
     subprocess.run(["git", "-C", str(repo), "commit", "-q", "-m", "init"], check=True)
     return repo
+
+
+@pytest.fixture(scope="session")
+def dora_world(tmp_path_factory: pytest.TempPathFactory):
+    """The DORA fixture repository (tests/dora_fixture.py) plus its deployments and incidents
+    files; built once per session (the tests only read it)."""
+    import dora_fixture
+
+    base = tmp_path_factory.mktemp("dora")
+    home = base / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("[init]\n\tdefaultBranch = main\n")
+    old = os.environ.get("GIT_CONFIG_GLOBAL")
+    os.environ["GIT_CONFIG_GLOBAL"] = str(home / ".gitconfig")
+    try:
+        shas = dora_fixture.build(base / "repo")
+    finally:
+        if old is None:
+            os.environ.pop("GIT_CONFIG_GLOBAL", None)
+        else:
+            os.environ["GIT_CONFIG_GLOBAL"] = old
+    deployments, incidents = dora_fixture.write_files(base, shas)
+    return {"repo": base / "repo", "shas": shas, "deployments": deployments,
+            "incidents": incidents, "base": base}

@@ -27,6 +27,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Request infrastructure via Crossplane claims.",
     ),
+    "metrics": (
+        "platformctl.cli.metrics",
+        "app",
+        "DORA metrics from git history, deployments and incidents.",
+    ),
     "config": ("platformctl.cli.config", "app", "Show the merged configuration and its sources."),
     "golden-path": ("platformctl.cli.golden_path", "app", "Export golden paths to Backstage."),
     "cost": ("platformctl.cli.cost", "app", "Price claims: showback by team and system."),

@@ -18,6 +18,8 @@ from platformctl.core.errors import EnvironmentProblem, UsageError
 if TYPE_CHECKING:
     from git import Repo
 
+    from platformctl.core.metrics.model import Commit
+
 
 @dataclass(frozen=True)
 class Author:
@@ -231,3 +233,144 @@ def cached_clone(url: str, *, ref: str | None = None, refresh: bool = True) -> P
             hint="check the URL, your network and git credentials",
         ) from None
     return target
+
+
+# -- history for metrics: plain ``git`` subprocesses (one pass each, no GitPython objects) ------
+
+
+def _git_failure(path: Path, args: tuple[str, ...], returncode: int, stderr: str) -> str:
+    """'' for an empty repository; raises for every other failure."""
+    detail = stderr.strip().splitlines()
+    message = detail[-1] if detail else f"git {args[0]} failed (exit {returncode})"
+    if "not a git repository" in stderr:
+        raise UsageError(
+            f"{path} is not inside a git repository", hint="pass --repo PATH to a repository"
+        )
+    if "does not have any commits" in stderr or "bad default revision" in stderr:
+        return ""
+    raise EnvironmentProblem(f"git {args[0]} failed in {path}: {message}")
+
+
+def _git_command(path: Path, *args: str) -> list[str]:
+    if shutil.which("git") is None:
+        raise EnvironmentProblem(
+            "git is not installed or not on PATH", hint="install git (e.g. apt-get install git)"
+        )
+    return ["git", "-C", str(path), "-c", "core.quotePath=false", *args]
+
+
+def _run_git(path: Path, *args: str) -> str:
+    import subprocess
+
+    proc = subprocess.run(
+        _git_command(path, *args),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+    if proc.returncode != 0:
+        return _git_failure(path, args, proc.returncode, proc.stderr)
+    return proc.stdout
+
+
+_LOG_FORMAT = "%x1e%H%x00%P%x00%at%x00%ct%x00%s%x00%b%x00"
+
+
+def _log_args(with_paths: bool) -> list[str]:
+    args = ["log", f"--format={_LOG_FORMAT}", "--branches", "--tags", "--remotes", "HEAD"]
+    if with_paths:
+        args += ["--name-only", "--no-renames"]
+    return args
+
+
+class HistoryReader:
+    """``git log`` started in the background (its output goes to a temporary file, so git runs
+    while the caller reads deployment and incident files); ``commits()`` waits and parses."""
+
+    def __init__(self, path: Path, *, with_paths: bool = False) -> None:
+        import subprocess
+        import tempfile
+
+        self.path, self.with_paths = path, with_paths
+        self._args = tuple(_log_args(with_paths))
+        self._out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by commits()/close()
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115 - closed by commits()/close()
+        self._proc = subprocess.Popen(
+            _git_command(path, *self._args), stdout=self._out, stderr=self._err
+        )
+
+    def commits(self) -> list[Commit]:
+        try:
+            returncode = self._proc.wait()
+            self._out.seek(0)
+            text = self._out.read().decode("utf-8", errors="replace")
+            if returncode != 0:
+                self._err.seek(0)
+                stderr = self._err.read().decode("utf-8", errors="replace")
+                text = _git_failure(self.path, self._args, returncode, stderr)
+        finally:
+            self.close()
+        return parse_log(text, with_paths=self.with_paths)
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        self._out.close()
+        self._err.close()
+
+
+def history(path: Path, *, with_paths: bool = False) -> list[Commit]:
+    """Every commit reachable from HEAD, branches, tags and remotes, with parents and times,
+    in one ``git log`` pass (``--name-only`` adds the files each commit changes)."""
+    return parse_log(_run_git(path, *_log_args(with_paths)), with_paths=with_paths)
+
+
+def parse_log(text: str, *, with_paths: bool) -> list[Commit]:
+    from datetime import UTC, datetime
+
+    from platformctl.core.metrics.model import Commit
+
+    fromtimestamp = datetime.fromtimestamp
+    commits: list[Commit] = []
+    for chunk in text.split("\x1e")[1:]:
+        sha, parents, authored, committed, subject, body, rest = chunk.split("\x00", 6)
+        paths = tuple(p for p in rest.split("\n") if p) if with_paths else None
+        commits.append(
+            Commit(
+                sha,
+                tuple(parents.split()),
+                fromtimestamp(int(authored), UTC),
+                fromtimestamp(int(committed), UTC),
+                subject,
+                body,
+                paths,
+            )
+        )
+    return commits
+
+
+@dataclass(frozen=True)
+class TagRecord:
+    name: str
+    sha: str  # the commit the tag points at
+    time: float  # unix seconds: the annotated tag's date, else the commit's committer date
+    annotated: bool
+
+
+def tags(path: Path, pattern: str) -> list[TagRecord]:
+    """Tags matching a glob (``v*``), in one ``git for-each-ref`` pass."""
+    fmt = "%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objectname)%00" \
+        "%(taggerdate:unix)%00%(*committerdate:unix)%00%(committerdate:unix)"
+    text = _run_git(path, "for-each-ref", f"--format={fmt}", f"refs/tags/{pattern}")
+    out: list[TagRecord] = []
+    for line in text.splitlines():
+        name, kind, obj, peeled, tagged, peeled_time, commit_time = line.split("\x00")
+        if kind == "tag":
+            if not peeled or not tagged:
+                continue  # a tag of a tree or blob: nothing deployable
+            out.append(TagRecord(name, peeled, float(tagged), True))
+        elif kind == "commit":
+            out.append(TagRecord(name, obj, float(commit_time), False))
+    return out

@@ -1,0 +1,113 @@
+"""The one module that imports the plotting library (plotly, imported inside the functions).
+
+``html_report`` writes a report as one self-contained HTML file: plotly.js is inlined once
+(``include_plotlyjs=True``) and the data sits in the page, so it opens offline with no CDN.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from platformctl.core.errors import EnvironmentProblem
+
+if TYPE_CHECKING:
+    from platformctl.core.reports import Chart, ReportDoc
+
+STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
+max-width:1100px;color:#1f2328;padding:0 1rem}
+h1{font-size:1.6rem} h2{font-size:1.15rem;margin-top:2rem}
+.headline{font-size:1.1rem;font-weight:600;padding:.6rem .9rem;background:#f6f8fa;
+border-left:4px solid #0969da}
+table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
+th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f6f8fa} .note{color:#57606a;font-size:.85rem}
+.charts{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+"""
+
+
+def _plotly() -> Any:
+    try:
+        import plotly.graph_objects as go
+    except ImportError as exc:
+        raise EnvironmentProblem(
+            "the html format needs plotly, which is not installed",
+            hint="pip install plotly (it is a dependency of platformctl; reinstall it)",
+        ) from exc
+    return go
+
+
+def figure(chart: Chart) -> Any:
+    go = _plotly()
+    fig = go.Figure()
+    values = [v for _, ys in chart.series for v in ys if v is not None]
+    top = max(values, default=0.0)
+    if top <= 0:  # nothing measured: show the best band's limit so the chart still reads
+        top = min((z.high for z in chart.zones if z.high != float("inf")), default=1.0)
+    y_max = top * 1.25
+    for zone in chart.zones:
+        low, high = zone.low, min(zone.high, y_max)
+        if low >= y_max:
+            continue
+        fig.add_hrect(
+            y0=low,
+            y1=high,
+            fillcolor=zone.color,
+            opacity=0.25,
+            line_width=0,
+            layer="below",
+            annotation_text=zone.name,
+            annotation_position="top right",
+            annotation_font_size=10,
+            annotation_font_color="#57606a",
+        )
+    for name, ys in chart.series:
+        if chart.kind == "bar":
+            fig.add_trace(go.Bar(x=chart.x, y=ys, name=name))
+        else:
+            fig.add_trace(
+                go.Scatter(x=chart.x, y=ys, name=name, mode="lines+markers", connectgaps=False)
+            )
+    fig.update_layout(
+        title={"text": chart.title, "font": {"size": 14}},
+        height=320,
+        margin={"l": 50, "r": 20, "t": 45, "b": 40},
+        yaxis={"title": chart.y_title, "range": [0, y_max], "tickformat": chart.y_format},
+        xaxis={"title": "week starting", "type": "category"},
+        showlegend=len(chart.series) > 1,
+        template="plotly_white",
+        barmode="group",
+    )
+    return fig
+
+
+def html_report(doc: ReportDoc) -> str:
+    from platformctl.core.reports import html_table
+
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>{escape(doc.title)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{escape(doc.title)}</h1>",
+    ]
+    parts += [f"<p class='headline'>{escape(line)}</p>" for line in doc.headline[:1]]
+    parts += [f"<p>{escape(line)}</p>" for line in doc.headline[1:]]
+    if doc.charts:
+        parts.append("<h2>Weekly trend</h2><div class='charts'>")
+        for index, chart in enumerate(doc.charts):
+            fig = figure(chart)
+            parts.append(
+                "<div class='chart'>"
+                + fig.to_html(
+                    full_html=False,
+                    include_plotlyjs=index == 0,  # the library once, inline: no CDN
+                    div_id=f"chart-{index}",
+                    config={"displayModeBar": False, "responsive": True},
+                )
+                + "</div>"
+            )
+        parts.append("</div>")
+    for table in [*doc.tables, *doc.details]:
+        parts.append(html_table(table))
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
