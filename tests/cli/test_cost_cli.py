@@ -152,6 +152,7 @@ def test_cost_report_from_a_gitops_folder(cli, platform: Path, gitops_repo: Path
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert data["version"] == 1 and data["tool"]["command"] == "cost report"
+    assert data["kind"] == "cost"
     assert data["total_monthly_cost"] == 229  # 78.00 + 151.00
     assert data["groups"]["team"]["payments"] == {
         "monthly_cost": 78, "claims": 2, "unpriced": 1, "budget": 300, "over_budget": False,
@@ -183,8 +184,6 @@ def test_cost_report_from_a_gitops_folder(cli, platform: Path, gitops_repo: Path
 def test_cost_report_refusals(cli, platform: Path, tmp_path: Path) -> None:
     r = cli("cost", "report")
     assert r.exit_code == 2 and "--gitops DIR or --cluster" in r.stderr
-    r = cli("cost", "report", "--gitops", str(tmp_path), "--format", "html")
-    assert r.exit_code == 2 and "html cost report is not built yet" in r.stderr
     r = cli("cost", "report", "--gitops", str(tmp_path), "--format", "pdf")
     assert r.exit_code == 2 and "unknown format 'pdf'" in r.stderr
     bad = tmp_path / "claims"
@@ -204,3 +203,33 @@ def test_bad_budget_section_names_platform_yaml_line(
     assert r.exit_code == 2
     assert "the budget of payments must be a number" in r.stderr
     assert f"{root / 'platform.yaml'}:8" in r.stderr
+
+
+def test_cost_report_prometheus_and_html(cli, platform: Path, gitops_repo: Path) -> None:
+    prom = cli("cost", "report", "--gitops", "infra/claims", "--format", "prometheus")
+    assert prom.exit_code == 0, prom.output
+    lines = prom.stdout.splitlines()
+    assert "# TYPE platform_claim_monthly_cost gauge" in lines
+    assert (
+        'platform_claim_monthly_cost{team="payments",system="shop",claim_type="database",'
+        'namespace="default",claim="orders",currency="USD"} 78'
+    ) in lines
+    assert (
+        'platform_claim_monthly_cost{team="search",system="shop",claim_type="database",'
+        'namespace="default",claim="search-db",currency="USD"} 151'
+    ) in lines
+    assert 'platform_team_monthly_budget{team="payments",currency="USD"} 300' in lines
+    assert "platform_unpriced_claims 0" in lines
+    documented = (Path(__file__).resolve().parents[2] / "docs/reference/metrics.md").read_text()
+    for line in lines:
+        if not line.startswith("#"):
+            assert f"`{line.split('{')[0].split(' ')[0]}`" in documented, line
+
+    html = cli("cost", "report", "--gitops", "infra/claims", "-f", "html", "-o", "cost.html")
+    assert html.exit_code == 0, html.output
+    page = Path("cost.html").read_text()
+    assert page.startswith("<!DOCTYPE html>")
+    assert "Where the money goes" in page and "Monthly cost by team" in page
+    assert page.count("Plotly.newPlot") == 2  # by team and by system
+    assert "<script src=" not in page  # plotly.js inline: opens offline
+    assert "229.00 USD per month for 2 claim(s)" in page

@@ -27,7 +27,12 @@ def report_cmd(
     ),
     context: str | None = typer.Option(None, "--context", help="kubeconfig context to use."),
     kubeconfig: str | None = typer.Option(None, "--kubeconfig", metavar="FILE"),
-    fmt: str = typer.Option("text", "--format", "-f", help="text, json, csv, markdown or html."),
+    fmt: str = typer.Option(
+        "text",
+        "--format",
+        "-f",
+        help="text, json, csv, markdown, prometheus or html (with charts).",
+    ),
     output: str | None = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
 ) -> None:
     """Price every claim and total it by team (owner), system and claim type.
@@ -42,16 +47,11 @@ def report_cmd(
     from platformctl.core.cost import inventory
     from platformctl.core.cost import report as report_mod
     from platformctl.core.cost.prices import load_prices
-    from platformctl.core.errors import NotBuilt, UsageError
+    from platformctl.core.errors import UsageError
     from platformctl.core.provision import claim
 
     if fmt not in report_mod.FORMATS:
         raise UsageError(f"unknown format {fmt!r}", hint="use " + ", ".join(report_mod.FORMATS))
-    if fmt == "html":
-        raise NotBuilt(
-            "the html cost report is not built yet (it needs the shared chart writer)",
-            hint="use --format markdown, csv or json",
-        )
     if (gitops is None) == (not cluster):
         raise UsageError(
             "say where the claims are: --gitops DIR or --cluster (one of them)",

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from platformctl import __version__
 from platformctl.core.cost.budget import Budget
 from platformctl.core.cost.estimate import (
     CurrencyMismatch,
@@ -28,7 +27,7 @@ from platformctl.core.cost.inventory import ClaimRecord
 from platformctl.core.cost.prices import Prices
 from platformctl.core.errors import PlatformError, UsageError
 
-FORMATS = ("text", "json", "csv", "markdown", "html")
+FORMATS = ("text", "json", "csv", "markdown", "prometheus", "html")
 DIMENSIONS = ("team", "system", "claim_type")
 
 
@@ -97,9 +96,12 @@ class CostReport:
         return [r for r in self.rows if r.monthly is None]
 
     def to_json(self) -> dict[str, Any]:
+        from platformctl.core.reports import envelope
+
+        return envelope("cost report", "cost", self.body())
+
+    def body(self) -> dict[str, Any]:
         return {
-            "version": 1,
-            "tool": {"name": "platformctl", "version": __version__, "command": "cost report"},
             "source": self.source,
             "currency": self.currency,
             "effective": self.effective,
@@ -331,6 +333,92 @@ def _csv(report: CostReport) -> str:
     return buffer.getvalue()
 
 
+def to_doc(report: CostReport) -> Any:
+    """The report for the shared writers (core/reports.py): prometheus samples and the html
+    page with a chart of the monthly cost by team and by system."""
+    from platformctl.core.reports import Chart, ReportDoc, Sample, Table
+
+    cur = report.currency or ""
+    tables = []
+    for dim in DIMENSIONS:
+        headers, rows = _group_rows(report, dim)
+        tables.append(Table(f"By {dim.replace('_', ' ')}", headers, rows))
+    claims = Table(
+        "Claims",
+        ["team", "system", "type", "claim", "monthly", "source", "problem"],
+        [
+            [r.team, r.system, r.claim_type, _where(r), _amount(r.monthly, cur), r.source,
+             r.problem or ""]
+            for r in report.rows
+        ],
+    )  # fmt: skip
+    samples = [
+        Sample(
+            "platform_claim_monthly_cost",
+            float(r.monthly),
+            {
+                "team": r.team,
+                "system": r.system,
+                "claim_type": r.claim_type,
+                "namespace": r.namespace or "",
+                "claim": r.name,
+                "currency": cur,
+            },
+            help="Monthly cost of a claim from the platform's price tables "
+            "(hourly x 730 + usage x unit price).",
+        )
+        for r in report.rows
+        if r.monthly is not None
+    ]
+    samples += [
+        Sample(
+            "platform_team_monthly_budget",
+            float(g.budget),
+            {"team": g.key, "currency": cur},
+            help="Monthly budget of a team (cost.budgets in platform.yaml).",
+        )
+        for g in report.groups.get("team", {}).values()
+        if g.budget is not None
+    ]
+    samples.append(
+        Sample(
+            "platform_unpriced_claims",
+            float(len(report.unpriced)),
+            help="Claims that could not be priced (no table, or no price for a value).",
+        )
+    )
+    charts = [
+        Chart(
+            f"Monthly cost by {label}",
+            list(report.groups[dim]),
+            [(cur or "cost", [float(g.monthly) for g in report.groups[dim].values()])],
+            y_title=f"{cur} per month".strip(),
+            kind="bar",
+            x_title=label,
+        )
+        for dim, label in (("team", "team"), ("system", "system"))
+        if report.groups.get(dim)
+    ]
+    headline = [
+        f"{_amount(report.total, cur)} per month for {len(report.rows)} claim(s) from "
+        f"{report.source}"
+        + (f" (prices of {', '.join(report.effective)})" if report.effective else ""),
+        *report.notes,
+    ]
+    return ReportDoc(
+        kind="cost",
+        command="cost report",
+        title="Monthly cost of claims",
+        headline=headline,
+        data=report.body(),
+        tables=tables,
+        details=[claims],
+        samples=samples,
+        charts=charts,
+        charts_heading="Where the money goes",
+    )
+
+
 def render(report: CostReport, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(report.to_json(), indent=2) + "\n"
@@ -340,4 +428,8 @@ def render(report: CostReport, fmt: str) -> str:
         return _markdown(report)
     if fmt == "text":
         return _text(report)
+    if fmt in ("prometheus", "html"):
+        from platformctl.core import reports
+
+        return reports.render(to_doc(report), fmt)
     raise UsageError(f"unknown format {fmt!r}", hint="use " + ", ".join(FORMATS))
