@@ -80,7 +80,9 @@ def golden(session: nox.Session) -> None:
 
 @nox.session
 def backstage(session: nox.Session) -> None:
-    """Start a real Backstage catalog backend on 127.0.0.1 and run the catalog API tests.
+    """Start a real Backstage catalog backend on 127.0.0.1 and run the catalog API tests, and
+    check exported Backstage Templates with the vendored validation oracle (its npm packages,
+    including @backstage/plugin-scaffolder-common, come from the same package.json).
 
     `npm ci` installs the backend's pinned packages in tests/integration/backstage (better-sqlite3
     compiles from source, ~100 s); node_modules is reused while package-lock.json and the Node

@@ -33,6 +33,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "DORA metrics from git history, deployments and incidents.",
     ),
     "config": ("platformctl.cli.config", "app", "Show the merged configuration and its sources."),
+    "golden-path": ("platformctl.cli.golden_path", "app", "Export golden paths to Backstage."),
+    "cost": ("platformctl.cli.cost", "app", "Price claims: showback by team and system."),
 }
 
 

@@ -18,3 +18,6 @@ from platformctl.cli import catalog_validate  # noqa: E402,F401
 
 # isort: split
 from platformctl.cli import catalog_remote  # noqa: E402,F401
+
+# isort: split
+from platformctl.cli import catalog_discover  # noqa: E402,F401

@@ -114,6 +114,8 @@ COMMON_HELP = {
     "all_namespaces": "List claims in every namespace.",
     "list_type": "Only claims of this claim type (or alias).",
     "yes": "Answer yes to confirmations.",
+    "estimate": "Print the claim's monthly cost (prices.yaml) and stop; needs no cluster.",
+    "over_budget": "Send (or estimate) a claim that takes its team over its monthly budget.",
 }
 
 
@@ -238,6 +240,8 @@ class ClaimCommand(click.Command):
             click.Option(["--no-input"], is_flag=True, default=False, help=COMMON_HELP["no_input"]),
             click.Option(["-y", "--yes"], is_flag=True, default=False, help=COMMON_HELP["yes"]),
             click.Option(["--poll-interval"], type=float, default=2.0, hidden=True),
+            click.Option(["--estimate"], is_flag=True, help=COMMON_HELP["estimate"]),
+            click.Option(["--allow-over-budget"], is_flag=True, help=COMMON_HELP["over_budget"]),
         ]
         xrd = claim_type.xrd
         aliases = f" Aliases: {', '.join(claim_type.aliases)}." if claim_type.aliases else ""
@@ -374,6 +378,8 @@ def request(
     no_input: bool,
     yes: bool,
     poll_interval: float,
+    estimate: bool = False,
+    allow_over_budget: bool = False,
 ) -> None:
     from platformctl.cli.app import load_config
     from platformctl.core.provision import claim as claims
@@ -432,13 +438,13 @@ def request(
 
     # 2. cluster or GitOps target; namespace
     context_namespace = None
-    if not output and not gitops:
+    if not output and not gitops and not estimate:
         from platformctl.core.provision import kube
 
         if cluster is None:
             cluster = kube.connect(kubeconfig=kubeconfig, context=context, namespace=namespace)
         context_namespace = cluster.namespace
-    elif output and not namespace:
+    elif (output or estimate) and not namespace:
         # print what API mode would send: the kube context's namespace, when there is one
         from platformctl.core.provision import kube
 
@@ -459,8 +465,17 @@ def request(
             "and their allowed values",
         )
 
+    from platformctl.cli.cost import claim_cost
+
+    cost = claim_cost(
+        claim_type, built, cfg, estimate=estimate, allow_over_budget=allow_over_budget,
+        output=output, repo=repo, path=path, cluster=cluster,
+    )  # fmt: skip
     if output:
-        _print_object(built.object, output)
+        beside = {"claim": built.object, "estimate": cost}
+        _print_object(built.object if cost is None else beside, output)
+        return
+    if estimate:
         return
 
     if gitops:

@@ -68,6 +68,8 @@ PLATFORM_KEYS = frozenset(
         "claim_types",
         "golden_paths",
         "scorecards",
+        "cost",
+        "discover",
     }
 )
 USER_KEYS = frozenset({"platform", "settings"})

@@ -1,0 +1,216 @@
+"""`platformctl cost report`: showback of the claims in a GitOps folder or in the cluster."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from platformctl.cli import render
+
+app = typer.Typer(help="Cost of platform claims: showback reports.", no_args_is_help=True)
+
+
+@app.callback()
+def _group() -> None:
+    """Cost of platform claims (prices from the platform's prices.yaml)."""
+
+
+@app.command("report")
+def report_cmd(
+    gitops: Path | None = typer.Option(
+        None, "--gitops", metavar="DIR", help="Price the claim files in this GitOps folder."
+    ),
+    cluster: bool = typer.Option(False, "--cluster", help="Price the claims in the cluster."),
+    namespace: str | None = typer.Option(
+        None, "--namespace", "-n", help="With --cluster: only this namespace (default: all)."
+    ),
+    context: str | None = typer.Option(None, "--context", help="kubeconfig context to use."),
+    kubeconfig: str | None = typer.Option(None, "--kubeconfig", metavar="FILE"),
+    fmt: str = typer.Option(
+        "text",
+        "--format",
+        "-f",
+        help="text, json, csv, markdown, prometheus or html (with charts).",
+    ),
+    output: str | None = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
+) -> None:
+    """Price every claim and total it by team (owner), system and claim type.
+
+    The team is the claim's `team` or `owner` label (else its backstage.io/owner annotation);
+    the system its `system` or app.kubernetes.io/part-of label (else backstage.io/system).
+    Claims that cannot be priced are listed with the reason and left out of the totals.
+    Per-team budgets (cost.budgets in platform.yaml) are shown beside the team totals.
+    """
+    from platformctl.core import config as config_mod
+    from platformctl.core.cost import budget as budget_mod
+    from platformctl.core.cost import inventory
+    from platformctl.core.cost import report as report_mod
+    from platformctl.core.cost.prices import load_prices
+    from platformctl.core.errors import UsageError
+    from platformctl.core.provision import claim
+
+    if fmt not in report_mod.FORMATS:
+        raise UsageError(f"unknown format {fmt!r}", hint="use " + ", ".join(report_mod.FORMATS))
+    if (gitops is None) == (not cluster):
+        raise UsageError(
+            "say where the claims are: --gitops DIR or --cluster (one of them)",
+            hint="platformctl cost report --gitops infra/claims",
+        )
+    cfg = config_mod.load(overrides={"provision.context": context} if context else None)
+    registry = claim.registry_from_config(cfg)
+    prices = load_prices(cfg.platforms, aliases=dict(registry.aliases))
+    budgets = budget_mod.budgets_from_config(cfg)
+    if gitops is not None:
+        records = inventory.from_folder(gitops, registry, base=Path.cwd())
+        source = str(gitops)
+    else:
+        from platformctl.core.provision import kube
+
+        connected = kube.connect(
+            kubeconfig=kubeconfig,
+            context=context or cfg.get("provision.context"),
+            namespace=namespace,
+        )
+        found = inventory.from_cluster(connected, registry, namespace=namespace)
+        records = found.records
+        source = f"cluster {connected.context or connected.server}" + (
+            f", namespace {namespace}" if namespace else ""
+        )
+        if found.unserved:
+            render.info(f"note: the cluster does not serve {', '.join(found.unserved)}")
+    result = report_mod.build_report(records, prices, budgets=budgets, source=source)
+    render.emit(report_mod.render(result, fmt), output)
+    if fmt != "text":
+        for note in result.notes:
+            render.info(f"note: {note}")
+
+
+# --- provision TYPE NAME --estimate / --allow-over-budget (called from cli/provision.py) --------
+
+
+def claim_cost(
+    claim_type: object,
+    built: object,
+    cfg: object,
+    *,
+    estimate: bool,
+    allow_over_budget: bool,
+    output: str | None,
+    repo: str | None,
+    path: str | None,
+    cluster: object | None,
+) -> dict[str, object] | None:
+    """Price a claim request and check its team's budget.
+
+    With --estimate: print the estimate (text; or return it for -o yaml|json), errors are
+    errors.  Without: only when the platform has budgets, check the team's budget before the
+    claim is sent; a claim type or value without a price is a warning, not a refusal.  Over
+    budget: ProblemsFound (exit 1) unless --allow-over-budget."""
+    from platformctl.core.cost import budget as budget_mod
+    from platformctl.core.cost import inventory
+    from platformctl.core.cost.prices import load_prices
+    from platformctl.core.errors import PlatformError
+    from platformctl.core.provision import claim
+
+    budgets = budget_mod.budgets_from_config(cfg)
+    if not estimate and not budgets:
+        return None
+    registry = claim.registry_from_config(cfg)
+    obj = built.object  # type: ignore[attr-defined]
+    try:
+        existing = None
+        source = ""
+        if cluster is not None:
+            existing = inventory.from_cluster(cluster, registry, namespace=None).records
+            source = "the cluster"
+        else:
+            folder = _gitops_folder(cfg, repo=repo, path=path)
+            if folder is not None:
+                existing = inventory.from_folder(folder, registry)
+                source = str(folder)
+        prices = load_prices(cfg.platforms, aliases=dict(registry.aliases))  # type: ignore[attr-defined]
+        assessment = budget_mod.assess(
+            claim_type, obj, prices, budgets=budgets, existing=existing, source=source
+        )
+    except PlatformError as exc:
+        # --estimate was asked for and must not guess; a request is not held up by a gap in
+        # the price tables or by not being allowed to list every claim of the cluster.
+        if estimate:
+            raise
+        render.warn(f"the team's budget was not checked: {exc.render()}")
+        return None
+    refusal = budget_mod.over_budget(assessment)
+    if estimate and not output:
+        render.emit(_estimate_text(assessment))
+    elif not estimate and assessment.budget is not None:
+        check = assessment.budget
+        render.info(
+            f"budget of team {check.team}: {check.after:.2f} of {check.budget.monthly:.2f} "
+            f"{check.budget.currency}/month after this claim"
+        )
+    for note in assessment.notes:
+        render.info(f"note: {note}")
+    if refusal is not None:
+        if not allow_over_budget:
+            raise refusal
+        render.warn(f"{refusal.message} (allowed by --allow-over-budget)")
+    return assessment.to_json() if estimate else None
+
+
+def _gitops_folder(cfg: object, *, repo: str | None, path: str | None) -> Path | None:
+    from platformctl.core import vcs
+
+    root = vcs.repo_root(Path(repo or "."))
+    if root is None:
+        return None
+    folder = root / (path or str(cfg.get("provision.gitops_dir", "infra/claims")))  # type: ignore[attr-defined]
+    return folder if folder.is_dir() else None
+
+
+def _estimate_text(assessment: object) -> str:
+    from platformctl.core.cost.budget import Assessment
+    from platformctl.core.cost.estimate import money
+
+    assert isinstance(assessment, Assessment)
+    e = assessment.estimate
+    cur = e.currency
+    ref = f"{e.kind}/{e.namespace + '/' if e.namespace else ''}{e.name}"
+    lines = [
+        f"Estimated monthly cost of {ref}: {money(e.monthly):,.2f} {cur} (prices of {e.effective})"
+    ]
+    rows = []
+    for line in e.lines:
+        parts = []
+        if line.count != 1:
+            parts.append(f"{line.count} x")
+        if line.hourly is not None:
+            parts.append(f"{line.hourly}/h x 730 h")
+        if line.unit is not None:
+            if line.hourly is not None:
+                parts.append("+")
+            parts.append(f"{line.quantity} {line.unit} x {line.unit_price}")
+        rows.append(
+            (line.resource, " ".join(parts), f"{money(line.monthly):,.2f} {cur}", line.description)
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for r in rows:
+        lines.append(
+            f"  {r[0].ljust(widths[0])}  {r[1].ljust(widths[1])}  "
+            f"{r[2].rjust(widths[2])}  {r[3]}".rstrip()
+        )
+    if assessment.previous is not None:
+        diff = assessment.difference or 0
+        sign = "+" if diff >= 0 else "-"
+        lines.append(
+            f"Change: {money(assessment.previous.monthly):,.2f} {cur} -> "
+            f"{money(e.monthly):,.2f} {cur} ({sign}{abs(diff):,.2f} {cur})"
+        )
+    check = assessment.budget
+    if check is not None:
+        lines.append(
+            f"Budget of team {check.team}: {money(check.current + check.previous):,.2f} -> "
+            f"{money(check.after):,.2f} of {money(check.budget.monthly):,.2f} "
+            f"{check.budget.currency}" + ("  OVER BUDGET" if check.over else "")
+        )
+    return "\n".join(lines) + "\n"
