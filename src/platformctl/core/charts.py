@@ -74,10 +74,10 @@ def figure(chart: Chart) -> Any:
         height=320,
         margin={"l": 50, "r": 20, "t": 45, "b": 40},
         yaxis={"title": chart.y_title, "range": [0, y_max], "tickformat": chart.y_format},
-        xaxis={"title": "week starting", "type": "category"},
+        xaxis={"title": chart.x_title, "type": "category", "automargin": True},
         showlegend=len(chart.series) > 1,
         template="plotly_white",
-        barmode="group",
+        barmode=chart.barmode,
     )
     return fig
 
@@ -93,7 +93,7 @@ def html_report(doc: ReportDoc) -> str:
     parts += [f"<p class='headline'>{escape(line)}</p>" for line in doc.headline[:1]]
     parts += [f"<p>{escape(line)}</p>" for line in doc.headline[1:]]
     if doc.charts:
-        parts.append("<h2>Weekly trend</h2><div class='charts'>")
+        parts.append(f"<h2>{escape(doc.charts_title)}</h2><div class='charts'>")
         for index, chart in enumerate(doc.charts):
             fig = figure(chart)
             parts.append(

@@ -59,6 +59,8 @@ class Chart:
     kind: str = "line"  # line or bar
     zones: list[Zone] = field(default_factory=list)
     y_format: str = ""  # plotly tick format, e.g. ".0%"
+    x_title: str = "week starting"
+    barmode: str = "group"  # bar charts with several series: group or stack
 
 
 @dataclass
@@ -73,6 +75,7 @@ class ReportDoc:
     csv: Table | None = None
     samples: list[Sample] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    charts_title: str = "Weekly trend"
 
 
 def check_format(fmt: str) -> str:
