@@ -32,6 +32,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "DORA metrics from git history, deployments and incidents.",
     ),
+    "fleet": (
+        "platformctl.cli.fleet",
+        "app",
+        "Golden-path status, checks and template updates across many repositories.",
+    ),
     "config": ("platformctl.cli.config", "app", "Show the merged configuration and its sources."),
 }
 
