@@ -35,7 +35,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "fleet": (
         "platformctl.cli.fleet",
         "app",
-        "Golden-path status, checks and template updates across many repositories.",
+        "Status, checks and template updates across many repositories.",
     ),
     "config": ("platformctl.cli.config", "app", "Show the merged configuration and its sources."),
 }
