@@ -279,7 +279,7 @@ def catalog_url(entity: dict[str, Any]) -> str | None:
     if not location:
         return None
     target = location.split(":", 1)[1] if location.startswith(("url:", "git:")) else location
-    for marker in ("/tree/", "/blob/", "/-/tree/", "/src/"):
+    for marker in ("/-/tree/", "/-/blob/", "/tree/", "/blob/", "/src/"):
         if marker in target:
             target = target.split(marker, 1)[0]
             break

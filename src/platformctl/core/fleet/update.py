@@ -188,7 +188,7 @@ def select(
         if reason:
             skipped.append(
                 {
-                    **{k: rec[k] for k in ("repository", "url", "owner", "origin")},
+                    **{k: rec.get(k) for k in ("repository", "url", "owner", "origin")},
                     "result": SKIPPED,
                     "reason": reason,
                     "golden_path": rec.get("golden_path"),
