@@ -361,3 +361,58 @@ def test_job_says_plainly_it_is_not_built(cli):
     result = cli("fleet", "job")
     assert result.exit_code == 2
     assert "not built yet" in result.stderr
+
+
+def test_status_from_the_backstage_catalog_with_filters(cli, fleet_world, monkeypatch):
+    """A real HTTP server standing in for Backstage's catalog API: the Components point at
+    the bare remotes through backstage.io/source-location; --owner filters them."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import parse_qs, urlsplit
+
+    remotes = fleet_world["remotes"]
+    entities = [
+        {
+            "kind": "Component",
+            "metadata": {"name": name, "namespace": "default", "annotations": {
+                "backstage.io/source-location": f"url:{remotes[name]}/tree/main/"}},
+            "spec": {"owner": fleet_fixture.INVENTORY_OWNERS[name], "type": "service",
+                     "lifecycle": "production"},
+        }
+        for name in ("orders-api", "users-api", "legacy-api")
+    ]
+    queries: list[dict] = []
+
+    class Catalog(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            url = urlsplit(self.path)
+            assert url.path == "/api/catalog/entities/by-query"
+            query = parse_qs(url.query)
+            queries.append(query)
+            wanted = dict(p.split("=", 1) for p in query["filter"][0].split(","))
+            items = [e for e in entities
+                     if e["spec"]["owner"].endswith(wanted.get("spec.owner", ""))]
+            body = json.dumps({"items": items, "pageInfo": {}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Catalog)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        monkeypatch.setenv("PLATFORMCTL_BACKSTAGE_URL", f"http://127.0.0.1:{server.server_port}")
+        data = _status_json(cli, "backstage", "--owner", "team-users")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert queries[0]["filter"] == ["kind=component,spec.owner=team-users"]
+    repos = {r["repository"]: r for r in data["repositories"]}
+    assert sorted(repos) == ["legacy-api", "users-api"]
+    assert repos["users-api"]["owner"] == "group:default/team-users"
+    assert data["summary"]["golden_paths"]["python-service"]["versions"] == {"1.1.0": 2}
