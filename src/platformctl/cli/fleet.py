@@ -69,8 +69,9 @@ def _inventory(
 
 
 @contextmanager
-def _progress(total: int, what: str) -> Iterator[Callable[[Any], None]]:
-    """A Rich progress bar on a terminal, one plain line per repository otherwise (stderr)."""
+def _progress(total: int | None, what: str) -> Iterator[Callable[[Any], None]]:
+    """A Rich progress bar on a terminal, one plain line per repository otherwise (stderr).
+    ``total`` None: not known in advance (a pulsing bar)."""
     from platformctl.cli import render
 
     def line(outcome: Any) -> None:
@@ -343,7 +344,8 @@ def update_cmd(
     previous = (
         merge.read_results(resume, kind=report.KIND_UPDATE) if resume and resume.exists() else None
     )
-    with _progress(len(entries), "update") as progress:
+    # how many are behind is known only after the survey: an open-ended bar
+    with _progress(None if entries else 0, "update") as progress:
         recs, later = update_mod.run_update(
             entries,
             workers=_workers(workers),
