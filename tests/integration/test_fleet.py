@@ -357,12 +357,6 @@ def test_bad_inventory_names_the_file_and_line(cli, tmp_path):
     assert result.exit_code == 2 and "invalid shard" in result.stderr
 
 
-def test_job_says_plainly_it_is_not_built(cli):
-    result = cli("fleet", "job")
-    assert result.exit_code == 2
-    assert "not built yet" in result.stderr
-
-
 def test_status_from_the_backstage_catalog_with_filters(cli, fleet_world, monkeypatch):
     """A real HTTP server standing in for Backstage's catalog API: the Components point at
     the bare remotes through backstage.io/source-location; --owner filters them."""

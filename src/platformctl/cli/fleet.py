@@ -382,13 +382,83 @@ def merge_cmd(
 
 
 @app.command("job")
-def job_cmd() -> None:
-    """Not built yet: writing a Kubernetes Indexed Job or a GitHub Actions workflow that runs
-    the shards. Run `fleet status --shard I/N` per machine and `fleet merge` for now."""
-    from platformctl.core.errors import NotBuilt
+def job_cmd(
+    shards: int = typer.Option(..., "--shards", metavar="N", help="How many shards."),
+    inventory: list[str] = _inv_opt(),
+    image: str = typer.Option(
+        None, "--image", help="Container image with platformctl (Kubernetes; optional for Actions)."
+    ),
+    github_actions: bool = typer.Option(
+        False, "--github-actions", help="Write a GitHub Actions workflow instead of a Job."
+    ),
+    command: str = typer.Option("status", "--command", help="The fleet command: status or check."),
+    name: str = typer.Option("platformctl-fleet", "--name", help="Name of the Job."),
+    namespace: str = typer.Option(None, "--namespace", "-n", help="Namespace of the Job."),
+    claim: str = typer.Option(
+        "platformctl-fleet-results",
+        "--claim",
+        help="ReadWriteMany PersistentVolumeClaim the shards write their results to.",
+    ),
+    parallelism: int = typer.Option(None, "--parallelism", help="Shards running at once."),
+    secret: str = typer.Option(
+        None, "--secret", help="Secret whose keys become the pods' environment (catalog token)."
+    ),
+    report_format: str = typer.Option("html", "--report-format", help="Format of the merge."),
+    owner: str = _owner_opt(),
+    server_dry_run: bool = typer.Option(
+        False, "--server-dry-run", help="Also apply the Jobs with a server-side dry run."
+    ),
+    kubeconfig: str = typer.Option(None, "--kubeconfig", help="For --server-dry-run."),
+    context: str = typer.Option(None, "--context", help="kubeconfig context, --server-dry-run."),
+    output: str = typer.Option(None, "--output", "-o", help="Write to FILE (default stdout)."),
+) -> None:
+    """Write a Kubernetes Indexed Job (JOB_COMPLETION_INDEX -> --shard, partial results on a
+    shared volume, then a merge Job), or with --github-actions a workflow with a matrix over
+    the shards and an aggregation job, that runs `fleet status` (or check) at scale.
 
-    raise NotBuilt(
-        "fleet job is not built yet: it does not write Kubernetes Jobs or GitHub Actions workflows",
-        hint="run platformctl fleet status --shard I/N --format json --output part-I.json on "
-        "each machine, then platformctl fleet merge part-*.json",
+    Nothing is applied to a cluster (--server-dry-run asks the API server to validate it).
+    Exit 2 on bad options, 3 when the cluster is unreachable for --server-dry-run.
+    """
+    from platformctl.cli import render
+    from platformctl.core import reports
+    from platformctl.core.errors import UsageError
+    from platformctl.core.fleet import job
+
+    reports.check_format(report_format)
+    spec = job.JobSpec(
+        shards=shards,
+        inventory=list(inventory or []),
+        command=command,
+        image=image or "",
+        name=name,
+        namespace=namespace,
+        parallelism=parallelism,
+        claim=claim,
+        report_format=report_format,
+        extra=["--owner", owner] if owner else [],
+        secret=secret,
     )
+    if github_actions:
+        if server_dry_run:
+            raise UsageError("--server-dry-run is for the Kubernetes Job, not --github-actions")
+        text = job.to_yaml([job.github_workflow(spec)])
+    else:
+        documents = job.indexed_job(spec)
+        text = job.to_yaml(documents)
+        if server_dry_run:
+            for line in job.server_dry_run(documents, kubeconfig=kubeconfig, context=context):
+                render.info(line)
+    _write_text(text, output)
+
+
+def _write_text(text: str, output: str | None) -> None:
+    from platformctl.cli import render
+    from platformctl.core.errors import UsageError
+
+    try:
+        render.emit(text, output)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write to {output}: {exc.strerror or exc}",
+            hint="pass --output a file path in a folder you can write to",
+        ) from exc
