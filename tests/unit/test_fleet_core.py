@@ -62,6 +62,8 @@ def test_text_csv_yaml_and_folder_inventories(tmp_path):
         ("r.csv", "owner\nteam-a\n", 1, "no 'url' column"),
         ("r.txt", "https://a.test/a.git\nnot there/at all\n", 2, "one git URL or path"),
         ("r.txt", "\n./does-not-exist\n", 2, "neither a git URL nor an existing"),
+        ("r.txt", "https://bot:s3cret@git.example.com/a.git\n", 1, "credentials in a"),
+        ("r.csv", "url\nhttps://x-token@git.example.com/a.git\n", 2, "credentials in a"),
     ],
 )
 def test_bad_inventory_lines_name_file_and_line(tmp_path, name, content, line, words):

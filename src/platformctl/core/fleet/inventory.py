@@ -105,8 +105,34 @@ def repo_name(url: str) -> str:
     return tail.removesuffix(".git") or url
 
 
+def _position(origin: str) -> tuple[str | None, int | None]:
+    file, _, line = origin.rpartition(":")
+    return (file, int(line)) if file and line.isdigit() else (origin or None, None)
+
+
+def _no_credentials(url: str, origin: str) -> None:
+    """A password or token in a URL would end up in reports and logs: refuse it."""
+    from urllib.parse import urlsplit
+
+    if "://" not in url:
+        return
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return
+    if parts.password is not None or (parts.username and parts.scheme in ("http", "https")):
+        file, line = _position(origin)
+        raise InputFileError(
+            "credentials in a repository URL are not accepted",
+            hint="remove user:token@ from the URL; git's credential helper supplies them",
+            file=file,
+            line=line,
+        )
+
+
 def _entry(raw: str, *, owner: str | None, name: str | None, origin: str, base: Path) -> RepoEntry:
     text = raw.strip()
+    _no_credentials(text, origin)
     candidate = Path(text).expanduser()
     if not candidate.is_absolute() and "://" not in text and not _scp_like(text):
         candidate = base / candidate
@@ -117,11 +143,12 @@ def _entry(raw: str, *, owner: str | None, name: str | None, origin: str, base: 
         # a bare repository or a git URL: cloned into the fleet cache
         url = str(candidate.resolve()) if candidate.exists() else text
         return RepoEntry(url, name or repo_name(url), owner, origin)
+    file, line = _position(origin)
     raise InputFileError(
         f"{text!r} is neither a git URL nor an existing local repository",
         hint="give a URL (https://..., ssh://..., git@host:org/repo.git) or a local path",
-        file=origin.rsplit(":", 1)[0],
-        line=int(origin.rsplit(":", 1)[1]) if origin.rsplit(":", 1)[-1].isdigit() else None,
+        file=file,
+        line=line,
     )
 
 
@@ -297,6 +324,8 @@ def read_backstage(client: Any, filters: CatalogFilter) -> Inventory:
             continue
         ref = entity_name(entity).ref
         url = catalog_url(entity)
+        if url is not None:
+            _no_credentials(url, f"backstage {ref}")
         if url is None:
             inventory.skipped.append(
                 (ref, f"no {SLUG_ANNOTATION} or {SOURCE_ANNOTATION} annotation")
