@@ -47,6 +47,7 @@ def test_update_with_nothing_behind_reports_every_skip(cli, clones):
     result = cli("fleet", "update", "-i", clones, "--dry-run")
     assert result.exit_code == 1  # gamma failed
     assert "not created from a golden path" in result.stdout
+    assert f"update gamma: failed: {clones / 'gamma'} is not a git repository" in result.stderr
     assert "0 of 3 repositories would be updated" in result.stdout
 
 

@@ -330,6 +330,8 @@ def test_update_skips_local_changes_and_reports_conflicts_without_leftovers(
     assert results["payments-api"]["reason"] == "uncommitted changes: NOTES.md"
     orders = results["orders-api"]
     assert orders["result"] == "conflict"
+    # a folder inventory has no owners: the golden-path answers' owner is reported
+    assert orders["owner"] == "group:default/team-orders"
     assert orders["conflicts"] == [".github/workflows/ci.yml"]
     assert "conflicts in .github/workflows/ci.yml" in orders["reason"]
     work = clones / "orders-api"

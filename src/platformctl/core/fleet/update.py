@@ -234,7 +234,13 @@ def run_update(
     cache_opt = {"cache": str(cache) if cache else None}
     done = {r["url"]: r for r in previous or [] if r.get("result") == UPDATED}
     todo = [e for e in entries if e.url not in done]
-    surveyed_outcomes = runner.run(todo, survey, workers=workers, options=cache_opt)
+    def survey_failed(outcome: Outcome) -> None:
+        if progress is not None and not outcome.ok:
+            progress(outcome)  # repositories that cannot even be read are reported as they fail
+
+    surveyed_outcomes = runner.run(
+        todo, survey, workers=workers, options=cache_opt, progress=survey_failed
+    )
     failed = [o for o in surveyed_outcomes if not o.ok]
     surveyed = [o.data for o in surveyed_outcomes if o.ok and o.data is not None]
     chosen, skipped, later = select(surveyed, only=only, canary=canary, maximum=maximum)
@@ -246,6 +252,8 @@ def run_update(
         options={**cache_opt, "to": to, "dry_run": dry_run, "push": push},
         progress=progress,
     )
-    recs = {r["url"]: r for r in [*records(failed), *skipped, *records(outcomes)]}
+    owners = {r["url"]: r.get("owner") for r in surveyed}
+    updated = [{**r, "owner": r.get("owner") or owners.get(r["url"])} for r in records(outcomes)]
+    recs = {r["url"]: r for r in [*records(failed), *skipped, *updated]}
     recs.update({u: r for u, r in done.items() if u in by_url})
     return [recs[e.url] for e in entries if e.url in recs], len(later)
