@@ -97,3 +97,33 @@ def dora_world(tmp_path_factory: pytest.TempPathFactory):
     deployments, incidents = dora_fixture.write_files(base, shas)
     return {"repo": base / "repo", "shas": shas, "deployments": deployments,
             "incidents": incidents, "base": base}
+
+
+@pytest.fixture(scope="session")
+def fleet_world(tmp_path_factory: pytest.TempPathFactory):
+    """Repositories from the golden paths at different versions, each pushed to a bare remote
+    (tests/fleet_fixture.py); built once per session.  Tests that change remotes copy them."""
+    import fleet_fixture
+
+    base = tmp_path_factory.mktemp("fleet")
+    home = base / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text(
+        "[user]\n\tname = Fleet Test\n\temail = fleet@example.com\n"
+        "[init]\n\tdefaultBranch = main\n"
+    )
+    saved = {k: os.environ.get(k) for k in ("GIT_CONFIG_GLOBAL", "XDG_CACHE_HOME", "HOME")}
+    os.environ.update(
+        GIT_CONFIG_GLOBAL=str(home / ".gitconfig"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        HOME=str(home),
+    )
+    try:
+        remotes = fleet_fixture.build(base)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return {"base": base, "remotes": remotes}

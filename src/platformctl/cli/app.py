@@ -32,6 +32,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "DORA metrics from git history, deployments and incidents.",
     ),
+    "fleet": (
+        "platformctl.cli.fleet",
+        "app",
+        "Status, checks and template updates across many repositories.",
+    ),
     "config": ("platformctl.cli.config", "app", "Show the merged configuration and its sources."),
     "golden-path": ("platformctl.cli.golden_path", "app", "Export golden paths to Backstage."),
     "cost": ("platformctl.cli.cost", "app", "Price claims: showback by team and system."),

@@ -378,10 +378,17 @@ class BackstageClient:
         return items
 
     def query_entities(
-        self, *, fields: Iterable[str] = LOCATION_FIELDS, page_size: int = 500
+        self,
+        *,
+        fields: Iterable[str] = LOCATION_FIELDS,
+        page_size: int = 500,
+        filter: str | None = None,  # noqa: A002 - the API's own parameter name
     ) -> list[dict[str, Any]]:
-        """Every entity (only ``fields``), following the cursor of ``/entities/by-query``."""
+        """Every entity (only ``fields``; only those matching ``filter``, the API's
+        ``key=value,key=value`` syntax), following the cursor of ``/entities/by-query``."""
         params: dict[str, Any] = {"fields": ",".join(fields), "limit": page_size}
+        if filter:
+            params["filter"] = filter
         out: list[dict[str, Any]] = []
         while True:
             data = _json(self.request("GET", "/entities/by-query", params=params))
@@ -389,6 +396,7 @@ class BackstageClient:
             cursor = (data.get("pageInfo") or {}).get("nextCursor")
             if not cursor:
                 return out
+            # the cursor carries the query (filter included)
             params = {"fields": params["fields"], "limit": page_size, "cursor": cursor}
 
     def entities_of_location(self, location: Location) -> list[EntityName]:

@@ -74,10 +74,10 @@ def figure(chart: Chart) -> Any:
         height=320,
         margin={"l": 50, "r": 20, "t": 45, "b": 40},
         yaxis={"title": chart.y_title, "range": [0, y_max], "tickformat": chart.y_format},
-        xaxis={"title": chart.x_title, "type": "category"},
+        xaxis={"title": chart.x_title, "type": "category", "automargin": True},
         showlegend=len(chart.series) > 1,
         template="plotly_white",
-        barmode="group",
+        barmode=chart.barmode,
     )
     return fig
 

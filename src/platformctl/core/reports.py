@@ -60,6 +60,7 @@ class Chart:
     zones: list[Zone] = field(default_factory=list)
     y_format: str = ""  # plotly tick format, e.g. ".0%"
     x_title: str = "week starting"
+    barmode: str = "group"  # bar charts with several series: group or stack
 
 
 @dataclass

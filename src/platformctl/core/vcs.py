@@ -398,3 +398,121 @@ def tags(path: Path, pattern: str) -> list[TagRecord]:
         elif kind == "commit":
             out.append(TagRecord(name, obj, float(commit_time), False))
     return out
+
+
+# -- fleet checkouts: plain ``git`` subprocesses (safe in worker processes) ----------------------
+
+
+def _fleet_git(cwd: Path, *args: str) -> str:
+    """Run git in ``cwd``; a failure raises EnvironmentProblem with git's last error line.
+    Credentials come only from git's own helpers; no prompt (a fleet run is unattended)."""
+    import subprocess
+
+    if shutil.which("git") is None:
+        raise EnvironmentProblem(
+            "git is not installed or not on PATH", hint="install git (e.g. apt-get install git)"
+        )
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    proc = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, errors="replace", env=env
+    )
+    if proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        raise EnvironmentProblem(
+            f"git {args[0]} failed: {detail[-1] if detail else f'exit {proc.returncode}'}"
+        )
+    return proc.stdout
+
+
+def fleet_cache_dir() -> Path:
+    return cache_dir() / "fleet"
+
+
+def fleet_checkout(url: str, *, cache: Path | None = None, full: bool = False) -> Path:
+    """A work tree of ``url``'s default branch in the fleet cache: cloned once (shallow unless
+    ``full``), fetched and reset to the remote's HEAD on later runs, never re-cloned."""
+    base = cache or fleet_cache_dir()
+    slug = "".join(c if c.isalnum() or c in "-_." else "-" for c in url.rstrip("/").split("/")[-1])
+    key = hashlib.sha256(url.encode()).hexdigest()[:12]
+    target = base / f"{slug.removesuffix('.git')[:40]}-{key}"
+    depth = [] if full else ["--depth", "1"]
+    if (target / ".git").is_dir():
+        shallow = (target / ".git" / "shallow").exists()
+        unshallow = ["--unshallow"] if full and shallow else []
+        _fleet_git(target, "fetch", "-q", "--prune", *unshallow, *([] if unshallow else depth),
+                   "origin")
+        head = _remote_head(target)
+        _fleet_git(target, "checkout", "-q", "-B", head, f"origin/{head}")
+        _fleet_git(target, "reset", "-q", "--hard", f"origin/{head}")
+        _fleet_git(target, "clean", "-q", "-f", "-d")
+        return target
+    if target.exists():
+        shutil.rmtree(target)
+    base.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    _fleet_git(base, "clone", "-q", *depth, url, str(partial))
+    os.replace(partial, target)
+    return target
+
+
+def _remote_head(path: Path) -> str:
+    """The remote's default branch (origin/HEAD), else the current branch."""
+    try:
+        ref = _fleet_git(path, "symbolic-ref", "-q", "refs/remotes/origin/HEAD").strip()
+        return ref.removeprefix("refs/remotes/origin/")
+    except EnvironmentProblem:
+        return _fleet_git(path, "rev-parse", "--abbrev-ref", "HEAD").strip()
+
+
+def last_commit_time(path: Path) -> float | None:
+    """Committer time (unix seconds) of HEAD, None for a repository without commits."""
+    try:
+        out = _fleet_git(path, "log", "-1", "--format=%ct").strip()
+    except EnvironmentProblem:
+        return None
+    return float(out) if out else None
+
+
+def porcelain_status(path: Path) -> list[str]:
+    """Paths with uncommitted changes (untracked included)."""
+    out = _fleet_git(path, "status", "--porcelain", "--untracked-files=all")
+    return [line[3:] for line in out.splitlines() if line]
+
+
+def start_branch(path: Path, branch: str) -> str:
+    """Create (or reset) ``branch`` at HEAD and check it out; returns the branch left."""
+    previous = _fleet_git(path, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    _fleet_git(path, "checkout", "-q", "-B", branch)
+    return previous
+
+
+def switch_back(path: Path, branch: str, *, delete: str | None = None) -> None:
+    """Discard the work tree's changes, check ``branch`` out again, optionally delete a branch."""
+    _fleet_git(path, "reset", "-q", "--hard")
+    _fleet_git(path, "clean", "-q", "-f", "-d")
+    _fleet_git(path, "checkout", "-q", branch)
+    if delete:
+        _fleet_git(path, "branch", "-q", "-D", delete)
+
+
+def commit_all(path: Path, message: str) -> str:
+    """Stage every change (deletions included) and commit; returns the sha."""
+    _fleet_git(path, "add", "-A")
+    _fleet_git(path, "commit", "-q", "--no-verify", "-m", message)
+    return _fleet_git(path, "rev-parse", "HEAD").strip()
+
+
+def push_branch(path: Path, branch: str, remote: str = "origin") -> None:
+    try:
+        _fleet_git(path, "push", "-q", "--force-with-lease", remote, f"{branch}:{branch}")
+    except EnvironmentProblem as exc:
+        raise EnvironmentProblem(
+            f"push of {branch} to {remote} failed: {exc.message.removeprefix('git push failed: ')}",
+            hint="check the remote URL and your git credentials (git's credential helper)",
+        ) from None
+
+
+def unshallow(path: Path) -> None:
+    if (path / ".git" / "shallow").exists():
+        _fleet_git(path, "fetch", "-q", "--unshallow", "origin")
