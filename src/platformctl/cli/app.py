@@ -32,6 +32,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "DORA metrics from git history, deployments and incidents.",
     ),
+    "survey": (
+        "platformctl.cli.survey",
+        "app",
+        "Developer-experience surveys: template, NPS and satisfaction.",
+    ),
     "config": ("platformctl.cli.config", "app", "Show the merged configuration and its sources."),
 }
 

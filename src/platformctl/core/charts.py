@@ -38,14 +38,48 @@ def _plotly() -> Any:
     return go
 
 
+def _radar(chart: Chart) -> Any:
+    go = _plotly()
+    fig = go.Figure()
+    for name, values in chart.series:
+        # close the polygon: back to the first axis
+        fig.add_trace(
+            go.Scatterpolar(
+                r=[*values, values[0]] if values else [],
+                theta=[*chart.x, chart.x[0]] if chart.x else [],
+                name=name,
+                fill="toself",
+                mode="lines+markers",
+            )
+        )
+    top = chart.y_max or max((v or 0 for _, ys in chart.series for v in ys), default=1.0)
+    radial: dict[str, Any] = {"range": [0, top], "visible": True}
+    if chart.y_ticks:
+        radial["tickvals"] = [v for v, _ in chart.y_ticks]
+        radial["ticktext"] = [label for _, label in chart.y_ticks]
+    fig.update_layout(
+        title={"text": chart.title, "font": {"size": 14}},
+        height=420,
+        margin={"l": 70, "r": 70, "t": 60, "b": 40},
+        polar={"radialaxis": radial},
+        showlegend=len(chart.series) > 1,
+        template="plotly_white",
+    )
+    return fig
+
+
 def figure(chart: Chart) -> Any:
+    if chart.kind == "radar":
+        return _radar(chart)
     go = _plotly()
     fig = go.Figure()
     values = [v for _, ys in chart.series for v in ys if v is not None]
+    if chart.kind == "stack":
+        values = [sum(ys[i] or 0 for _, ys in chart.series) for i in range(len(chart.x))]
     top = max(values, default=0.0)
     if top <= 0:  # nothing measured: show the best band's limit so the chart still reads
         top = min((z.high for z in chart.zones if z.high != float("inf")), default=1.0)
-    y_max = top * 1.25
+    y_max = chart.y_max if chart.y_max is not None else top * 1.25
     for zone in chart.zones:
         low, high = zone.low, min(zone.high, y_max)
         if low >= y_max:
@@ -62,9 +96,10 @@ def figure(chart: Chart) -> Any:
             annotation_font_size=10,
             annotation_font_color="#57606a",
         )
-    for name, ys in chart.series:
-        if chart.kind == "bar":
-            fig.add_trace(go.Bar(x=chart.x, y=ys, name=name))
+    for index, (name, ys) in enumerate(chart.series):
+        color = chart.colors[index] if index < len(chart.colors) else None
+        if chart.kind in ("bar", "stack"):
+            fig.add_trace(go.Bar(x=chart.x, y=ys, name=name, marker_color=color))
         else:
             fig.add_trace(
                 go.Scatter(x=chart.x, y=ys, name=name, mode="lines+markers", connectgaps=False)
@@ -74,11 +109,15 @@ def figure(chart: Chart) -> Any:
         height=320,
         margin={"l": 50, "r": 20, "t": 45, "b": 40},
         yaxis={"title": chart.y_title, "range": [0, y_max], "tickformat": chart.y_format},
-        xaxis={"title": "week starting", "type": "category"},
+        xaxis={"title": chart.x_title, "type": "category"},
         showlegend=len(chart.series) > 1,
         template="plotly_white",
-        barmode="group",
+        barmode="stack" if chart.kind == "stack" else "group",
     )
+    if chart.y_ticks:
+        fig.update_yaxes(
+            tickvals=[v for v, _ in chart.y_ticks], ticktext=[label for _, label in chart.y_ticks]
+        )
     return fig
 
 
@@ -93,7 +132,7 @@ def html_report(doc: ReportDoc) -> str:
     parts += [f"<p class='headline'>{escape(line)}</p>" for line in doc.headline[:1]]
     parts += [f"<p>{escape(line)}</p>" for line in doc.headline[1:]]
     if doc.charts:
-        parts.append("<h2>Weekly trend</h2><div class='charts'>")
+        parts.append(f"<h2>{escape(doc.charts_title)}</h2><div class='charts'>")
         for index, chart in enumerate(doc.charts):
             fig = figure(chart)
             parts.append(

@@ -56,9 +56,13 @@ class Chart:
     x: list[str]
     series: list[tuple[str, list[float | None]]]
     y_title: str
-    kind: str = "line"  # line or bar
+    kind: str = "line"  # line, bar, stack (stacked bars) or radar (x = the axes)
     zones: list[Zone] = field(default_factory=list)
     y_format: str = ""  # plotly tick format, e.g. ".0%"
+    x_title: str = "week starting"
+    y_max: float | None = None  # fixed top of the value axis (a scale's maximum)
+    y_ticks: list[tuple[float, str]] = field(default_factory=list)  # (value, label)
+    colors: list[str] = field(default_factory=list)  # one per series (default: the theme's)
 
 
 @dataclass
@@ -73,6 +77,7 @@ class ReportDoc:
     csv: Table | None = None
     samples: list[Sample] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    charts_title: str = "Weekly trend"
 
 
 def check_format(fmt: str) -> str:
