@@ -314,7 +314,8 @@ def _csv_records(target: Path, name: str) -> tuple[list[str], list[Record]]:
                 file=name,
                 line=line,
             )
-        records.append((line, {title: (value, line) for title, value in zip(header, row)}))
+        cells = zip(header, row, strict=False)  # a short row: the missing cells are absent
+        records.append((line, {title: (value, line) for title, value in cells}))
     return header, records
 
 
@@ -344,7 +345,7 @@ def _json_records(target: Path, name: str) -> tuple[list[str], list[Record]]:
                 file=name,
                 line=line,
             )
-        fields = {}
+        fields: dict[str, tuple[Any, int | None]] = {}
         for key, value in item.items():
             title = str(key)
             if title not in header:

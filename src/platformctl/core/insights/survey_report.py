@@ -152,19 +152,21 @@ def build(result: SurveyResult) -> ReportDoc:
     csv_rows: list[list[Any]] = [["respondents", "", "", result.respondents]]
     if result.response_rate is not None:
         csv_rows.append(["response_rate", "", "", round(result.response_rate, 4)])
-    if result.nps is not None and result.nps.score is not None:
-        n = result.nps
+    nps_ = result.nps
+    if nps_ is not None and nps_.score is not None:
         csv_rows += [
-            ["nps", "", "", round(n.score, 2)],
-            ["nps_ci_low", "", "", round(n.ci_low or 0, 2)],
-            ["nps_ci_high", "", "", round(n.ci_high or 0, 2)],
-            ["promoters", "", "", n.promoters],
-            ["passives", "", "", n.passives],
-            ["detractors", "", "", n.detractors],
+            ["nps", "", "", round(nps_.score, 2)],
+            ["nps_ci_low", "", "", round(nps_.ci_low or 0, 2)],
+            ["nps_ci_high", "", "", round(nps_.ci_high or 0, 2)],
+            ["promoters", "", "", nps_.promoters],
+            ["passives", "", "", nps_.passives],
+            ["detractors", "", "", nps_.detractors],
         ]
     for c in result.categories:
         if c.mean is not None:
             csv_rows.append(["category_mean", c.category, "", round(c.mean, 4)])
+        else:
+            csv_rows.append(["category_mean", c.category, "", None])
         for level in range(1, 6):
             csv_rows.append(["category_answers", c.category, str(level), c.distribution[level]])
     for t in result.teams:
