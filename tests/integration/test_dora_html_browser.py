@@ -1,7 +1,8 @@
 """The HTML reports (metrics dora, survey analyze, assess) in a real browser: headless Chromium
 with the network unavailable to the page (every request goes to a dead proxy and every host
 name fails to resolve), so the charts render only if plotly.js and the data are inline.
-Run by `nox -s reports` (pytest -m browser), which installs Debian's chromium when /usr/bin/chromium is missing."""
+Run by `nox -s reports` (pytest -m browser), which installs Debian's chromium when
+/usr/bin/chromium is missing."""
 
 from __future__ import annotations
 
