@@ -128,3 +128,34 @@ def test_survey_html_report_charts_render_offline(cli, tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 50_000
+
+
+def test_assess_html_radar_renders_offline(cli, tmp_path):
+    """`assess --format html`: the radar chart (this assessment over the previous one) renders
+    offline with a filled polygon per series and the aspects around it."""
+    answers = tmp_path / "answers.yaml"
+    history = tmp_path / "history.json"
+    answers.write_text(
+        "investment: 1\nadoption: 2\ninterfaces: 2\noperations: 1\nmeasurement: 1\n"
+    )
+    assert cli("assess", "--answers", answers, "--record", history).exit_code == 0
+    answers.write_text(
+        "investment: 2\nadoption: 3\ninterfaces: 3\noperations: 2\nmeasurement: 2\n"
+    )
+    page = tmp_path / "assess.html"
+    result = cli("assess", "--answers", answers, "--record", history, "-f", "html", "-o", page)
+    assert result.exit_code == 0, result.output
+    assert not re.search(r"""<(script|link)[^>]*(src|href)=["']?https?:""", page.read_text())
+
+    proc = _browse(page, tmp_path, "--dump-dom")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    radar = _chart(proc.stdout, 0)
+    assert 'class="main-svg"' in radar
+    assert radar.count('class="trace scatter') >= 2  # previous and this assessment
+    for aspect in ("Investment", "Adoption", "Interfaces", "Operations", "Measurement"):
+        assert f'data-unformatted="{aspect}"' in radar, aspect
+
+    shot = tmp_path / "assess.png"
+    proc = _browse(page, tmp_path, f"--screenshot={shot}", "--window-size=1200,1000")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert shot.stat().st_size > 30_000

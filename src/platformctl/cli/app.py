@@ -37,6 +37,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Developer-experience surveys: template, NPS and satisfaction.",
     ),
+    "assess": (
+        "platformctl.cli.assess",
+        "app",
+        "Assess the platform's maturity (CNCF model) with evidence.",
+    ),
     "config": ("platformctl.cli.config", "app", "Show the merged configuration and its sources."),
 }
 
