@@ -42,6 +42,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Assess the platform's maturity (CNCF model) with evidence.",
     ),
+    "dashboard": (
+        "platformctl.cli.dashboard",
+        "app",
+        "Export the platform metrics dashboard for Grafana.",
+    ),
     "config": ("platformctl.cli.config", "app", "Show the merged configuration and its sources."),
 }
 
