@@ -121,7 +121,6 @@ def _variable(name: str, label: str, metric: str) -> dict[str, Any]:
         "type": "query",
         "datasource": DS,
         "query": {"query": f"label_values({metric}, {name})", "refId": f"{name}-values"},
-        "definition": f"label_values({metric}, {name})",
         "refresh": 2,
         "multi": True,
         "includeAll": True,
@@ -347,7 +346,6 @@ def build(*, title: str = "Platform") -> dict[str, Any]:
                     "label": "Prometheus",
                     "type": "datasource",
                     "query": "prometheus",
-                    "current": {},
                     "hide": 0,
                     "refresh": 1,
                 },
@@ -412,7 +410,7 @@ def queries(dashboard: dict[str, Any]) -> list[str]:
     ]
     for variable in dashboard["templating"]["list"]:
         if variable["type"] == "query":
-            definition = variable["definition"]
+            definition = variable["query"]["query"]
             inner = re.fullmatch(r"label_values\((.+),\s*[A-Za-z_]+\)", definition)
             found.append(inner.group(1) if inner else definition)
     return found
