@@ -160,3 +160,25 @@ def test_unreadable_and_unknown_format(cli, tmp_path, export):
     result = cli("survey", "analyze", other)
     assert result.exit_code == 2
     assert f"({other}:1)" in result.stderr.splitlines()[0]
+
+
+def test_template_without_nps_and_export_without_answers(cli, tmp_path):
+    template = tmp_path / "mini.yaml"
+    template.write_text(
+        "title: Mini\nquestions:\n  - {id: ease, text: Easy?, category: usability, "
+        "scale: likert}\n"
+    )
+    export = tmp_path / "mini.csv"
+    export.write_text("team,ease\na,4\na,2\n")
+    data = json.loads(cli("survey", "analyze", export, "--template", template, "-f", "json")
+                      .stdout)
+    assert data["nps"] is None and data["categories"][0]["mean"] == 3
+    prom = cli("survey", "analyze", export, "--template", template, "-f", "prometheus").stdout
+    assert "platform_developer_nps_score" not in prom
+    assert 'platform_satisfaction_score{category="usability"} 3' in prom.splitlines()
+    export.write_text("team,ease\n")  # nobody answered yet
+    for fmt in ("text", "html"):
+        result = cli("survey", "analyze", export, "--template", template, "-f", fmt)
+        assert result.exit_code == 0, result.output
+    result = cli("survey", "analyze", export, "--template", template)
+    assert "0 respondents" in result.stdout
