@@ -182,3 +182,65 @@ def test_template_without_nps_and_export_without_answers(cli, tmp_path):
         assert result.exit_code == 0, result.output
     result = cli("survey", "analyze", export, "--template", template)
     assert "0 respondents" in result.stdout
+
+
+@pytest.fixture
+def catalog(monkeypatch):
+    """Backstage's by-refs API (httpx MockTransport): engineering has the child groups payments
+    (members by relation: ann, bob) and search (spec.members: bob, cid); "ghost" is missing."""
+    import httpx
+
+    from platformctl.core import backstage
+
+    groups = {
+        "group:default/engineering": {"kind": "Group", "metadata": {"name": "engineering"},
+                                      "spec": {"children": ["payments", "group:default/search"]}},
+        "group:default/payments": {
+            "kind": "Group", "metadata": {"name": "payments"}, "spec": {"children": []},
+            "relations": [{"type": "hasMember", "targetRef": "user:default/ann"},
+                          {"type": "hasMember", "targetRef": "user:default/bob"},
+                          {"type": "childOf", "targetRef": "group:default/engineering"}],
+        },
+        "group:default/search": {"kind": "Group", "metadata": {"name": "search"},
+                                 "spec": {"members": ["bob", "user:default/cid"]}},
+    }
+    asked: list[list[str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/api/catalog/entities/by-refs"
+        refs = json.loads(request.content)["entityRefs"]
+        asked.append(refs)
+        return httpx.Response(200, json={"items": [groups.get(r) for r in refs]})
+
+    original = backstage.client_from_config
+
+    def patched(*args, **kwargs):
+        kwargs.setdefault("transport", httpx.MockTransport(handler))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(backstage, "client_from_config", patched)
+    monkeypatch.setenv("PLATFORMCTL_BACKSTAGE_URL", "http://backstage.test")
+    return asked
+
+
+def test_developers_from_catalog_groups(cli, export, catalog):
+    result = cli("survey", "analyze", export, "--developers-from-group", "engineering",
+                 "--developers-from-group", "ghost", "-f", "json")
+    assert result.exit_code == 0, result.output
+    # ann, bob (in both child groups: once) and cid -> 3 developers; 6 respondents -> 200 %
+    assert json.loads(result.stdout)["developers"] == 3
+    assert catalog == [
+        ["group:default/engineering", "group:default/ghost"],
+        ["group:default/payments", "group:default/search"],
+    ]
+    assert "not Groups in the Backstage catalog: group:default/ghost" in result.stderr
+    assert "3 developers: members of 3 groups" in result.stderr
+    assert "6 respondents but only 3 developers" in result.stderr
+
+
+def test_developers_from_group_needs_backstage(cli, export):
+    result = cli("survey", "analyze", export, "--developers-from-group", "engineering")
+    assert result.exit_code == 2 and "no Backstage URL configured" in result.stderr
+    result = cli("survey", "analyze", export, "--developers", "3",
+                 "--developers-from-group", "engineering")
+    assert result.exit_code == 2 and "not both" in result.stderr

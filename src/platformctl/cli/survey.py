@@ -74,6 +74,11 @@ def analyze(
     developers: int = typer.Option(
         None, "--developers", help="How many developers were asked (for the response rate)."
     ),
+    developer_groups: list[str] = typer.Option(
+        None, "--developers-from-group", metavar="GROUP",
+        help="Count the developers asked as the members of this Backstage Group and its child "
+        "groups (repeatable; needs backstage.url).",
+    ),
     min_team: int = typer.Option(
         5, "--min-team", help="Teams with fewer respondents are merged into 'other'."
     ),
@@ -91,8 +96,9 @@ def analyze(
     response rate and the change against a previous survey.
 
     Blank answers are skipped and counted. Exit 2 on an answer outside its scale (file:line,
-    respondent and column) unless --skip-invalid. The developer count comes from
-    --developers; reading it from the Backstage catalog's Group members is not built yet.
+    respondent and column) unless --skip-invalid. The developer count for the response rate
+    comes from --developers, or from the members of --developers-from-group in the Backstage
+    catalog.
     """
     from platformctl.cli import render
     from platformctl.core import reports
@@ -100,6 +106,10 @@ def analyze(
     from platformctl.core.insights.survey_report import build
 
     reports.check_format(fmt)
+    from platformctl.core.errors import UsageError
+
+    if developers is not None and developer_groups:
+        raise UsageError("pass --developers or --developers-from-group, not both")
     questions = survey.load_template(template_file)
     current = survey.read_responses(responses, questions, skip_invalid=skip_invalid)
     before = (
@@ -107,9 +117,30 @@ def analyze(
         if previous is not None
         else None
     )
+    if developer_groups:
+        from platformctl.cli.app import load_config
+        from platformctl.core.insights.people import count_developers
+
+        members = count_developers(list(developer_groups), config=load_config())
+        if members.missing:
+            render.warn(f"not Groups in the Backstage catalog: {', '.join(members.missing)}")
+        if not members.users:
+            raise UsageError(
+                f"no members in {', '.join(developer_groups)} in the Backstage catalog",
+                hint="pass --developers N instead",
+            )
+        developers = len(members.users)
+        render.info(
+            f"{developers} developers: members of {len(members.groups)} groups in the catalog"
+        )
     result = survey.analyze(
         current, questions, developers=developers, min_team=min_team, previous=before
     )
+    if result.response_rate is not None and result.response_rate > 1:
+        render.warn(
+            f"{result.respondents} respondents but only {result.developers} developers: "
+            "check the developer count"
+        )
     for answer in result.invalid:
         render.warn(f"{answer.where()}: respondent {answer.record}: {answer.reason} (left out)")
     if result.ignored_columns:
