@@ -30,7 +30,7 @@ def tests(session: nox.Session) -> None:
     a local Kubernetes API test server)."""
     _install(session)
     args = session.posargs or [
-        "-m", "not golden and not backstage and not browser and not kube",
+        "-m", "not golden and not backstage and not browser and not grafana and not kube",
         "-q", "-p", "no:cacheprovider",
     ]  # fmt: skip
     session.run("pytest", *args)
@@ -214,7 +214,8 @@ def _node_headers_env() -> dict[str, str]:
 @nox.session
 def reports(session: nox.Session) -> None:
     """Open the HTML reports in headless Chromium with the network unavailable to the page and
-    check the charts rendered (pytest -m browser). Installs Debian's chromium with apt-get when
+    check the charts rendered (pytest -m browser); type-check the Grafana dashboard against
+    @grafana/schema (pytest -m grafana). Installs Debian's chromium with apt-get when
     /usr/bin/chromium is missing (CI runs as root)."""
     import shutil
 
@@ -228,7 +229,21 @@ def reports(session: nox.Session) -> None:
             *sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium",
             external=True, env={"DEBIAN_FRONTEND": "noninteractive"},
         )
-    session.run("pytest", "-m", "browser", "-q", "-p", "no:cacheprovider", *session.posargs)
+    # the Grafana dashboard against Grafana's published model (@grafana/schema's TypeScript
+    # types; it ships no JSON schema), type-checked by tsc
+    if shutil.which("npm") is None:
+        session.error("the reports session needs npm (apt-get install npm)")
+    modules = Path(session.create_tmp()).resolve() / "grafana-schema"
+    modules.mkdir(exist_ok=True)
+    (modules / "package.json").write_text('{"private": true}\n')
+    session.run(
+        "npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(modules),
+        "typescript@5", "@grafana/schema@13.2.3", external=True,
+    )
+    session.run(
+        "pytest", "-m", "browser or grafana", "-q", "-p", "no:cacheprovider", *session.posargs,
+        env={"GRAFANA_SCHEMA_NODE_MODULES": str(modules / "node_modules")},
+    )
 
 
 @nox.session

@@ -32,8 +32,12 @@ def test_unknown_command_is_usage_error(cli):
 
 
 @pytest.mark.parametrize(
-    "argv", [["--help"], ["check", "--help"], ["catalog", "--help"], ["metrics", "dora", "--help"],
-     ["fleet", "status", "--help"]]
+    "argv",
+    [
+        ["--help"], ["check", "--help"], ["catalog", "--help"], ["metrics", "dora", "--help"],
+        ["fleet", "status", "--help"], ["survey", "analyze", "--help"], ["assess", "--help"],
+        ["dashboard", "export", "--help"],
+    ],
 )
 def test_startup_imports_no_heavy_library(argv):
     """DESIGN.md §1: --help and check --help must not import copier, kubernetes, git, httpx,

@@ -739,3 +739,26 @@ def test_prod_auto_sync_is_a_platform_decision(cli, good):
     result = cli("check", good, "-f", "json", "-s", "golden-path-python-service")
     assert result.exit_code == 0, result.stdout
     assert json.loads(result.stdout)["findings"] == []
+
+
+def test_prometheus_format(cli, bad):
+    (bad / ".copier-answers.yml").write_text(
+        "_src_path: git+platformctl:golden-paths/python-service\n_commit: v1.0.0\n"
+    )
+    result = cli("check", bad, "--format", "prometheus", "-s", "production-readiness")
+    assert result.exit_code == 1  # the exit code still says the rules failed
+    lines = result.stdout.splitlines()
+    base = f'repository="{bad.name}",component="billing"'
+    card = f'{base},scorecard="production-readiness"'
+    assert f"platform_check_score_ratio{{{card}}} 0.13" in lines
+    assert f"platform_check_compliant{{{card}}} 0" in lines
+    assert f'platform_check_level_info{{{card},level="none"}} 1' in lines
+    rule = 'rule="check/production-readiness/owner",severity="error"'
+    assert f"platform_check_rule_passed{{{card},{rule}}} 0" in lines
+    assert (
+        f'platform_golden_path_info{{{base},golden_path="python-service",version="1.0.0"}} 1'
+        in lines
+    )
+    # each family's HELP and TYPE once, its samples together
+    types = [line.split()[2] for line in lines if line.startswith("# TYPE")]
+    assert len(types) == len(set(types)) == 5

@@ -1,7 +1,8 @@
-"""The HTML report in a real browser: headless Chromium with the network unavailable to the
-page (every request goes to a dead proxy and every host name fails to resolve), so the charts
-render only if plotly.js and the data are inline. Run by `nox -s reports` (pytest -m browser),
-which installs Debian's chromium when /usr/bin/chromium is missing."""
+"""The HTML reports (metrics dora, survey analyze, assess) in a real browser: headless Chromium
+with the network unavailable to the page (every request goes to a dead proxy and every host
+name fails to resolve), so the charts render only if plotly.js and the data are inline.
+Run by `nox -s reports` (pytest -m browser), which installs Debian's chromium when
+/usr/bin/chromium is missing."""
 
 from __future__ import annotations
 
@@ -88,3 +89,73 @@ def test_html_report_charts_render_offline(cli, dora_world, tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 50_000  # a page of charts, not a blank one
+
+
+def test_survey_html_report_charts_render_offline(cli, tmp_path):
+    """`survey analyze --format html`: the NPS composition, category means, answer
+    distribution and theme charts render offline; a screenshot is a page of charts."""
+    export = tmp_path / "responses.csv"
+    export.write_text(
+        "Timestamp,Team,nps,satisfaction_overall,documentation_find,improve\n"
+        "2026-11-01,a,10,5,4,more docs please\n"
+        "2026-11-01,a,9,4,2,builds are slow\n"
+        "2026-11-01,a,6,2,3,\n"
+        "2026-11-02,a,7,3,1,the docs are out of date\n"
+        "2026-11-02,a,8,4,2,\n"
+    )
+    page = tmp_path / "survey.html"
+    result = cli("survey", "analyze", export, "--format", "html", "--output", page)
+    assert result.exit_code == 0, result.output
+    html = page.read_text()
+    assert not re.search(r"""<(script|link)[^>]*(src|href)=["']?https?:""", html)
+
+    proc = _browse(page, tmp_path, "--dump-dom")
+    dom = proc.stdout
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    for index in range(4):
+        assert 'class="main-svg"' in _chart(dom, index), f"chart {index} did not render"
+    # NPS composition: three stacked bars (detractors, passives, promoters) for one survey
+    assert _chart(dom, 0).count('class="point"') == 3
+    # category means: satisfaction and documentation carry answers in this export
+    assert _chart(dom, 1).count('class="point"') >= 2
+    # themes: documentation (2 answers) and speed (1)
+    themes = _chart(dom, 3)
+    assert 'data-unformatted="documentation"' in themes
+    assert 'data-unformatted="speed"' in themes
+
+    shot = tmp_path / "survey.png"
+    proc = _browse(page, tmp_path, f"--screenshot={shot}", "--window-size=1200,1400")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 50_000
+
+
+def test_assess_html_radar_renders_offline(cli, tmp_path):
+    """`assess --format html`: the radar chart (this assessment over the previous one) renders
+    offline with a filled polygon per series and the aspects around it."""
+    answers = tmp_path / "answers.yaml"
+    history = tmp_path / "history.json"
+    answers.write_text(
+        "investment: 1\nadoption: 2\ninterfaces: 2\noperations: 1\nmeasurement: 1\n"
+    )
+    assert cli("assess", "--answers", answers, "--record", history).exit_code == 0
+    answers.write_text(
+        "investment: 2\nadoption: 3\ninterfaces: 3\noperations: 2\nmeasurement: 2\n"
+    )
+    page = tmp_path / "assess.html"
+    result = cli("assess", "--answers", answers, "--record", history, "-f", "html", "-o", page)
+    assert result.exit_code == 0, result.output
+    assert not re.search(r"""<(script|link)[^>]*(src|href)=["']?https?:""", page.read_text())
+
+    proc = _browse(page, tmp_path, "--dump-dom")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    radar = _chart(proc.stdout, 0)
+    assert 'class="main-svg"' in radar
+    assert radar.count('class="trace scatter') >= 2  # previous and this assessment
+    for aspect in ("Investment", "Adoption", "Interfaces", "Operations", "Measurement"):
+        assert f'data-unformatted="{aspect}"' in radar, aspect
+
+    shot = tmp_path / "assess.png"
+    proc = _browse(page, tmp_path, f"--screenshot={shot}", "--window-size=1200,1000")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert shot.stat().st_size > 30_000

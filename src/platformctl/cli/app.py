@@ -37,6 +37,21 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Status, checks and template updates across many repositories.",
     ),
+    "survey": (
+        "platformctl.cli.survey",
+        "app",
+        "Developer-experience surveys: template, NPS and satisfaction.",
+    ),
+    "assess": (
+        "platformctl.cli.assess",
+        "app",
+        "Assess the platform's maturity (CNCF model) with evidence.",
+    ),
+    "dashboard": (
+        "platformctl.cli.dashboard",
+        "app",
+        "Export the platform metrics dashboard for Grafana.",
+    ),
     "config": ("platformctl.cli.config", "app", "Show the merged configuration and its sources."),
     "golden-path": ("platformctl.cli.golden_path", "app", "Export golden paths to Backstage."),
     "cost": ("platformctl.cli.cost", "app", "Price claims: showback by team and system."),

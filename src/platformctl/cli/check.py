@@ -40,7 +40,7 @@ def check(
         "--format",
         "-f",
         metavar="FORMAT",
-        help="text, json, sarif, junit, markdown or github.",
+        help="text, json, sarif, junit, markdown, github or prometheus.",
     ),
     output: str = typer.Option(
         None, "--output", "-o", metavar="FILE", help="Write the report to FILE."
@@ -86,10 +86,9 @@ def check(
     from platformctl.core.compliance import scoring
     from platformctl.core.errors import UsageError
 
-    if fmt not in report_mod.FORMATS:
-        raise UsageError(
-            f"unknown format {fmt!r}", hint=f"use one of: {', '.join(report_mod.FORMATS)}"
-        )
+    formats = (*report_mod.FORMATS, "prometheus")
+    if fmt not in formats:
+        raise UsageError(f"unknown format {fmt!r}", hint=f"use one of: {', '.join(formats)}")
     if severity not in report_mod.SEVERITIES:
         raise UsageError(f"unknown severity {severity!r}", hint="use error, warning or info")
     if diff and not fix:
@@ -180,6 +179,10 @@ def check(
         from platformctl.core.compliance.output import to_markdown
 
         _emit(to_markdown(result), output)
+    elif fmt == "prometheus":
+        from platformctl.core.compliance import prometheus
+
+        _emit(prometheus.render(result), output)
     else:
         _emit(report_mod.render(result.report(), fmt), output)
     raise typer.Exit(1 if failed else 0)

@@ -8,13 +8,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 
-def select(message: str, choices: Sequence[tuple[str, str]]) -> str:
-    """Pick one of ``(value, label)``; returns the value."""
+def select(
+    message: str, choices: Sequence[tuple[str, str]], *, default: str | None = None
+) -> str:
+    """Pick one of ``(value, label)``; returns the value. ``default``: the value highlighted
+    first."""
     import questionary
 
-    answer = questionary.select(
-        message, choices=[questionary.Choice(title=label, value=value) for value, label in choices]
-    ).unsafe_ask()
+    options = [questionary.Choice(title=label, value=value) for value, label in choices]
+    initial = next((o for o in options if o.value == default), None)
+    answer = questionary.select(message, choices=options, default=initial).unsafe_ask()
     if answer is None:
         raise KeyboardInterrupt
     return str(answer)

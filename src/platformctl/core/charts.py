@@ -38,14 +38,51 @@ def _plotly() -> Any:
     return go
 
 
+def _radar(chart: Chart) -> Any:
+    go = _plotly()
+    fig = go.Figure()
+    for index, (name, values) in enumerate(chart.series):
+        color = chart.colors[index] if index < len(chart.colors) else None
+        # close the polygon: back to the first axis
+        fig.add_trace(
+            go.Scatterpolar(
+                r=[*values, values[0]] if values else [],
+                theta=[*chart.x, chart.x[0]] if chart.x else [],
+                name=name,
+                fill="toself",
+                mode="lines+markers",
+                line_color=color,
+            )
+        )
+    top = chart.y_max or max((v or 0 for _, ys in chart.series for v in ys), default=1.0)
+    radial: dict[str, Any] = {"range": [0, top], "visible": True}
+    if chart.y_ticks:
+        radial["tickvals"] = [v for v, _ in chart.y_ticks]
+        radial["ticktext"] = [label for _, label in chart.y_ticks]
+    fig.update_layout(
+        title={"text": chart.title, "font": {"size": 14}},
+        height=420,
+        margin={"l": 70, "r": 70, "t": 60, "b": 40},
+        # the first axis at the top, clockwise (as radar_svg draws it)
+        polar={"radialaxis": radial, "angularaxis": {"rotation": 90, "direction": "clockwise"}},
+        showlegend=len(chart.series) > 1,
+        template="plotly_white",
+    )
+    return fig
+
+
 def figure(chart: Chart) -> Any:
+    if chart.kind == "radar":
+        return _radar(chart)
     go = _plotly()
     fig = go.Figure()
     values = [v for _, ys in chart.series for v in ys if v is not None]
+    if chart.kind == "stack":
+        values = [sum(ys[i] or 0 for _, ys in chart.series) for i in range(len(chart.x))]
     top = max(values, default=0.0)
     if top <= 0:  # nothing measured: show the best band's limit so the chart still reads
         top = min((z.high for z in chart.zones if z.high != float("inf")), default=1.0)
-    y_max = top * 1.25
+    y_max = chart.y_max if chart.y_max is not None else top * 1.25
     for zone in chart.zones:
         low, high = zone.low, min(zone.high, y_max)
         if low >= y_max:
@@ -62,9 +99,10 @@ def figure(chart: Chart) -> Any:
             annotation_font_size=10,
             annotation_font_color="#57606a",
         )
-    for name, ys in chart.series:
-        if chart.kind == "bar":
-            fig.add_trace(go.Bar(x=chart.x, y=ys, name=name))
+    for index, (name, ys) in enumerate(chart.series):
+        color = chart.colors[index] if index < len(chart.colors) else None
+        if chart.kind in ("bar", "stack"):
+            fig.add_trace(go.Bar(x=chart.x, y=ys, name=name, marker_color=color))
         else:
             fig.add_trace(
                 go.Scatter(x=chart.x, y=ys, name=name, mode="lines+markers", connectgaps=False)
@@ -77,8 +115,12 @@ def figure(chart: Chart) -> Any:
         xaxis={"title": chart.x_title, "type": "category", "automargin": True},
         showlegend=len(chart.series) > 1,
         template="plotly_white",
-        barmode=chart.barmode,
+        barmode="stack" if chart.kind == "stack" else chart.barmode,
     )
+    if chart.y_ticks:
+        fig.update_yaxes(
+            tickvals=[v for v, _ in chart.y_ticks], ticktext=[label for _, label in chart.y_ticks]
+        )
     return fig
 
 
@@ -110,4 +152,69 @@ def html_report(doc: ReportDoc) -> str:
     for table in [*doc.tables, *doc.details]:
         parts.append(html_table(table))
     parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def radar_svg(chart: Chart, *, size: int = 520) -> str:
+    """A radar chart as a standalone SVG file (no plotting library needed: polygons on
+    ``len(chart.x)`` evenly spaced axes, scaled to ``chart.y_max``)."""
+    import math
+
+    axes = len(chart.x)
+    if axes < 3:
+        raise ValueError("a radar chart needs at least three axes")
+    top = chart.y_max or max((v or 0 for _, ys in chart.series for v in ys), default=1.0) or 1.0
+    centre, radius = size / 2, size / 2 - 110
+    palette = chart.colors or ["#0969da", "#8250df", "#1a7f37", "#cf222e"]
+
+    def point(index: int, value: float, clamp: bool = True) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * index / axes
+        r = radius * (max(0.0, min(value, top)) if clamp else value) / top
+        return centre + r * math.cos(angle), centre + r * math.sin(angle)
+
+    def polygon(values: list[float]) -> str:
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v) for i, v in enumerate(values)))
+
+    parts = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{size}' height='{size + 40}' "
+        f"viewBox='0 0 {size} {size + 40}' font-family='sans-serif' font-size='13'>",
+        "<rect width='100%' height='100%' fill='white'/>",
+        f"<text x='{centre}' y='24' text-anchor='middle' font-size='15' font-weight='bold'>"
+        f"{escape(chart.title)}</text>",
+        "<g transform='translate(0,20)'>",
+    ]
+    ticks = chart.y_ticks or [(float(v), str(v)) for v in range(1, int(top) + 1)]
+    for value, label in ticks:
+        parts.append(
+            f"<polygon points='{polygon([value] * axes)}' fill='none' stroke='#d0d7de'/>"
+        )
+        x, y = point(0, value)
+        parts.append(
+            f"<text x='{x + 4:.1f}' y='{y - 3:.1f}' fill='#57606a' font-size='11'>"
+            f"{escape(label)}</text>"
+        )
+    for index, name in enumerate(chart.x):
+        x, y = point(index, top)
+        parts.append(
+            f"<line x1='{centre}' y1='{centre}' x2='{x:.1f}' y2='{y:.1f}' stroke='#d0d7de'/>"
+        )
+        lx, ly = point(index, top * 1.15, clamp=False)
+        anchor = "middle" if abs(lx - centre) < 5 else ("start" if lx > centre else "end")
+        parts.append(
+            f"<text x='{lx:.1f}' y='{ly + 4:.1f}' text-anchor='{anchor}'>{escape(name)}</text>"
+        )
+    for index, (name, values) in enumerate(chart.series):
+        color = palette[index % len(palette)]
+        parts.append(
+            f"<polygon points='{polygon([v or 0.0 for v in values])}' fill='{color}' "
+            f"fill-opacity='0.2' stroke='{color}' stroke-width='2'><title>{escape(name)}</title>"
+            "</polygon>"
+        )
+    legend_y = size - 10
+    for index, (name, _) in enumerate(chart.series):
+        color = palette[index % len(palette)]
+        x = 20 + index * 170
+        parts.append(f"<rect x='{x}' y='{legend_y - 10}' width='12' height='12' fill='{color}'/>")
+        parts.append(f"<text x='{x + 18}' y='{legend_y}'>{escape(name)}</text>")
+    parts.append("</g></svg>")
     return "\n".join(parts) + "\n"

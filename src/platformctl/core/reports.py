@@ -56,11 +56,14 @@ class Chart:
     x: list[str]
     series: list[tuple[str, list[float | None]]]
     y_title: str
-    kind: str = "line"  # line or bar
+    kind: str = "line"  # line, bar, stack (stacked bars) or radar (x = the axes)
     zones: list[Zone] = field(default_factory=list)
     y_format: str = ""  # plotly tick format, e.g. ".0%"
     x_title: str = "week starting"
     barmode: str = "group"  # bar charts with several series: group or stack
+    y_max: float | None = None  # fixed top of the value axis (a scale's maximum)
+    y_ticks: list[tuple[float, str]] = field(default_factory=list)  # (value, label)
+    colors: list[str] = field(default_factory=list)  # one per series (default: the theme's)
 
 
 @dataclass

@@ -1,0 +1,424 @@
+"""The platform dashboard: a Grafana dashboard (JSON model, schemaVersion 39) whose queries use
+only the metric names platformctl writes (docs/reference/metrics.md):
+
+- adoption and golden-path compliance from ``check --format prometheus``
+- DORA keys from ``metrics dora --format prometheus``
+- developer NPS and satisfaction from ``survey analyze --format prometheus``
+- maturity levels from ``assess --format prometheus``
+
+Self-service requests have no panel: ``provision`` writes no metrics yet (``NOT_COVERED``).
+The data source is a dashboard variable (``${datasource}``), so the import asks for nothing
+and works with any Prometheus data source. Plain data out; no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+SCHEMA_VERSION = 39
+UID = "platformctl-platform"
+DS = {"type": "prometheus", "uid": "${datasource}"}
+REPO = 'repository=~"$repository"'
+SERVICE = 'service=~"$service"'
+
+NOT_COVERED = {
+    "self-service requests": "platformctl provision writes no metrics yet; the dashboard has "
+    "no panel for claims submitted",
+    "fleet and cost": "platform_fleet_* (platformctl fleet) and the cost metrics "
+    "(platformctl cost report) are documented in metrics.md but have no panels yet",
+}
+# Sections of docs/reference/metrics.md whose metrics have no panel yet (see NOT_COVERED).
+UNPANELLED_SECTIONS = ("platformctl fleet", "platformctl cost report")
+
+PANEL_TYPES = ("row", "stat", "gauge", "timeseries", "bargauge", "table", "text")
+
+
+class _Layout:
+    """Grafana's 24-column grid: panels left to right, a new row when the line is full."""
+
+    def __init__(self) -> None:
+        self.x = 0
+        self.y = 0
+        self.height = 0
+        self.next_id = 1
+        self.panels: list[dict[str, Any]] = []
+
+    def _id(self) -> int:
+        self.next_id += 1
+        return self.next_id - 1
+
+    def row(self, title: str) -> None:
+        if self.x:
+            self.y += self.height
+        self.x, self.height = 0, 0
+        self.panels.append(
+            {
+                "id": self._id(),
+                "type": "row",
+                "title": title,
+                "collapsed": False,
+                "gridPos": {"h": 1, "w": 24, "x": 0, "y": self.y},
+                "panels": [],
+            }
+        )
+        self.y += 1
+
+    def add(self, panel: dict[str, Any], w: int, h: int) -> None:
+        if self.x + w > 24:
+            self.y += self.height
+            self.x, self.height = 0, 0
+        panel["id"] = self._id()
+        panel["gridPos"] = {"h": h, "w": w, "x": self.x, "y": self.y}
+        self.panels.append(panel)
+        self.x += w
+        self.height = max(self.height, h)
+
+
+def _targets(*queries: tuple[str, str]) -> list[dict[str, Any]]:
+    return [
+        {"refId": chr(ord("A") + i), "datasource": DS, "expr": expr, "legendFormat": legend}
+        for i, (expr, legend) in enumerate(queries)
+    ]
+
+
+def _panel(
+    kind: str,
+    title: str,
+    queries: list[tuple[str, str]],
+    *,
+    unit: str = "none",
+    description: str = "",
+    decimals: int | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    instant: bool = False,
+    options: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    defaults: dict[str, Any] = {"unit": unit}
+    if decimals is not None:
+        defaults["decimals"] = decimals
+    if minimum is not None:
+        defaults["min"] = minimum
+    if maximum is not None:
+        defaults["max"] = maximum
+    targets = _targets(*queries)
+    if instant:
+        for target in targets:
+            target["instant"] = True
+            target["format"] = "table"
+    return {
+        "type": kind,
+        "title": title,
+        "description": description,
+        "datasource": DS,
+        "targets": targets,
+        "fieldConfig": {"defaults": defaults, "overrides": []},
+        "options": options or {},
+    }
+
+
+def _variable(name: str, label: str, metric: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "label": label,
+        "type": "query",
+        "datasource": DS,
+        "query": {"query": f"label_values({metric}, {name})", "refId": f"{name}-values"},
+        "refresh": 2,
+        "multi": True,
+        "includeAll": True,
+        "allValue": ".*",
+        "current": {"text": "All", "value": "$__all"},
+        "sort": 1,
+    }
+
+
+def build(*, title: str = "Platform") -> dict[str, Any]:
+    """The dashboard as Grafana's JSON model."""
+    grid = _Layout()
+    repos = f"count(count by (repository) (platform_check_score_ratio{{{REPO}}}))"
+
+    grid.row("Adoption")
+    grid.add(_panel("stat", "Repositories checked", [(repos, "repositories")],
+                    description="Repositories reporting platformctl check results."), 6, 5)
+    grid.add(
+        _panel(
+            "stat",
+            "On a golden path",
+            [(f"count(platform_golden_path_info{{{REPO}}}) / {repos}", "share")],
+            unit="percentunit",
+            description="Share of checked repositories created from a golden path.",
+        ),
+        6,
+        5,
+    )
+    grid.add(
+        _panel(
+            "bargauge",
+            "Repositories per golden path and version",
+            [(f"count by (golden_path, version) (platform_golden_path_info{{{REPO}}})",
+              "{{golden_path}} {{version}}")],
+            instant=False,
+            options={"orientation": "horizontal", "displayMode": "basic"},
+        ),
+        12,
+        5,
+    )
+
+    grid.row("Golden-path compliance")
+    grid.add(
+        _panel(
+            "timeseries",
+            "Mean score per scorecard",
+            [(f"avg by (scorecard) (platform_check_score_ratio{{{REPO}}})", "{{scorecard}}")],
+            unit="percentunit",
+            minimum=0,
+            maximum=1,
+        ),
+        12,
+        8,
+    )
+    grid.add(
+        _panel(
+            "bargauge",
+            "Compliant repositories per scorecard",
+            [(f"sum by (scorecard) (platform_check_compliant{{{REPO}}}) / "
+              f"count by (scorecard) (platform_check_compliant{{{REPO}}})", "{{scorecard}}")],
+            unit="percentunit",
+            minimum=0,
+            maximum=1,
+            options={"orientation": "horizontal", "displayMode": "gradient"},
+        ),
+        12,
+        8,
+    )
+    grid.add(
+        _panel(
+            "table",
+            "Failing rules",
+            [(f"count by (rule, severity) (platform_check_rule_passed{{{REPO}}} == 0)",
+              "{{rule}}")],
+            instant=True,
+            description="Repositories failing each rule.",
+        ),
+        12,
+        8,
+    )
+    grid.add(
+        _panel(
+            "table",
+            "Levels reached",
+            [(f"count by (scorecard, level) (platform_check_level_info{{{REPO}}})",
+              "{{scorecard}} {{level}}")],
+            instant=True,
+        ),
+        12,
+        8,
+    )
+
+    grid.row("DORA keys")
+    grid.add(
+        _panel("stat", "Deployment frequency",
+               [(f"sum(platform_dora_deployment_frequency{{{SERVICE}}})", "per day")],
+               decimals=2, description="Successful production deployments per day."),
+        4, 5,
+    )
+    grid.add(
+        _panel("stat", "Lead time (median)",
+               [(f'max(platform_dora_lead_time_seconds{{{SERVICE},quantile="0.5"}})',
+                 "median")], unit="s"),
+        5, 5,
+    )
+    grid.add(
+        _panel("stat", "Change failure rate",
+               [(f"max(platform_dora_change_failure_ratio{{{SERVICE}}})", "rate")],
+               unit="percentunit"),
+        5, 5,
+    )
+    grid.add(
+        _panel("stat", "Recovery time (median)",
+               [(f'max(platform_dora_recovery_time_seconds{{{SERVICE},quantile="0.5"}})',
+                 "median")], unit="s"),
+        5, 5,
+    )
+    grid.add(
+        _panel("stat", "Rework rate",
+               [(f"max(platform_dora_rework_ratio{{{SERVICE}}})", "rate")],
+               unit="percentunit"),
+        5, 5,
+    )
+    grid.add(
+        _panel(
+            "timeseries",
+            "Deployments and deploy days in the report window",
+            [(f"sum(platform_dora_deployments{{{SERVICE}}})", "deployments"),
+             (f"sum(platform_dora_deploy_days{{{SERVICE}}})", "deploy days")],
+        ),
+        12,
+        8,
+    )
+    grid.add(
+        _panel(
+            "table",
+            "DORA performance bands",
+            [(f"max by (service, team, metric, band) (platform_dora_band_info{{{SERVICE}}})",
+              "{{metric}} {{band}}")],
+            instant=True,
+        ),
+        12,
+        8,
+    )
+
+    grid.row("Developer experience")
+    grid.add(
+        _panel("stat", "Developer NPS", [("platform_developer_nps_score", "NPS")],
+               minimum=-100, maximum=100, decimals=0),
+        6, 6,
+    )
+    grid.add(
+        _panel(
+            "stat",
+            "Survey responses",
+            [("platform_survey_responses_total", "respondents"),
+             ("platform_developer_nps_respondents_total", "NPS answers"),
+             ("platform_survey_response_ratio", "response rate")],
+        ),
+        6,
+        6,
+    )
+    grid.add(
+        _panel("timeseries", "NPS over time", [("platform_developer_nps_score", "NPS")],
+               minimum=-100, maximum=100),
+        12,
+        6,
+    )
+    grid.add(
+        _panel(
+            "bargauge",
+            "Satisfaction per category (1-5)",
+            [("platform_satisfaction_score", "{{category}}")],
+            minimum=1,
+            maximum=5,
+            decimals=2,
+            options={"orientation": "horizontal", "displayMode": "gradient"},
+        ),
+        12,
+        8,
+    )
+    grid.add(
+        _panel(
+            "bargauge",
+            "Maturity per aspect (1 provisional - 4 optimizing)",
+            [("platform_maturity_level", "{{aspect}}")],
+            minimum=0,
+            maximum=4,
+            decimals=0,
+            options={"orientation": "horizontal", "displayMode": "basic"},
+        ),
+        12,
+        8,
+    )
+    grid.row("Not on this dashboard")
+    grid.add(
+        {
+            "type": "text",
+            "title": "Not measured yet",
+            "description": "",
+            "options": {
+                "mode": "markdown",
+                "content": "\n".join(f"- **{k}**: {v}" for k, v in NOT_COVERED.items()),
+            },
+        },
+        24,
+        3,
+    )
+    return {
+        "annotations": {"list": []},
+        "editable": True,
+        "fiscalYearStartMonth": 0,
+        "graphTooltip": 1,
+        "links": [],
+        "panels": grid.panels,
+        "refresh": "",
+        "schemaVersion": SCHEMA_VERSION,
+        "tags": ["platform", "platformctl"],
+        "templating": {
+            "list": [
+                {
+                    "name": "datasource",
+                    "label": "Prometheus",
+                    "type": "datasource",
+                    "query": "prometheus",
+                    "hide": 0,
+                    "refresh": 1,
+                },
+                _variable("repository", "Repository", "platform_check_score_ratio"),
+                _variable("service", "Service", "platform_dora_deployments"),
+            ]
+        },
+        "time": {"from": "now-90d", "to": "now"},
+        "timepicker": {},
+        "timezone": "utc",
+        "title": title,
+        "uid": UID,
+        "version": 1,
+        "weekStart": "",
+    }
+
+
+# -- PromQL: the metric names a query reads --------------------------------------------------
+
+PROMQL_WORDS = frozenset(
+    {
+        # aggregation operators and their modifiers
+        "sum", "min", "max", "avg", "count", "stddev", "stdvar", "topk", "bottomk",
+        "quantile", "count_values", "group", "by", "without", "on", "ignoring",
+        "group_left", "group_right", "bool", "and", "or", "unless", "offset",
+        # functions used or likely (a function is always followed by "(")
+    }
+)
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
+_MATCHERS = re.compile(r"\{[^}]*\}")
+_GROUPING = re.compile(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)")
+_IDENT = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*")
+
+
+def metric_names(expr: str) -> set[str]:
+    """The metric names a PromQL expression selects: identifiers that are not inside label
+    matchers or grouping clauses, not a function call, not an operator keyword, and not a
+    template variable (``$name``) or a duration (``5m``)."""
+    text = _STRING.sub('""', expr)
+    text = _MATCHERS.sub(" ", text)
+    text = _GROUPING.sub(" ", text)
+    names = set()
+    for match in _IDENT.finditer(text):
+        word = match.group(0)
+        before = text[: match.start()]
+        after = text[match.end():].lstrip()
+        if before.endswith("$") or (before and (before[-1].isdigit() or before[-1] == "[")):
+            continue
+        if after.startswith("(") or word.lower() in PROMQL_WORDS:
+            continue
+        names.add(word)
+    return names
+
+
+def queries(dashboard: dict[str, Any]) -> list[str]:
+    """Every PromQL expression in the dashboard: panel targets and query variables."""
+    found = [
+        target["expr"]
+        for panel in dashboard["panels"]
+        for target in panel.get("targets", [])
+        if "expr" in target
+    ]
+    for variable in dashboard["templating"]["list"]:
+        if variable["type"] == "query":
+            definition = variable["query"]["query"]
+            inner = re.fullmatch(r"label_values\((.+),\s*[A-Za-z_]+\)", definition)
+            found.append(inner.group(1) if inner else definition)
+    return found
+
+
+def used_metrics(dashboard: dict[str, Any]) -> set[str]:
+    return {name for expr in queries(dashboard) for name in metric_names(expr)}

@@ -1,0 +1,137 @@
+"""`platformctl assess`: answers file, evidence, --no-input, history, radar chart, formats; the
+question loop (back and skip) with a scripted asker."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+ALL = (
+    "investment: operational\nadoption: 3\ninterfaces: scalable\noperations: provisional\n"
+    "measurement: operational\n"
+)
+
+
+@pytest.fixture
+def answers(tmp_path):
+    path = tmp_path / "answers.yaml"
+    path.write_text(ALL)
+    return path
+
+
+def test_text_report(cli, answers):
+    result = cli("assess", "--answers", answers)
+    assert result.exit_code == 0, result.output
+    assert "overall: provisional (the weakest aspect: Operations); mean level 2.2 of 4" in (
+        result.stdout
+    )
+    assert "Operations   provisional -> operational  Track every capability" in result.stdout
+
+
+def test_json_markdown_csv_prometheus(cli, answers):
+    data = json.loads(cli("assess", "--answers", answers, "-f", "json").stdout)
+    assert data["version"] == 1 and data["tool"]["command"] == "assess"
+    assert data["kind"] == "assessment" and data["overall"] == "provisional"
+    assert [a["score"] for a in data["aspects"]] == [2, 3, 3, 1, 2]
+    md = cli("assess", "--answers", answers, "-f", "markdown").stdout
+    assert md.startswith("# Platform engineering maturity")
+    assert "| Adoption | scalable (3/4) |" in md
+    csv_out = cli("assess", "--answers", answers, "-f", "csv").stdout.splitlines()
+    assert csv_out[0] == "aspect,level,score,next_level,proposed,previous"
+    assert csv_out[2] == "adoption,scalable,3,optimizing,,"
+    prom = cli("assess", "--answers", answers, "-f", "prometheus").stdout.splitlines()
+    assert 'platform_maturity_level{aspect="operations"} 1' in prom
+
+
+def test_no_input_names_what_is_missing(cli, tmp_path):
+    partial = tmp_path / "a.yaml"
+    partial.write_text("investment: 2\nadoption: 2\n")
+    result = cli("assess", "--answers", partial, "--no-input")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "error: missing answers for: interfaces, operations, measurement"
+    )
+    assert "--answers FILE" in result.stderr
+
+
+def test_bad_answers_file_is_one_line_with_position(cli, tmp_path):
+    bad = tmp_path / "a.yaml"
+    bad.write_text("investment: 2\nadoption: 7\n")
+    result = cli("assess", "--answers", bad)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"error: adoption: 7 is not a level ({bad}:2:11)"
+
+
+def test_record_shows_movement_and_chart(cli, answers, tmp_path):
+    history = tmp_path / "history.json"
+    svg = tmp_path / "radar.svg"
+    assert cli("assess", "--answers", answers, "--record", history).exit_code == 0
+    better = tmp_path / "better.yaml"
+    better.write_text(ALL.replace("operations: provisional", "operations: scalable"))
+    result = cli("assess", "--answers", better, "--record", history, "--chart", svg, "-f", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    ops = next(a for a in data["aspects"] if a["aspect"] == "operations")
+    assert (ops["previous"], ops["movement"]) == ("provisional", 2)
+    assert len(json.loads(history.read_text())["assessments"]) == 2
+    text = svg.read_text()
+    assert text.startswith("<svg") and "previous (" in text and "Operations" in text
+
+
+def test_png_chart_is_not_built(cli, answers, tmp_path):
+    result = cli("assess", "--answers", answers, "--chart", tmp_path / "r.png")
+    assert result.exit_code == 2
+    assert "PNG radar charts are not built" in result.stderr
+
+
+def test_evidence_from_repositories(cli, tmp_path):
+    repos = tmp_path / "repos"
+    for name in ("a", "b"):
+        (repos / name / ".git").mkdir(parents=True)
+        (repos / name / "catalog-info.yaml").write_text("kind: Component\n")
+    (repos / "a" / ".copier-answers.yml").write_text(
+        "_src_path: git+platformctl:golden-paths/python-service\n_commit: v1.1.0\n"
+    )
+    rest = tmp_path / "rest.yaml"
+    rest.write_text("investment: 1\noperations: 1\nmeasurement: 1\n")
+    result = cli("assess", "--repos", repos, "--accept-proposed", "--answers", rest, "-f", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    by = {a["aspect"]: a for a in data["aspects"]}
+    # 1 of 2 on a golden path (50 %), 2 of 2 in the catalog -> lower share 50 % -> scalable
+    assert by["adoption"]["level"] == by["adoption"]["proposed"] == "scalable"
+    # a golden path but no claims -> standard tooling
+    assert by["interfaces"]["level"] == "operational"
+    assert data["evidence"]["repositories"][0]["latest"] is True
+    assert cli("assess", "--accept-proposed", "--no-input").exit_code == 2
+
+
+def test_question_loop_back_and_skip():
+    from platformctl.cli.assess import BACK, SKIP, ask_all
+    from platformctl.core.insights import maturity
+
+    model = maturity.load_model()
+    proposals = [maturity.Proposal("adoption", "scalable", ["50% on a golden path"])]
+    script = iter(["operational", "optimizing", BACK, "scalable", SKIP, "provisional", "1"])
+    asked: list[tuple[str, str | None, list[str]]] = []
+    shown: list[str] = []
+
+    def ask(message, choices, default):
+        asked.append((message, default, [value for value, _ in choices]))
+        answer = next(script)
+        return maturity.LEVELS[0] if answer == "1" else answer
+
+    result = ask_all(model, {}, proposals, ask, shown.append)
+    assert result == {
+        "investment": "operational",
+        "adoption": "scalable",
+        "operations": "provisional",
+        "measurement": "provisional",
+    }
+    # the first question has no "back"; the proposal is the default and its reasons are shown
+    assert BACK not in asked[0][2] and BACK in asked[1][2]
+    assert asked[1][1] == "scalable"
+    assert "    - 50% on a golden path" in shown
+    # after "back", adoption is asked again with the answer given before as the default
+    assert asked[3][0].startswith("Adoption") and asked[3][1] == "optimizing"
