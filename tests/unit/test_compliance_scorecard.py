@@ -26,6 +26,7 @@ def test_embedded_scorecards_load(tmp_path):
         "production-readiness",
         "security-compliance",
         "golden-path-python-service",
+        "golden-path-scheduled-job",
     }
     weights = {r.id: r.weight for r in cards["production-readiness"].rules}
     assert weights == {

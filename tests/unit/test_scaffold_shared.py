@@ -266,3 +266,15 @@ def test_an_option_that_drops_a_missing_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="matches no file"):
         shared.composed_entries(root / "demo")
 
+
+def test_the_gitops_cronjob_option_leaves_python_service_alone() -> None:
+    """The shipped piece: python-service does not choose workload=cronjob, so none of the
+    option's files are in its composed template; scheduled-job does."""
+    golden = Path(__file__).resolve().parents[2] / "golden_paths"
+    python_service = {e.rel for e in shared.composed_entries(golden / "python-service")}
+    assert not any("options/" in rel or "cronjob" in rel for rel in python_service)
+    assert "template/deploy/overlays/dev/patches/hpa.yaml.jinja" in python_service
+    job = {e.rel for e in shared.composed_entries(golden / "scheduled-job")}
+    assert "template/deploy/overlays/dev/patches/cronjob.yaml.jinja" in job
+    assert "_shared/gitops/include/cronjob.jinja" in job
+    assert not any(rel.endswith(("hpa.yaml.jinja", "pdb.yaml.jinja")) for rel in job)

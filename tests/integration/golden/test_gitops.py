@@ -39,12 +39,21 @@ def _with_gitops() -> list[str]:
 
 
 GOLDEN_PATHS = _with_gitops()
+# A CronJob's name is at most 52 characters (its Jobs append 11); other names 63.
+NAME_LIMIT = {
+    name: 52
+    if shared.options_of(GOLDEN / name).get("gitops", {}).get("workload") == "cronjob"
+    else 63
+    for name in GOLDEN_PATHS
+}
 # DESIGN §7 question names every golden path has, plus the piece's own questions.
 ANSWER_SETS: dict[str, dict[str, Any]] = {
-    "defaults": {"name": "demo-svc"},
+    # owner has no default (nobody else's team may own a service): every set names one.
+    "defaults": {"name": "demo-svc", "owner": "group:default/demo-team"},
     "tier1-custom-argocd": {
         # 60 characters: "<name>-staging" and "<name>-pr-<number>" must be shortened to 63.
         "name": "orders-api-with-a-rather-long-name-to-test-namespace-limits-x",
+        "owner": "user:default/jane-doe",
         "tier": "tier-1",
         "system": "payments",
         "github_org": "Acme-Corp",
@@ -67,7 +76,8 @@ def project(
     if (golden_path, key) not in _RENDERED:
         import copier
 
-        answers = ANSWER_SETS[key]
+        answers = dict(ANSWER_SETS[key])
+        answers["name"] = answers["name"][: NAME_LIMIT[golden_path]].rstrip("-")
         dst = tmp_path_factory.mktemp(f"gitops-{golden_path}-{key}") / answers["name"]
         source = shared.composed_template(GOLDEN / golden_path)
         copier.run_copy(str(source), str(dst), data=answers, defaults=True, quiet=True)
@@ -91,6 +101,7 @@ def kustomize() -> Path:
 
 def test_discovers_the_golden_paths_that_include_the_layout() -> None:
     assert "python-service" in GOLDEN_PATHS
+    assert "scheduled-job" in GOLDEN_PATHS
 
 
 def test_overlays_build_differ_per_environment_and_validate_strict(
@@ -99,7 +110,7 @@ def test_overlays_build_differ_per_environment_and_validate_strict(
     validate = _require("kubernetes-validate", "pip install kubernetes-validate")
     builds = gitops.build_overlays(project, kustomize)
     gitops.assert_environments_differ(project, builds)
-    assert gitops.kubernetes_validate(validate, builds, tmp_path) >= 4 * 5
+    assert gitops.kubernetes_validate(validate, builds, tmp_path) >= 4 * len(project.kinds)
 
 
 def test_preview_overlay_as_argocd_builds_it_for_a_pull_request(
