@@ -2,7 +2,8 @@
 Prometheus could scrape it.
 
 Pushed with POST (``pushadd``), which replaces only the metrics pushed, so
-``job_last_success_timestamp_seconds`` keeps the last success when a run fails. Alert on it
+``job_last_success_timestamp_seconds`` keeps the last success when a run fails (or finds its
+slot already done, which is not a new success). Alert on it
 (``time() - job_last_success_timestamp_seconds{job="<name>"} > <period>``).
 """
 
@@ -35,7 +36,7 @@ def registry_for(result: RunResult, *, now: float | None = None) -> CollectorReg
         "1 if the last run succeeded (or its slot was already done), else 0.",
         1 if result.exit_code == 0 else 0,
     )
-    if result.exit_code == 0:
+    if result.status == "succeeded":  # not a skipped run: it did nothing
         gauge("job_last_success_timestamp_seconds", "When a run last succeeded (Unix time).", now)
     return registry
 
