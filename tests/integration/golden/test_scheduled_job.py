@@ -509,6 +509,13 @@ def _platformctl(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[st
     )
 
 
+def _own_repository(path: Path) -> None:
+    """Make the project its own git repository, as `platformctl new` does: `check` reads the
+    files of the enclosing repository, and a temporary folder may lie inside another one
+    (nox puts TMPDIR under .nox/, which this repository ignores)."""
+    subprocess.run(["git", "init", "-q", "-b", "main", str(path)], check=True)
+
+
 def test_platformctl_catalog_validate(rendered: Generated) -> None:
     path = rendered.path / "catalog-info.yaml"
     result = _platformctl("catalog", "validate", "--format", "json", path, cwd=rendered.path.parent)
@@ -520,6 +527,7 @@ def test_platformctl_catalog_validate(rendered: Generated) -> None:
 
 
 def test_platformctl_check_scores_100(rendered: Generated) -> None:
+    _own_repository(rendered.path)
     result = _platformctl("check", "--format", "json", rendered.path, cwd=rendered.path.parent)
     assert result.returncode == 0, gitops.explain(result)
     scorecards = json.loads(result.stdout)["summary"]["scorecards"]
@@ -546,6 +554,7 @@ def test_the_cronjob_rules_fail_on_a_broken_manifest(composed: Path, tmp_path: P
         assert old in text, old
         text = text.replace(old, new)
     manifest.write_text(text)
+    _own_repository(dst)
     result = _platformctl("check", "--format", "json", dst, cwd=tmp_path)
     assert result.returncode == 1, gitops.explain(result)
     card = json.loads(result.stdout)["summary"]["scorecards"]["golden-path-scheduled-job"]
