@@ -39,6 +39,9 @@ def tests(session: nox.Session) -> None:
 # Pinned tools of the golden session's GitOps checks (tests/integration/golden/gitops.py).
 KUSTOMIZE = "sigs.k8s.io/kustomize/kustomize/v5@v5.8.1"  # v5.8.2+ need Go >= 1.27
 ARGOCD_MODELS = "@kubernetes-models/argo-cd@4.0.0"  # validators from Argo CD's API types
+# The scheduled-job golden test pushes to a real Pushgateway. Built from a pinned go.mod rather
+# than `go install ...@version`, which also reads the module's version list for deprecations.
+PUSHGATEWAY = ("github.com/prometheus/pushgateway", "v1.11.1")
 
 
 @nox.session
@@ -63,6 +66,19 @@ def golden(session: nox.Session) -> None:
     kustomize = bin_dir / "kustomize"
     if not kustomize.exists():  # a reused session keeps the pinned binary
         session.run("go", "install", KUSTOMIZE, env={"GOBIN": str(bin_dir)}, external=True)
+    pushgateway = bin_dir / "pushgateway"
+    if not pushgateway.exists():
+        build = Path(session.create_tmp()) / "pushgateway-build"
+        build.mkdir(parents=True, exist_ok=True)
+        (build / "go.mod").write_text(
+            f"module pushgatewaybuild\n\ngo 1.24\n\nrequire {PUSHGATEWAY[0]} {PUSHGATEWAY[1]}\n"
+        )
+        session.chdir(build)
+        session.run(
+            "go", "build", "-mod=mod", "-o", str(pushgateway), PUSHGATEWAY[0], external=True,
+            env={"GOFLAGS": "-modcacherw"}, silent=True,
+        )
+        session.chdir(Path(__file__).parent)
     if shutil.which("npm") is not None:
         models = Path(session.virtualenv.location) / "argocd-models"
         if not (models / "node_modules" / "@kubernetes-models" / "argo-cd").is_dir():

@@ -27,6 +27,7 @@ def test_embedded_scorecards_load(tmp_path):
         "security-compliance",
         "golden-path-python-service",
         "golden-path-go-service",
+        "golden-path-scheduled-job",
     }
     weights = {r.id: r.weight for r in cards["production-readiness"].rules}
     assert weights == {

@@ -173,3 +173,108 @@ def test_composed_template_renders_with_copier(tmp_path: Path) -> None:
     assert (dst / "README.md").read_text() == "# svc\nshared snippet for svc\n"
     assert (dst / "deploy" / "box.yaml").read_text() == "name: svc-box\nsize: 3\nport: 8080\n"
     assert not (dst / "_shared").exists()
+
+
+# --- piece options -------------------------------------------------------------------------------
+
+
+def _with_option(root: Path, *, choose: str | None = "{box: {shape: round}}") -> Path:
+    """The box piece gets an option shape=round: drops deploy/box.yaml, adds deploy/round.yaml,
+    replaces the include; the demo golden path chooses it (unless ``choose`` is None)."""
+    piece = root / "_shared" / "box"
+    value = piece / "options" / "shape" / "round"
+    (value / "template" / "deploy").mkdir(parents=True)
+    (value / "include").mkdir()
+    (value / "option.yml").write_text(
+        "description: round boxes\ndrop: [template/deploy/box.yaml.jinja]\n"
+    )
+    (value / "template" / "deploy" / "round.yaml.jinja").write_text("round: {{ box_label }}\n")
+    (value / "include" / "snippet.jinja").write_text("round snippet for {{ name }}\n")
+    if choose is not None:
+        config = root / "demo" / "copier.yml"
+        config.write_text(
+            config.read_text().replace(
+                "_platformctl_shared: [box]\n",
+                f"_platformctl_shared: [box]\n_platformctl_shared_options: {choose}\n",
+            )
+        )
+    return root
+
+
+def test_an_option_nobody_chooses_changes_nothing(tmp_path: Path) -> None:
+    root = _golden_root(tmp_path)
+    before = [(e.rel, e.read_bytes()) for e in shared.composed_entries(root / "demo")]
+    digest = versions.template_digest(root / "demo")
+    _with_option(root, choose=None)
+    after = [(e.rel, e.read_bytes()) for e in shared.composed_entries(root / "demo")]
+    assert after == before
+    assert versions.template_digest(root / "demo") == digest
+
+
+def test_a_chosen_option_drops_adds_and_replaces_piece_files(tmp_path: Path) -> None:
+    root = _with_option(_golden_root(tmp_path))
+    assert shared.options_of(root / "demo") == {"box": {"shape": "round"}}
+    entries = {e.rel: e for e in shared.composed_entries(root / "demo")}
+    assert set(entries) == {
+        "copier.yml",
+        "template/README.md.jinja",
+        "template/deploy/round.yaml.jinja",
+        "_shared/box/piece.yml",
+        "_shared/box/copier.yml",
+        "_shared/box/include/snippet.jinja",
+        "_shared/box/template/deploy/round.yaml.jinja",
+    }
+    assert entries["_shared/box/include/snippet.jinja"].read_bytes() == (
+        b"round snippet for {{ name }}\n"
+    )
+
+
+def test_a_chosen_option_renders_with_copier(tmp_path: Path) -> None:
+    import copier
+
+    root = _with_option(_golden_root(tmp_path))
+    source = tmp_path / "composed"
+    shared.materialize(root / "demo", source)
+    dst = tmp_path / "out"
+    copier.run_copy(str(source), str(dst), data={"name": "svc"}, defaults=True, quiet=True)
+    assert (dst / "README.md").read_text() == "# svc\nround snippet for svc\n"
+    assert (dst / "deploy" / "round.yaml").read_text() == "round: svc-box\n"
+    assert not (dst / "deploy" / "box.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("choose", "message"),
+    [
+        ("{box: {shape: square}}", "no option shape=square"),
+        ("{box: {colour: red}}", "no option colour=red"),
+        ("{other: {shape: round}}", "does not include"),
+        ("[box]", "must map piece names"),
+        ("{box: {shape: ../round}}", "invalid option"),
+    ],
+    ids=["unknown-value", "unknown-option", "piece-not-included", "not-a-mapping", "path"],
+)
+def test_option_choices_are_checked(tmp_path: Path, choose: str, message: str) -> None:
+    root = _with_option(_golden_root(tmp_path), choose=choose)
+    with pytest.raises(UsageError, match=message):
+        shared.composed_entries(root / "demo")
+
+
+def test_an_option_that_drops_a_missing_file_is_refused(tmp_path: Path) -> None:
+    root = _with_option(_golden_root(tmp_path))
+    option = root / "_shared" / "box" / "options" / "shape" / "round" / "option.yml"
+    option.write_text("drop: [template/deploy/gone.yaml.jinja]\n")
+    with pytest.raises(UsageError, match="matches no file"):
+        shared.composed_entries(root / "demo")
+
+
+def test_the_gitops_cronjob_option_leaves_python_service_alone() -> None:
+    """The shipped piece: python-service does not choose workload=cronjob, so none of the
+    option's files are in its composed template; scheduled-job does."""
+    golden = Path(__file__).resolve().parents[2] / "golden_paths"
+    python_service = {e.rel for e in shared.composed_entries(golden / "python-service")}
+    assert not any("options/" in rel or "cronjob" in rel for rel in python_service)
+    assert "template/deploy/overlays/dev/patches/hpa.yaml.jinja" in python_service
+    job = {e.rel for e in shared.composed_entries(golden / "scheduled-job")}
+    assert "template/deploy/overlays/dev/patches/cronjob.yaml.jinja" in job
+    assert "_shared/gitops/include/cronjob.jinja" in job
+    assert not any(rel.endswith(("hpa.yaml.jinja", "pdb.yaml.jinja")) for rel in job)

@@ -93,6 +93,43 @@ def load_all(path: Path) -> list[dict[str, Any]]:
     return [d for d in yaml.safe_load_all(path.read_text()) if isinstance(d, dict)]
 
 
+# The workloads the piece deploys: a Deployment (with Service, HPA and PDB), or a CronJob (the
+# piece's option workload=cronjob). Their base manifest and where the pod template is.
+WORKLOADS: dict[str, tuple[str, tuple[str, ...], frozenset[str]]] = {
+    "Deployment": (
+        "deployment.yaml",
+        ("spec", "template"),
+        frozenset({"Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"}),
+    ),
+    "CronJob": (
+        "cronjob.yaml",
+        ("spec", "jobTemplate", "spec", "template"),
+        frozenset({"CronJob"}),
+    ),
+}
+
+
+def pod_template(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The pod template of a Deployment or CronJob."""
+    node: Any = doc
+    for key in WORKLOADS[str(doc["kind"])][1]:
+        node = node[key]
+    return dict(node)
+
+
+def base_workload(path: Path) -> dict[str, Any]:
+    """The one workload of deploy/base (a Deployment, or a CronJob)."""
+    found = [
+        d
+        for kind, (file, _, _) in WORKLOADS.items()
+        if (path / "deploy" / "base" / file).is_file()
+        for d in load_all(path / "deploy" / "base" / file)
+        if d["kind"] == kind
+    ]
+    assert len(found) == 1, f"deploy/base must hold one Deployment or CronJob, found {found}"
+    return found[0]
+
+
 @dataclass
 class Project:
     """A rendered project and the answers that matter to the GitOps layout."""
@@ -103,6 +140,7 @@ class Project:
     image: str  # repository without tag
     argocd_namespace: str = "argocd"
     argocd_project: str = "default"
+    workload: str = "Deployment"  # or CronJob (the piece's option workload=cronjob)
 
     @classmethod
     def from_answers(cls, path: Path, answers: Mapping[str, Any]) -> Project:
@@ -113,8 +151,8 @@ class Project:
         # name it, and the base Deployment must run it or kustomize's images would not match.
         overlay = yaml.safe_load((path / "deploy/overlays/dev/kustomization.yaml").read_text())
         image = str(overlay["images"][0]["name"])
-        (deployment,) = [d for d in load_all(path / "deploy/base/deployment.yaml")]
-        base_image = deployment["spec"]["template"]["spec"]["containers"][0]["image"]
+        workload = base_workload(path)
+        base_image = pod_template(workload)["spec"]["containers"][0]["image"]
         assert base_image.rsplit(":", 1)[0] == image, (base_image, image)
         return cls(
             path=path,
@@ -123,7 +161,13 @@ class Project:
             image=image,
             argocd_namespace=str(merged.get("argocd_namespace", "argocd")),
             argocd_project=str(merged.get("argocd_project", "default")),
+            workload=str(workload["kind"]),
         )
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """What every overlay deploys: the workload (and its companions) and the ConfigMap."""
+        return WORKLOADS[self.workload][2] | {"ConfigMap"}
 
     @property
     def repo_url(self) -> str:
@@ -162,17 +206,13 @@ def by_kind(docs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 def assert_environments_differ(project: Project, builds: dict[str, list[dict[str, Any]]]) -> None:
     """Each overlay output: its own namespace everywhere, its environment's configuration, the
-    hashed ConfigMap wired into the Deployment, the environment's image tag and HPA bounds."""
+    hashed ConfigMap wired into the workload, the environment's image tag and resources, and
+    HPA bounds (a Deployment) or a suspended preview (a CronJob)."""
     bounds: dict[str, tuple[int, int]] = {}
+    resources: dict[str, Any] = {}
     for env, docs in builds.items():
         kinds = by_kind(docs)
-        assert {
-            "Deployment",
-            "Service",
-            "HorizontalPodAutoscaler",
-            "PodDisruptionBudget",
-            "ConfigMap",
-        } <= set(kinds), env
+        assert project.kinds <= set(kinds), env
         namespaced = [d for d in docs if d["kind"] != "Namespace"]
         expected_ns = project.namespace(env)
         assert {d["metadata"].get("namespace") for d in namespaced} == {expected_ns}, env
@@ -184,20 +224,26 @@ def assert_environments_differ(project: Project, builds: dict[str, list[dict[str
         assert re.fullmatch(
             rf"{re.escape(project.name)}-config-[a-z0-9]{{10}}", config["metadata"]["name"]
         )
-        pod = kinds["Deployment"]["spec"]["template"]
+        workload = kinds[project.workload]
+        pod = pod_template(workload)
         assert pod["metadata"]["labels"]["app.kubernetes.io/environment"] == env
         container = pod["spec"]["containers"][0]
         refs = [
             e["configMapRef"]["name"] for e in container.get("envFrom", []) if "configMapRef" in e
         ]
         assert refs == [config["metadata"]["name"]], (
-            f"{env}: Deployment does not read the ConfigMap"
+            f"{env}: {project.workload} does not read the ConfigMap"
         )
         assert container["image"] == f"{project.image}:0.1.0", env
         assert (
             container["resources"]["requests"]["memory"]
             and container["resources"]["limits"]["memory"]
         )
+        resources[env] = container["resources"]
+        if project.workload == "CronJob":
+            # A pull request's copy runs only when started by hand.
+            assert bool(workload["spec"].get("suspend")) is (env == "preview"), env
+            continue
         hpa = kinds["HorizontalPodAutoscaler"]["spec"]
         assert 1 <= hpa["minReplicas"] <= hpa["maxReplicas"], env
         bounds[env] = (hpa["minReplicas"], hpa["maxReplicas"])
@@ -206,8 +252,11 @@ def assert_environments_differ(project: Project, builds: dict[str, list[dict[str
             assert int(pdb["minAvailable"]) < hpa["minReplicas"], (
                 f"{env}: the PDB blocks every eviction"
             )
-    assert bounds["dev"][1] <= bounds["staging"][1] <= bounds["prod"][1]
-    assert bounds["preview"] == (1, 1)
+    # Each environment is sized by its overlay (dev and preview smallest).
+    assert resources["dev"] == resources["preview"] != resources["staging"], resources
+    if project.workload == "Deployment":
+        assert bounds["dev"][1] <= bounds["staging"][1] <= bounds["prod"][1]
+        assert bounds["preview"] == (1, 1)
     assert by_kind(builds["preview"])["Namespace"]["metadata"]["name"] == project.namespace(
         "preview"
     )
@@ -240,7 +289,7 @@ def build_preview_like_argocd(
     kinds = by_kind(docs)
     assert kinds["Namespace"]["metadata"]["name"] == namespace
     assert {d["metadata"].get("namespace") for d in docs if d["kind"] != "Namespace"} == {namespace}
-    image = kinds["Deployment"]["spec"]["template"]["spec"]["containers"][0]["image"]
+    image = pod_template(kinds[project.workload])["spec"]["containers"][0]["image"]
     assert image == f"{project.image}:pr-{number}-{sha}"
     return docs
 

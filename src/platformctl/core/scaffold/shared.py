@@ -14,6 +14,14 @@ A golden path includes pieces by listing them in its copier.yml::
     _subdirectory: template
     _platformctl_shared: [gitops]
 
+A piece may offer *options*: variants of some of its files, chosen by the including golden
+path (``_platformctl_shared_options: {gitops: {workload: cronjob}}``).  Each value of an option
+is a folder ``options/<option>/<value>/`` of the piece holding ``option.yml`` (``description``,
+``drop``: globs of the piece's own files the value does without) and files laid over the
+piece's own (``template/...``, ``include/...``; same path = replaced).  Without a choice the
+piece composes from its own files only: ``options/`` is never part of the composed template,
+so adding an option changes nothing for a golden path that does not choose it.
+
 The *composed template* is the golden path folder plus, for each piece, its ``template/`` files
 under the template's ``_subdirectory``, the whole piece under ``_shared/<piece>/`` (so Jinja
 includes resolve inside copier's template root) and the piece's questions appended to
@@ -28,6 +36,7 @@ Nothing here imports copier.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
 import shutil
@@ -41,7 +50,10 @@ from platformctl.core.errors import UsageError
 
 SHARED_DIRNAME = "_shared"
 SETTING = "_platformctl_shared"
+OPTIONS_SETTING = "_platformctl_shared_options"
 PIECE_FILE = "piece.yml"
+OPTIONS_DIRNAME = "options"
+OPTION_FILE = "option.yml"
 QUESTIONS_FILE = "copier.yml"
 PIECE_TEMPLATE = "template"
 _CONFIGS = ("copier.yml", "copier.yaml")
@@ -117,6 +129,91 @@ def pieces_of(folder: Path) -> list[str]:
     return list(value)
 
 
+def options_of(folder: Path) -> dict[str, dict[str, str]]:
+    """The option values a golden path folder chooses per piece
+    (``_platformctl_shared_options`` in copier.yml): ``{piece: {option: value}}``."""
+    config = _config_file(folder)
+    if config is None:
+        return {}
+    value = _settings(config).get(OPTIONS_SETTING)
+    if value is None:
+        return {}
+    problem = f"{config}: {OPTIONS_SETTING} must map piece names to {{option: value}} mappings"
+    if not isinstance(value, dict):
+        raise UsageError(problem)
+    chosen: dict[str, dict[str, str]] = {}
+    for piece, options in value.items():
+        if not isinstance(piece, str) or not isinstance(options, dict):
+            raise UsageError(problem)
+        if not all(
+            isinstance(k, str) and isinstance(v, str) and k and v for k, v in options.items()
+        ):
+            raise UsageError(problem)
+        chosen[piece] = dict(options)
+    unknown = sorted(set(chosen) - set(pieces_of(folder)))
+    if unknown:
+        raise UsageError(
+            f"{config}: {OPTIONS_SETTING} chooses options of {', '.join(unknown)}, which "
+            f"{SETTING} does not include"
+        )
+    return chosen
+
+
+def _safe_name(value: str) -> bool:
+    return bool(value) and "/" not in value and "\\" not in value and not value.startswith(".")
+
+
+def piece_files(piece_dir: Path, options: dict[str, str] | None = None) -> dict[str, Path]:
+    """The files of a piece with the chosen option values applied: ``{rel: source}``.
+
+    The piece's own files (without ``options/``), less what each chosen value drops, with the
+    value's files laid over them."""
+    files = {
+        p.relative_to(piece_dir).as_posix(): p
+        for p in walk(piece_dir)
+        if not p.relative_to(piece_dir).as_posix().startswith(OPTIONS_DIRNAME + "/")
+    }
+    for option, value in sorted((options or {}).items()):
+        base = piece_dir / OPTIONS_DIRNAME
+        if not (_safe_name(option) and _safe_name(value)):
+            raise UsageError(f"invalid option {option}={value} of shared piece {piece_dir.name!r}")
+        folder = base / option / value
+        if not (folder / OPTION_FILE).is_file():
+            known = (
+                sorted(p.parent.name for p in (base / option).glob(f"*/{OPTION_FILE}"))
+                if (base / option).is_dir()
+                else []
+            )
+            raise UsageError(
+                f"shared piece {piece_dir.name!r} has no option {option}={value}",
+                hint=(
+                    f"choose one of: {', '.join(known)}"
+                    if known
+                    else f"the piece has no option {option!r}"
+                ),
+            )
+        meta = yamlio.expect_mapping(
+            yamlio.load_one(folder / OPTION_FILE, display=str(folder / OPTION_FILE)),
+            str(folder / OPTION_FILE),
+        )
+        drop = meta.get("drop") or []
+        if not isinstance(drop, list) or not all(isinstance(d, str) for d in drop):
+            raise UsageError(f"{folder / OPTION_FILE}: drop must be a list of globs")
+        for pattern in drop:
+            matched = [rel for rel in files if fnmatch.fnmatchcase(rel, pattern)]
+            if not matched:
+                raise UsageError(
+                    f"{folder / OPTION_FILE}: drop pattern {pattern!r} matches no file of the piece"
+                )
+            for rel in matched:
+                del files[rel]
+        for source in walk(folder):
+            rel = source.relative_to(folder).as_posix()
+            if rel != OPTION_FILE:
+                files[rel] = source
+    return dict(sorted(files.items()))
+
+
 def shared_root(folder: Path) -> Path:
     """Where the pieces of a golden path folder live: ``<folder>/../_shared``."""
     return folder.resolve().parent / SHARED_DIRNAME
@@ -165,6 +262,7 @@ def composed_entries(folder: Path) -> list[Entry]:
     questions = {k for k in settings if not k.startswith("_")}
     entries: dict[str, Entry] = {rel: Entry(rel, source) for rel, source in own.items()}
     config_text = config.read_text(encoding="utf-8")
+    chosen = options_of(folder)
     for piece in pieces:
         piece_dir = _piece_dir(folder, piece)
         missing = [name for name in piece_requires(piece_dir) if name not in questions]
@@ -196,8 +294,7 @@ def composed_entries(folder: Path) -> list[Entry]:
                 + f"\n---\n# Composed from {SHARED_DIRNAME}/{piece}/{QUESTIONS_FILE}\n"
                 + text
             )
-        for source in walk(piece_dir):
-            rel = source.relative_to(piece_dir).as_posix()
+        for rel, source in piece_files(piece_dir, chosen.get(piece)).items():
             entries[f"{SHARED_DIRNAME}/{piece}/{rel}"] = Entry(
                 f"{SHARED_DIRNAME}/{piece}/{rel}", source
             )
