@@ -146,7 +146,13 @@ def test_python_service_parity(cli, tmp_path: Path) -> None:
         cli,
         tmp_path,
         "python-service",
-        {"name": "orders-api", "has_database": True, "database_engine": "mysql", "tier": "tier-1"},
+        {
+            "name": "orders-api",
+            "owner": "group:default/orders",  # no default: the form requires it
+            "has_database": True,
+            "database_engine": "mysql",
+            "tier": "tier-1",
+        },
         {},
         None,
     )

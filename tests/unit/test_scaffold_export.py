@@ -73,7 +73,8 @@ def test_every_asked_question_is_a_field_and_computed_ones_are_not(python_servic
 def test_types_defaults_enums_and_pickers(python_service) -> None:
     p = pages(python_service.template)
     basics = p["Basics"]["properties"]
-    assert p["Basics"]["required"] == ["name"]
+    # owner has no default (nobody else's team may own a service): the form asks for it
+    assert p["Basics"]["required"] == ["name", "owner"]
     assert basics["lifecycle"]["enum"] == ["experimental", "production", "deprecated"]
     assert basics["lifecycle"]["default"] == "production"
     # owner's default is a full reference: the picker must answer one (no defaultKind).
@@ -141,7 +142,7 @@ def _copier_says_ok(question: str, validator: str, answers: dict[str, Any]) -> b
             ],
         ),
         ("owner", ["group:default/team-a", "team-a", "default/team-a", "user:bob", "Group:x", ""]),
-        ("system", ["platform", "Platform", "a" * 64, "pay-ments", "-x"]),
+        ("system", ["platform", "Platform", "a" * 64, "pay-ments", "-x", ""]),
         ("github_org", ["example-org", "Example", "-bad", "a" * 40, "a" * 39, "with space"]),
         ("port", [8080, 1023, 1024, 65535, 65536]),
     ],
@@ -166,8 +167,10 @@ def test_partly_expressed_validator_is_noted_and_the_expressed_part_holds(python
 
 
 def test_default_answers_pass_the_form(python_service) -> None:
-    data = {"name": "payments-api", "has_database": True, "database_engine": "mysql"}
+    data = {"name": "payments-api", "owner": "group:default/payments",
+            "has_database": True, "database_engine": "mysql"}  # fmt: skip
     assert form_errors(python_service.template, data) == []
+    assert form_errors(python_service.template, {k: v for k, v in data.items() if k != "owner"})
     assert form_errors(python_service.template, {**data, "database_engine": "oracle"})
     assert form_errors(python_service.template, {"name": "Bad_Name"})
 

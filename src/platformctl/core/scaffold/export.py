@@ -218,6 +218,17 @@ def _forbid(test: Any, name: str, kind: str) -> list[dict[str, Any]] | None:
     if isinstance(test, nodes.Or):
         left, right = _forbid(test.left, name, kind), _forbid(test.right, name, kind)
         return None if left is None or right is None else left + right
+    if (
+        isinstance(test, nodes.And)
+        and isinstance(test.left, nodes.Name)
+        and test.left.name == name
+        and kind == "str"
+    ):
+        # `q and (COND)`: an empty answer is fine (an optional value), any other must pass
+        inner_keywords = _forbid(test.right, name, kind)
+        if inner_keywords is None:
+            return None
+        return [{"anyOf": [{"maxLength": 0}, _merge_keywords(inner_keywords)]}]
     negated = isinstance(test, nodes.Not)
     inner = test.node if negated else test
     if (
@@ -295,7 +306,8 @@ def validator_schema(name: str, kind: str, validator: Any) -> tuple[dict[str, An
     A validator is a template that renders an error message when the answer is bad; the forms
     understood are ``{% if COND %}message{% elif COND %}...{% endif %}`` where each COND is an
     ``or`` of: ``not (q | regex_search('re'))``, ``q | regex_search('re')``, ``q | length OP n``,
-    ``q OP n`` (numbers), ``q in [...]``, ``q == x`` and ``'text' in q``.  ``complete`` is False
+    ``q OP n`` (numbers), ``q in [...]``, ``q == x`` and ``'text' in q``; ``q and (COND)``
+    (an optional answer: empty is accepted) wraps them.  ``complete`` is False
     when some condition had another form: copier still checks it when the template runs."""
     if not isinstance(validator, str) or not validator.strip():
         return {}, True
@@ -340,6 +352,8 @@ def _merge_keywords(keywords: list[dict[str, Any]]) -> dict[str, Any]:
             elif key == "not":
                 if value not in forbidden:
                     forbidden.append(value)
+            elif key == "anyOf":
+                schema.setdefault("allOf", []).append({"anyOf": value})
             elif key in ("maxLength", "maximum", "exclusiveMaximum"):
                 schema[key] = min(value, schema.get(key, value))
             elif key in ("minLength", "minimum", "exclusiveMinimum"):
@@ -347,7 +361,7 @@ def _merge_keywords(keywords: list[dict[str, Any]]) -> dict[str, Any]:
     if patterns:
         schema["pattern"] = patterns[0]
         if len(patterns) > 1:
-            schema["allOf"] = [{"pattern": p} for p in patterns[1:]]
+            schema.setdefault("allOf", []).extend({"pattern": p} for p in patterns[1:])
     if forbidden:
         schema["not"] = forbidden[0] if len(forbidden) == 1 else {"anyOf": forbidden}
     return schema
