@@ -68,7 +68,9 @@ def golden(session: nox.Session) -> None:
         session.run("go", "install", KUSTOMIZE, env={"GOBIN": str(bin_dir)}, external=True)
     pushgateway = bin_dir / "pushgateway"
     if not pushgateway.exists():
-        build = Path(session.create_tmp()) / "pushgateway-build"
+        # Not session.create_tmp(): it points TMPDIR into .nox/ for the rest of the session, so
+        # every test's temporary folder would sit inside this (git-ignored) repository.
+        build = Path(session.virtualenv.location) / "pushgateway-build"
         build.mkdir(parents=True, exist_ok=True)
         (build / "go.mod").write_text(
             f"module pushgatewaybuild\n\ngo 1.24\n\nrequire {PUSHGATEWAY[0]} {PUSHGATEWAY[1]}\n"
@@ -249,7 +251,7 @@ def reports(session: nox.Session) -> None:
     # types; it ships no JSON schema), type-checked by tsc
     if shutil.which("npm") is None:
         session.error("the reports session needs npm (apt-get install npm)")
-    modules = Path(session.create_tmp()).resolve() / "grafana-schema"
+    modules = Path(session.virtualenv.location).resolve() / "grafana-schema"  # not create_tmp()
     modules.mkdir(exist_ok=True)
     (modules / "package.json").write_text('{"private": true}\n')
     session.run(
