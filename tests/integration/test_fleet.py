@@ -260,7 +260,7 @@ def test_update_dry_run_changes_nothing_then_a_canary_wave_then_the_rest(
     assert result.exit_code == 1, result.output  # the missing remote failed
     data = json.loads(result.stdout)
     results = {r["repository"]: r for r in data["repositories"]}
-    assert results["orders-api"]["result"] == "would-update"
+    assert results["orders-api"]["result"] == "would-update", json.dumps(results["orders-api"])
     assert results["payments-api"]["result"] == "would-update"
     assert "deploy/base/deployment.yaml" in results["orders-api"]["changed"]
     assert results["users-api"]["result"] == "skipped"

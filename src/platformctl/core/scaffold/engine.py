@@ -3,10 +3,16 @@
 It runs ``copier.run_copy`` / ``copier.run_update`` with git URL rewrites that map the symbolic
 sources of embedded golden paths (``git+platformctl:golden-paths/<name>``) to this install's
 history bundles (see ``versions``), and turns copier's exceptions into PlatformErrors.
+
+Copier keeps one git mirror per remote template in its cache and checks versions out with
+``git worktree add``; two processes doing that on one mirror at once break each other ("bad
+object worktrees/copier._vcs.clone.*/HEAD", seen with ``fleet update -j 2``).  Every copier run
+therefore holds an exclusive lock on ``$XDG_CACHE_HOME/platformctl/copier.lock``.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from collections.abc import Iterator, Mapping
@@ -46,6 +52,22 @@ def git_env(rewrites: Mapping[str, str], base: Mapping[str, str]) -> dict[str, s
 
 
 @contextmanager
+def _mirror_lock() -> Iterator[None]:
+    """Hold the machine-wide lock around copier's shared template mirrors (see the module doc)."""
+    import fcntl
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    folder = Path(base) / "platformctl"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "copier.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
 def _copier_session(rewrites: Mapping[str, str] | None) -> Iterator[Any]:
     """Import copier, apply the URL rewrites to the git commands it runs, translate errors."""
     import copier
@@ -53,7 +75,7 @@ def _copier_session(rewrites: Mapping[str, str] | None) -> Iterator[Any]:
 
     extra = git_env(rewrites or {}, dict(local.env))
     try:
-        with local.env(**extra), warnings.catch_warnings():
+        with _mirror_lock(), local.env(**extra), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             yield copier
     except PlatformError:
