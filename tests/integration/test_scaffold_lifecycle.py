@@ -180,6 +180,11 @@ def _signal_platform(tmp_path: Path) -> Path:
     return platform
 
 
+def _default_signals() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_leaves_nothing_behind(tmp_path: Path, signum: int) -> None:
     platform = _signal_platform(tmp_path)
@@ -205,6 +210,10 @@ def test_interrupt_leaves_nothing_behind(tmp_path: Path, signum: int) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A job started in the background by a non-interactive shell (`bash .ci/run &`) inherits
+        # SIGINT ignored, and Python keeps an ignored SIGINT: Ctrl-C would do nothing and the
+        # render would finish with exit 0. Start the child as a terminal would.
+        preexec_fn=_default_signals,
     )
     try:
         # The task writes the marker once rendering is under way: that is the readiness signal.
