@@ -79,10 +79,35 @@ def test_record_shows_movement_and_chart(cli, answers, tmp_path):
     assert text.startswith("<svg") and "previous (" in text and "Operations" in text
 
 
-def test_png_chart_is_not_built(cli, answers, tmp_path):
-    result = cli("assess", "--answers", answers, "--chart", tmp_path / "r.png")
+def test_png_chart_is_a_png_of_the_stated_size(cli, answers, tmp_path):
+    import struct
+
+    from PIL import Image
+
+    history = tmp_path / "history.json"
+    assert cli("assess", "--answers", answers, "--record", history).exit_code == 0
+    better = tmp_path / "better.yaml"
+    better.write_text(ALL.replace("operations: provisional", "operations: scalable"))
+    png = tmp_path / "radar.png"
+    result = cli("assess", "--answers", better, "--record", history, "--chart", png)
+    assert result.exit_code == 0, result.output
+    assert f"wrote {png}" in result.stderr
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    assert struct.unpack(">II", data[16:24]) == (520, 560)  # size x size + 40 (title, legend)
+    image = Image.open(png).convert("RGB")
+    image.load()  # decodes the whole file: not truncated
+    colours = {colour for _, colour in image.getcolors(maxcolors=1 << 20) or []}
+    # the two series: this assessment's blue and the previous one's grey, on white
+    assert (255, 255, 255) in colours
+    assert (9, 105, 218) in colours and (140, 149, 159) in colours
+    assert not list(tmp_path.glob(".radar.png.*"))  # no temporary file left behind
+
+
+def test_chart_file_type(cli, answers, tmp_path):
+    result = cli("assess", "--answers", answers, "--chart", tmp_path / "r.jpg")
     assert result.exit_code == 2
-    assert "PNG radar charts are not built" in result.stderr
+    assert "must end in .svg or .png" in result.stderr
 
 
 def test_evidence_from_repositories(cli, tmp_path):

@@ -90,7 +90,7 @@ def assess(
         "last assessment in it, then this one is appended."
     ),
     chart: Path = typer.Option(
-        None, "--chart", help="Also write the radar chart to FILE.svg."
+        None, "--chart", help="Also write the radar chart to FILE.svg or FILE.png (520x560)."
     ),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt; missing answers are "
                                   "an error naming them."),
@@ -110,18 +110,16 @@ def assess(
     from platformctl.cli import render
     from platformctl.cli.app import get_context, load_config
     from platformctl.core import charts, reports
-    from platformctl.core.errors import NotBuilt, UsageError
+    from platformctl.core.errors import UsageError
     from platformctl.core.insights import maturity
     from platformctl.core.insights.maturity_report import build, radar
 
     reports.check_format(fmt)
-    if chart is not None and chart.suffix.lower() != ".svg":
-        if chart.suffix.lower() == ".png":
-            raise NotBuilt(
-                "PNG radar charts are not built",
-                hint="use --chart FILE.svg, or --format html (the radar chart is inside)",
-            )
-        raise UsageError(f"--chart {chart}: the file name must end in .svg")
+    if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
+        raise UsageError(
+            f"--chart {chart}: the file name must end in .svg or .png",
+            hint="e.g. --chart maturity.png (or --format html: the radar chart is inside)",
+        )
     config = load_config()
     model = maturity.load_model(
         model_file or maturity.model_path([layer.root for layer in config.platforms])
@@ -174,7 +172,10 @@ def assess(
     doc = build(result)
     _write(reports.render(doc, fmt), output)
     if chart is not None and result.overall is not None:
-        _write(charts.radar_svg(radar(result)), str(chart))
+        if chart.suffix.lower() == ".png":
+            _write_bytes(charts.radar_png(radar(result)), chart)
+        else:
+            _write(charts.radar_svg(radar(result)), str(chart))
         render.info(f"wrote {chart}")
     elif chart is not None:
         render.warn("no aspect was answered: no radar chart written")
@@ -197,4 +198,29 @@ def _write(text: str, output: str | None) -> None:
         raise UsageError(
             f"cannot write to {output}: {exc.strerror or exc}",
             hint="pass a file path in a folder you can write to",
+        ) from exc
+
+
+def _write_bytes(data: bytes, path: Path) -> None:
+    """A binary file (the PNG chart), whole or not at all: written beside it, then renamed."""
+    import os
+    import tempfile
+
+    from platformctl.core.errors import UsageError
+
+    if path.is_dir():
+        raise UsageError(f"cannot write to {path}: it is a folder")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write to {path}: {exc.strerror or exc}",
+            hint="pass --chart a file path in a folder you can write to",
         ) from exc

@@ -1,4 +1,5 @@
-"""The one module that imports the plotting library (plotly, imported inside the functions).
+"""The one module that imports the plotting libraries (plotly for HTML, Pillow for PNG radar
+charts), each inside the functions that need it.
 
 ``html_report`` writes a report as one self-contained HTML file: plotly.js is inlined once
 (``include_plotlyjs=True``) and the data sits in the page, so it opens offline with no CDN.
@@ -6,6 +7,8 @@
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -155,66 +158,160 @@ def html_report(doc: ReportDoc) -> str:
     return "\n".join(parts) + "\n"
 
 
-def radar_svg(chart: Chart, *, size: int = 520) -> str:
-    """A radar chart as a standalone SVG file (no plotting library needed: polygons on
-    ``len(chart.x)`` evenly spaced axes, scaled to ``chart.y_max``)."""
+@dataclass(frozen=True)
+class _RadarLayout:
+    """A radar chart's geometry in pixels, drawn the same way as SVG and as PNG."""
+
+    width: int
+    height: int
+    title: tuple[float, float, str]
+    rings: list[tuple[list[tuple[float, float]], tuple[float, float], str]]  # polygon, label at
+    spokes: list[tuple[tuple[float, float], tuple[float, float]]]
+    axis_labels: list[tuple[float, float, str, str]]  # x, y, anchor (start/middle/end), text
+    series: list[tuple[str, str, list[tuple[float, float]]]]  # name, colour, polygon
+    legend: list[tuple[float, float, str, str]]  # x, y (baseline), colour, name
+
+
+def _radar_layout(chart: Chart, size: int) -> _RadarLayout:
+    """Polygons on ``len(chart.x)`` evenly spaced axes (the first at the top, clockwise),
+    scaled to ``chart.y_max``; a 20 px title band above the square plot area."""
     import math
 
     axes = len(chart.x)
     if axes < 3:
         raise ValueError("a radar chart needs at least three axes")
     top = chart.y_max or max((v or 0 for _, ys in chart.series for v in ys), default=1.0) or 1.0
-    centre, radius = size / 2, size / 2 - 110
+    centre, radius, shift = size / 2, size / 2 - 110, 20.0
     palette = chart.colors or ["#0969da", "#8250df", "#1a7f37", "#cf222e"]
 
     def point(index: int, value: float, clamp: bool = True) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * index / axes
         r = radius * (max(0.0, min(value, top)) if clamp else value) / top
-        return centre + r * math.cos(angle), centre + r * math.sin(angle)
+        return centre + r * math.cos(angle), centre + r * math.sin(angle) + shift
 
-    def polygon(values: list[float]) -> str:
-        return " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v) for i, v in enumerate(values)))
+    def polygon(values: list[float]) -> list[tuple[float, float]]:
+        return [point(i, v) for i, v in enumerate(values)]
 
-    parts = [
-        f"<svg xmlns='http://www.w3.org/2000/svg' width='{size}' height='{size + 40}' "
-        f"viewBox='0 0 {size} {size + 40}' font-family='sans-serif' font-size='13'>",
-        "<rect width='100%' height='100%' fill='white'/>",
-        f"<text x='{centre}' y='24' text-anchor='middle' font-size='15' font-weight='bold'>"
-        f"{escape(chart.title)}</text>",
-        "<g transform='translate(0,20)'>",
-    ]
     ticks = chart.y_ticks or [(float(v), str(v)) for v in range(1, int(top) + 1)]
-    for value, label in ticks:
-        parts.append(
-            f"<polygon points='{polygon([value] * axes)}' fill='none' stroke='#d0d7de'/>"
-        )
-        x, y = point(0, value)
+    rings = [(polygon([value] * axes), point(0, value), label) for value, label in ticks]
+    spokes = [((centre, centre + shift), point(i, top)) for i in range(axes)]
+    labels = []
+    for index, name in enumerate(chart.x):
+        lx, ly = point(index, top * 1.15, clamp=False)
+        anchor = "middle" if abs(lx - centre) < 5 else ("start" if lx > centre else "end")
+        labels.append((lx, ly + 4, anchor, name))
+    series = [
+        (name, palette[index % len(palette)], polygon([v or 0.0 for v in values]))
+        for index, (name, values) in enumerate(chart.series)
+    ]
+    legend_y = size - 10 + shift
+    legend = [
+        (20.0 + index * 170, legend_y, palette[index % len(palette)], name)
+        for index, (name, _) in enumerate(chart.series)
+    ]
+    return _RadarLayout(
+        size, size + 40, (centre, 24.0, chart.title), rings, spokes, labels, series, legend
+    )
+
+
+def _points(polygon: list[tuple[float, float]]) -> str:
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in polygon)
+
+
+def radar_svg(chart: Chart, *, size: int = 520) -> str:
+    """A radar chart as a standalone SVG file (no plotting library needed)."""
+    layout = _radar_layout(chart, size)
+    cx, cy, title = layout.title
+    parts = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{layout.width}' "
+        f"height='{layout.height}' viewBox='0 0 {layout.width} {layout.height}' "
+        "font-family='sans-serif' font-size='13'>",
+        "<rect width='100%' height='100%' fill='white'/>",
+        f"<text x='{cx}' y='{cy}' text-anchor='middle' font-size='15' font-weight='bold'>"
+        f"{escape(title)}</text>",
+    ]
+    for ring, (x, y), label in layout.rings:
+        parts.append(f"<polygon points='{_points(ring)}' fill='none' stroke='#d0d7de'/>")
         parts.append(
             f"<text x='{x + 4:.1f}' y='{y - 3:.1f}' fill='#57606a' font-size='11'>"
             f"{escape(label)}</text>"
         )
-    for index, name in enumerate(chart.x):
-        x, y = point(index, top)
+    for (x1, y1), (x2, y2) in layout.spokes:
         parts.append(
-            f"<line x1='{centre}' y1='{centre}' x2='{x:.1f}' y2='{y:.1f}' stroke='#d0d7de'/>"
+            f"<line x1='{x1}' y1='{y1}' x2='{x2:.1f}' y2='{y2:.1f}' stroke='#d0d7de'/>"
         )
-        lx, ly = point(index, top * 1.15, clamp=False)
-        anchor = "middle" if abs(lx - centre) < 5 else ("start" if lx > centre else "end")
+    for x, y, anchor, name in layout.axis_labels:
         parts.append(
-            f"<text x='{lx:.1f}' y='{ly + 4:.1f}' text-anchor='{anchor}'>{escape(name)}</text>"
+            f"<text x='{x:.1f}' y='{y:.1f}' text-anchor='{anchor}'>{escape(name)}</text>"
         )
-    for index, (name, values) in enumerate(chart.series):
-        color = palette[index % len(palette)]
+    for name, color, polygon in layout.series:
         parts.append(
-            f"<polygon points='{polygon([v or 0.0 for v in values])}' fill='{color}' "
-            f"fill-opacity='0.2' stroke='{color}' stroke-width='2'><title>{escape(name)}</title>"
-            "</polygon>"
+            f"<polygon points='{_points(polygon)}' fill='{color}' fill-opacity='0.2' "
+            f"stroke='{color}' stroke-width='2'><title>{escape(name)}</title></polygon>"
         )
-    legend_y = size - 10
-    for index, (name, _) in enumerate(chart.series):
-        color = palette[index % len(palette)]
-        x = 20 + index * 170
-        parts.append(f"<rect x='{x}' y='{legend_y - 10}' width='12' height='12' fill='{color}'/>")
-        parts.append(f"<text x='{x + 18}' y='{legend_y}'>{escape(name)}</text>")
-    parts.append("</g></svg>")
+    for x, y, color, name in layout.legend:
+        parts.append(f"<rect x='{x}' y='{y - 10}' width='12' height='12' fill='{color}'/>")
+        parts.append(f"<text x='{x + 18}' y='{y}'>{escape(name)}</text>")
+    parts.append("</svg>")
     return "\n".join(parts) + "\n"
+
+
+def radar_png(chart: Chart, *, size: int = 520) -> bytes:
+    """The same radar chart as ``radar_svg``, as PNG bytes (``size`` x ``size + 40`` pixels).
+
+    Drawn with Pillow, not through plotly's static export: that needs kaleido, which since
+    version 1 drives an installed Chrome or Chromium, and a user with no browser would get no
+    chart. Pillow's wheels carry their own rasteriser and FreeType font, so this works on any
+    machine. Drawn at 3x and scaled down, which smooths the edges (Pillow does not antialias
+    polygons)."""
+    try:
+        from PIL import Image, ImageDraw, ImageFont
+    except ImportError as exc:
+        raise EnvironmentProblem(
+            "PNG charts need Pillow, which is not installed",
+            hint="pip install pillow (it is a dependency of platformctl; reinstall it), "
+            "or write the chart as .svg",
+        ) from exc
+    layout = _radar_layout(chart, size)
+    scale = 3
+
+    def s(xy: tuple[float, float]) -> tuple[float, float]:
+        return xy[0] * scale, xy[1] * scale
+
+    def font(px: int) -> Any:
+        return ImageFont.load_default(size=px * scale)
+
+    def rgba(color: str, alpha: int = 255) -> tuple[int, int, int, int]:
+        text = color.lstrip("#")
+        return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16), alpha
+
+    width, height = layout.width * scale, layout.height * scale
+    image = Image.new("RGBA", (width, height), (255, 255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    grid = rgba("#d0d7de")
+    for ring, _, _ in layout.rings:
+        draw.polygon([s(p) for p in ring], outline=grid, width=scale)
+    for start, end in layout.spokes:
+        draw.line([s(start), s(end)], fill=grid, width=scale)
+    for _ring, (x, y), label in layout.rings:
+        draw.text(s((x + 4, y - 3)), label, fill=rgba("#57606a"), font=font(11), anchor="ls")
+    for _name, color, polygon in layout.series:
+        overlay = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+        ImageDraw.Draw(overlay).polygon([s(p) for p in polygon], fill=rgba(color, 51))
+        image = Image.alpha_composite(image, overlay)
+        draw = ImageDraw.Draw(image)
+        outline = [s(p) for p in polygon]
+        draw.line([*outline, outline[0]], fill=rgba(color), width=2 * scale, joint="curve")
+    anchors = {"start": "ls", "middle": "ms", "end": "rs"}
+    for x, y, anchor, name in layout.axis_labels:
+        draw.text(s((x, y)), name, fill=rgba("#1f2328"), font=font(13), anchor=anchors[anchor])
+    cx, cy, title = layout.title
+    draw.text(s((cx, cy)), title, fill=rgba("#1f2328"), font=font(15), anchor="ms",
+              stroke_width=1, stroke_fill=rgba("#1f2328"))
+    for x, y, color, name in layout.legend:
+        draw.rectangle([s((x, y - 10)), s((x + 12, y + 2))], fill=rgba(color))
+        draw.text(s((x + 18, y)), name, fill=rgba("#1f2328"), font=font(13), anchor="ls")
+    small = image.convert("RGB").resize((layout.width, layout.height), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
