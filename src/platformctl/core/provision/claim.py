@@ -464,9 +464,10 @@ def requested_with_platformctl(obj: Any) -> bool:
     meta = obj.get("metadata") if isinstance(obj, dict) else None
     if not isinstance(meta, dict):
         return False
-    labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
-    annotations = meta.get("annotations") if isinstance(meta.get("annotations"), dict) else {}
-    return labels.get(MANAGED_BY) == "platformctl" or REQUEST_ID in annotations
+    labels, annotations = meta.get("labels"), meta.get("annotations")
+    return (isinstance(labels, dict) and labels.get(MANAGED_BY) == "platformctl") or (
+        isinstance(annotations, dict) and REQUEST_ID in annotations
+    )
 
 
 def missing_required(
