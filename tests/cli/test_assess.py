@@ -110,14 +110,30 @@ def test_chart_file_type(cli, answers, tmp_path):
     assert "must end in .svg or .png" in result.stderr
 
 
+def _repo(folder, name, files):
+    import subprocess
+
+    repo = folder / name
+    repo.mkdir(parents=True)
+    for rel, text in files.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@e.com",
+                    "commit", "-qm", "init"], check=True)  # fmt: skip
+    return repo
+
+
 def test_evidence_from_repositories(cli, tmp_path):
     repos = tmp_path / "repos"
-    for name in ("a", "b"):
-        (repos / name / ".git").mkdir(parents=True)
-        (repos / name / "catalog-info.yaml").write_text("kind: Component\n")
-    (repos / "a" / ".copier-answers.yml").write_text(
-        "_src_path: git+platformctl:golden-paths/python-service\n_commit: v1.1.0\n"
-    )
+    catalog = "kind: Component\n"
+    _repo(repos, "a", {
+        "catalog-info.yaml": catalog,
+        ".copier-answers.yml":
+            "_src_path: git+platformctl:golden-paths/python-service\n_commit: v1.1.0\n",
+    })  # fmt: skip
+    _repo(repos, "b", {"catalog-info.yaml": catalog})
     rest = tmp_path / "rest.yaml"
     rest.write_text("investment: 1\noperations: 1\nmeasurement: 1\n")
     result = cli("assess", "--repos", repos, "--accept-proposed", "--answers", rest, "-f", "json")
@@ -128,8 +144,53 @@ def test_evidence_from_repositories(cli, tmp_path):
     assert by["adoption"]["level"] == by["adoption"]["proposed"] == "scalable"
     # a golden path but no claims -> standard tooling
     assert by["interfaces"]["level"] == "operational"
-    assert data["evidence"]["repositories"][0]["latest"] is True
+    # the answers win over a proposal; check ran in both repositories through the core API
+    assert by["operations"]["level"] == "provisional"
+    assert by["operations"]["proposed"] == "operational"
+    first = data["evidence"]["repositories"][0]
+    assert first["latest"] is True and "production-readiness" in first["scorecards"]
+    assert "running platformctl check in 2 repositories" in result.stderr
     assert cli("assess", "--accept-proposed", "--no-input").exit_code == 2
+
+
+def test_evidence_from_the_inventory_and_dora_data(cli, tmp_path):
+    repo = _repo(tmp_path / "clones", "orders", {
+        "catalog-info.yaml": "kind: Component\n",
+        "infra/claims/db.yaml":
+            "apiVersion: platform.example.com/v1alpha1\nkind: DatabaseClaim\n"
+            "metadata:\n  name: orders\n  labels: {app.kubernetes.io/managed-by: platformctl}\n"
+            "spec: {}\n",
+    })  # fmt: skip
+    inventory = tmp_path / "repos.yaml"
+    inventory.write_text(f"- url: {repo}\n  owner: team-a\n")
+    deployments = tmp_path / "deployments.json"
+    deployments.write_text(json.dumps([
+        {"id": "d1", "service": "orders", "environment": "production", "result": "SUCCESS",
+         "commit_sha": "a" * 40, "finished_date": "2026-01-06T10:00:00Z"},
+    ]))  # fmt: skip
+    answers = tmp_path / "a.yaml"
+    answers.write_text("investment: 2\noperations: 2\n")
+    result = cli(
+        "assess", "--inventory", inventory, "--no-check", "--deployments", deployments,
+        "--answers", answers, "--accept-proposed", "--no-input",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    # interfaces: the one repository holds a claim built by platformctl provision
+    assert "Interfaces scalable, Operations operational, Measurement operational" in out
+    assert "1 of 1 claims were requested with platformctl provision (its managed-by" in out
+    assert f"DORA data: {deployments}: 1 deployments (devlake)" in out
+    assert "no evidence this tool can see for: Investment, Operations" in out
+    assert f"Repositories (inventory {inventory})" in out
+    assert "running platformctl check" not in result.stderr  # --no-check
+
+
+def test_a_bad_dora_report_is_exit_2(cli, tmp_path, answers):
+    bad = tmp_path / "dora.json"
+    bad.write_text("[]")
+    result = cli("assess", "--answers", answers, "--dora-report", bad)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"error: not a metrics dora report ({bad}:1)"
 
 
 def test_question_loop_back_and_skip():

@@ -65,50 +65,6 @@ def test_history_round_trip(tmp_path, model):
         maturity.read_history(path)
 
 
-def _repo(root, name, *, src=None, commit=None, catalog=False, claims=0):
-    repo = root / name
-    (repo / ".git").mkdir(parents=True)
-    if src:
-        (repo / ".copier-answers.yml").write_text(f"_src_path: {src}\n_commit: {commit}\n")
-    if catalog:
-        (repo / "catalog-info.yaml").write_text("kind: Component\n")
-    for i in range(claims):
-        (repo / "infra" / "claims").mkdir(parents=True, exist_ok=True)
-        (repo / "infra" / "claims" / f"c{i}.yaml").write_text("kind: Database\n")
-
-
-def test_evidence_and_proposals(tmp_path):
-    gp = "git+platformctl:golden-paths/python-service"
-    _repo(tmp_path, "a", src=gp, commit="v1.1.0", catalog=True, claims=2)
-    _repo(tmp_path, "b", src=gp, commit="v1.0.0", catalog=True)
-    _repo(tmp_path, "c", src=gp, commit="v1.1.0", catalog=True)
-    _repo(tmp_path, "d", catalog=True)
-    (tmp_path / "not-a-repo").mkdir()
-    evidence = maturity.gather_evidence(tmp_path, latest_versions={"python-service": "1.1.0"})
-    assert [r.name for r in evidence.repositories] == ["a", "b", "c", "d"]
-    assert evidence.share("golden_path") == 0.75 and evidence.share("catalog") == 1.0
-    assert evidence.latest_share == pytest.approx(2 / 3)
-    assert evidence.repositories[0].claims == 2
-    proposals = {p.aspect: p for p in maturity.propose(evidence)}
-    # adoption: the lower share 75% -> scalable (50-79 %); 2 of 3 on latest keeps it there
-    assert proposals["adoption"].level == "scalable"
-    assert any("75% of 4 repositories" in why for why in proposals["adoption"].why)
-    # interfaces: 1 of 4 repositories (25 %) holds claims -> self-service -> scalable
-    assert proposals["interfaces"].level == "scalable"
-    assert set(proposals) == {"adoption", "interfaces"}
-
-
-def test_stale_golden_paths_lower_the_adoption_proposal(tmp_path):
-    gp = "git+platformctl:golden-paths/python-service"
-    for name in "abcd":
-        _repo(tmp_path, name, src=gp, commit="v1.0.0", catalog=True)
-    evidence = maturity.gather_evidence(tmp_path, latest_versions={"python-service": "1.1.0"})
-    proposals = {p.aspect: p for p in maturity.propose(evidence)}
-    # 100 % on a golden path and in the catalog would be optimizing; none on latest -> scalable
-    assert proposals["adoption"].level == "scalable"
-    assert proposals["interfaces"].level == "operational"
-
-
 def test_parse_answers_names_numbers_and_errors(tmp_path, model):
     path = tmp_path / "a.yaml"
     path.write_text("answers:\n  investment: 2\n  adoption: Scalable\n  operations: skip\n")

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 if TYPE_CHECKING:
-    from platformctl.core.insights.maturity import Model, Proposal
+    from platformctl.core.insights.maturity import Evidence, Model, Proposal
 
 app = typer.Typer(
     help="Assess the platform's maturity (CNCF Platform Engineering Maturity Model).",
@@ -44,7 +44,7 @@ def ask_all(
         show(f"{aspect.title} ({index + 1} of {len(todo)}): {aspect.question}")
         proposal = by_aspect.get(aspect.id)
         if proposal:
-            show(f"  proposed from your repositories: {proposal.level}")
+            show(f"  proposed from the evidence: {proposal.level}")
             for reason in proposal.why:
                 show(f"    - {reason}")
         choices = [
@@ -75,11 +75,31 @@ def assess(
     ),
     repos: Path = typer.Option(
         None, "--repos", help="A folder of repository checkouts: evidence that proposes levels "
-        "(golden path and version, catalog entry, self-service claims)."
+        "(golden path and version, catalog entry, claims, check scores)."
+    ),
+    inventory: list[str] = typer.Option(
+        [], "--inventory", "-i", metavar="SOURCE", help="The repositories as for platformctl "
+        "fleet: a YAML/CSV/text list, a folder of clones, or backstage (repeatable)."
+    ),
+    no_check: bool = typer.Option(
+        False, "--no-check", help="Do not run platformctl check in each repository (no "
+        "operations proposal)."
+    ),
+    deployments: list[Path] = typer.Option(
+        [], "--deployments", metavar="FILE", help="DORA evidence: a deployments file as "
+        "metrics dora reads it (repeatable)."
+    ),
+    incidents: list[Path] = typer.Option(
+        [], "--incidents", metavar="FILE", help="DORA evidence: an incidents file as metrics "
+        "dora reads it (repeatable)."
+    ),
+    dora_report: list[Path] = typer.Option(
+        [], "--dora-report", metavar="FILE", help="DORA evidence: a metrics dora --format json "
+        "report (repeatable)."
     ),
     accept_proposed: bool = typer.Option(
-        False, "--accept-proposed", help="Take the levels proposed from --repos for aspects the "
-        "answers leave out (no questions for those)."
+        False, "--accept-proposed", help="Take the levels proposed from the evidence for "
+        "aspects the answers leave out (no questions for those)."
     ),
     model_file: Path = typer.Option(
         None, "--model", help="The questionnaire (default: the platform's "
@@ -126,23 +146,26 @@ def assess(
     )
     answers = maturity.parse_answers(answers_file, model) if answers_file else {}
     evidence = proposals = None
-    if repos is not None:
-        from platformctl.core.scaffold.registry import load_registry
-
-        latest = {
-            p.name: p.version for p in load_registry(config).entries() if p.version is not None
-        }
-        evidence = maturity.gather_evidence(
-            repos,
-            latest_versions=latest,
-            claims_dir=str(config.get("provision.gitops_dir", "infra/claims")),
+    if repos is not None or inventory or deployments or incidents or dora_report:
+        evidence = _evidence(
+            config,
+            repos=repos,
+            inventory=inventory,
+            check=not no_check,
+            deployments=deployments,
+            incidents=incidents,
+            dora_report=dora_report,
         )
         proposals = maturity.propose(evidence)
         if accept_proposed:
             for proposal in proposals:
                 answers.setdefault(proposal.aspect, proposal.level)
     elif accept_proposed:
-        raise UsageError("--accept-proposed needs --repos (the evidence to propose from)")
+        raise UsageError(
+            "--accept-proposed needs evidence to propose from",
+            hint="pass --repos FOLDER, --inventory SOURCE, --deployments/--incidents FILE or "
+            "--dora-report FILE",
+        )
     history = maturity.read_history(record) if record is not None else []
 
     interactive = get_context(ctx).interactive and not no_input
@@ -184,6 +207,60 @@ def assess(
         render.info(f"recorded this assessment in {record} ({len(history) + 1} in all)")
     if output and output != "-":
         render.info(f"wrote {output}: {doc.headline[0]}")
+
+
+def _evidence(
+    config: Any,
+    *,
+    repos: Path | None,
+    inventory: list[str],
+    check: bool,
+    deployments: list[Path],
+    incidents: list[Path],
+    dora_report: list[Path],
+) -> Evidence:
+    """Repositories (a folder and/or the fleet inventory) and DORA files -> core evidence."""
+    from platformctl.cli import render
+    from platformctl.core.insights import evidence as evidence_mod
+    from platformctl.core.provision.claim import registry_from_config
+    from platformctl.core.scaffold.registry import load_registry
+
+    dora = evidence_mod.read_dora(
+        deployments=deployments, incidents=incidents, reports=dora_report
+    )
+    found: list[evidence_mod.Repository] = []
+    skipped: list[tuple[str, str]] = []
+    where = []
+    if repos is not None:
+        found += evidence_mod.in_folder(repos)
+        where.append(str(repos))
+    if inventory:
+
+        def catalog() -> Any:
+            from platformctl.core import backstage
+
+            return backstage.client_from_config(config)
+
+        listed, skipped = evidence_mod.from_inventory(inventory, cwd=Path.cwd(), catalog=catalog)
+        for name, why in skipped:
+            render.warn(f"{name}: not read ({why})")
+        known = {r.path.resolve() for r in found}
+        found += [r for r in listed if r.path.resolve() not in known]
+        where.append("inventory " + ", ".join(inventory))
+    if found and check:
+        render.info(f"running platformctl check in {len(found)} repositories")
+    latest = {p.name: p.version for p in load_registry(config).entries() if p.version is not None}
+    kinds = {(t.xrd.group, t.xrd.request_kind) for t in registry_from_config(config).types.values()}
+    return evidence_mod.gather(
+        found,
+        where=" and ".join(where),
+        latest_versions=latest,
+        claims_dir=str(config.get("provision.gitops_dir", "infra/claims")),
+        claim_kinds=kinds,
+        check=check,
+        skipped=skipped,
+        dora=dora,
+    )
 
 
 def _write(text: str, output: str | None) -> None:

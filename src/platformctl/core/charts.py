@@ -164,7 +164,8 @@ class _RadarLayout:
 
     width: int
     height: int
-    title: tuple[float, float, str]
+    title: tuple[float, float, str]  # in the page; everything below is drawn ``shift`` lower
+    shift: float
     rings: list[tuple[list[tuple[float, float]], tuple[float, float], str]]  # polygon, label at
     spokes: list[tuple[tuple[float, float], tuple[float, float]]]
     axis_labels: list[tuple[float, float, str, str]]  # x, y, anchor (start/middle/end), text
@@ -174,7 +175,7 @@ class _RadarLayout:
 
 def _radar_layout(chart: Chart, size: int) -> _RadarLayout:
     """Polygons on ``len(chart.x)`` evenly spaced axes (the first at the top, clockwise),
-    scaled to ``chart.y_max``; a 20 px title band above the square plot area."""
+    scaled to ``chart.y_max``; a 20 px title band (``shift``) above the square plot area."""
     import math
 
     axes = len(chart.x)
@@ -187,14 +188,14 @@ def _radar_layout(chart: Chart, size: int) -> _RadarLayout:
     def point(index: int, value: float, clamp: bool = True) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * index / axes
         r = radius * (max(0.0, min(value, top)) if clamp else value) / top
-        return centre + r * math.cos(angle), centre + r * math.sin(angle) + shift
+        return centre + r * math.cos(angle), centre + r * math.sin(angle)
 
     def polygon(values: list[float]) -> list[tuple[float, float]]:
         return [point(i, v) for i, v in enumerate(values)]
 
     ticks = chart.y_ticks or [(float(v), str(v)) for v in range(1, int(top) + 1)]
     rings = [(polygon([value] * axes), point(0, value), label) for value, label in ticks]
-    spokes = [((centre, centre + shift), point(i, top)) for i in range(axes)]
+    spokes = [((centre, centre), point(i, top)) for i in range(axes)]
     labels = []
     for index, name in enumerate(chart.x):
         lx, ly = point(index, top * 1.15, clamp=False)
@@ -204,13 +205,14 @@ def _radar_layout(chart: Chart, size: int) -> _RadarLayout:
         (name, palette[index % len(palette)], polygon([v or 0.0 for v in values]))
         for index, (name, values) in enumerate(chart.series)
     ]
-    legend_y = size - 10 + shift
+    legend_y = size - 10.0
     legend = [
         (20.0 + index * 170, legend_y, palette[index % len(palette)], name)
         for index, (name, _) in enumerate(chart.series)
     ]
     return _RadarLayout(
-        size, size + 40, (centre, 24.0, chart.title), rings, spokes, labels, series, legend
+        size, size + 40, (centre, 24.0, chart.title), shift, rings, spokes, labels, series,
+        legend,
     )
 
 
@@ -229,6 +231,7 @@ def radar_svg(chart: Chart, *, size: int = 520) -> str:
         "<rect width='100%' height='100%' fill='white'/>",
         f"<text x='{cx}' y='{cy}' text-anchor='middle' font-size='15' font-weight='bold'>"
         f"{escape(title)}</text>",
+        f"<g transform='translate(0,{layout.shift:g})'>",
     ]
     for ring, (x, y), label in layout.rings:
         parts.append(f"<polygon points='{_points(ring)}' fill='none' stroke='#d0d7de'/>")
@@ -250,9 +253,9 @@ def radar_svg(chart: Chart, *, size: int = 520) -> str:
             f"stroke='{color}' stroke-width='2'><title>{escape(name)}</title></polygon>"
         )
     for x, y, color, name in layout.legend:
-        parts.append(f"<rect x='{x}' y='{y - 10}' width='12' height='12' fill='{color}'/>")
-        parts.append(f"<text x='{x + 18}' y='{y}'>{escape(name)}</text>")
-    parts.append("</svg>")
+        parts.append(f"<rect x='{x:g}' y='{y - 10:g}' width='12' height='12' fill='{color}'/>")
+        parts.append(f"<text x='{x + 18:g}' y='{y:g}'>{escape(name)}</text>")
+    parts.append("</g></svg>")
     return "\n".join(parts) + "\n"
 
 
@@ -275,8 +278,8 @@ def radar_png(chart: Chart, *, size: int = 520) -> bytes:
     layout = _radar_layout(chart, size)
     scale = 3
 
-    def s(xy: tuple[float, float]) -> tuple[float, float]:
-        return xy[0] * scale, xy[1] * scale
+    def s(xy: tuple[float, float]) -> tuple[float, float]:  # plot area -> pixels at 3x
+        return xy[0] * scale, (xy[1] + layout.shift) * scale
 
     def font(px: int) -> Any:
         return ImageFont.load_default(size=px * scale)
@@ -306,7 +309,7 @@ def radar_png(chart: Chart, *, size: int = 520) -> bytes:
     for x, y, anchor, name in layout.axis_labels:
         draw.text(s((x, y)), name, fill=rgba("#1f2328"), font=font(13), anchor=anchors[anchor])
     cx, cy, title = layout.title
-    draw.text(s((cx, cy)), title, fill=rgba("#1f2328"), font=font(15), anchor="ms",
+    draw.text((cx * scale, cy * scale), title, fill=rgba("#1f2328"), font=font(15), anchor="ms",
               stroke_width=1, stroke_fill=rgba("#1f2328"))
     for x, y, color, name in layout.legend:
         draw.rectangle([s((x, y - 10)), s((x + 12, y + 2))], fill=rgba(color))
