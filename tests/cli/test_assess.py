@@ -4,6 +4,7 @@ question loop (back and skip) with a scripted asker."""
 from __future__ import annotations
 
 import json
+from xml.etree import ElementTree
 
 import pytest
 
@@ -75,8 +76,12 @@ def test_record_shows_movement_and_chart(cli, answers, tmp_path):
     ops = next(a for a in data["aspects"] if a["aspect"] == "operations")
     assert (ops["previous"], ops["movement"]) == ("provisional", 2)
     assert len(json.loads(history.read_text())["assessments"]) == 2
-    text = svg.read_text()
-    assert text.startswith("<svg") and "previous (" in text and "Operations" in text
+    root = ElementTree.parse(svg).getroot()  # well-formed XML
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    axes = {"Investment", "Adoption", "Interfaces", "Operations", "Measurement"}
+    assert {"Maturity by aspect", *axes} <= texts  # title and axis labels, as text
+    assert any(t.startswith("previous (") for t in texts)  # both series in the legend
 
 
 def test_png_chart_is_a_png_of_the_stated_size(cli, answers, tmp_path):
@@ -95,8 +100,9 @@ def test_png_chart_is_a_png_of_the_stated_size(cli, answers, tmp_path):
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
     assert struct.unpack(">II", data[16:24]) == (520, 560)  # size x size + 40 (title, legend)
-    image = Image.open(png).convert("RGB")
-    image.load()  # decodes the whole file: not truncated
+    image = Image.open(png)
+    assert (image.format, image.size) == ("PNG", (520, 560))
+    image = image.convert("RGB")  # decodes the whole file: not truncated
     colours = {colour for _, colour in image.getcolors(maxcolors=1 << 20) or []}
     # the two series: this assessment's blue and the previous one's grey, on white
     assert (255, 255, 255) in colours

@@ -1,5 +1,5 @@
-"""The one module that imports the plotting libraries (plotly for HTML, Pillow for PNG radar
-charts), each inside the functions that need it.
+"""The one module that imports the plotting libraries (plotly for HTML reports, matplotlib for
+the static SVG and PNG radar charts), each inside the functions that need it.
 
 ``html_report`` writes a report as one self-contained HTML file: plotly.js is inlined once
 (``include_plotlyjs=True``) and the data sits in the page, so it opens offline with no CDN.
@@ -8,13 +8,14 @@ charts), each inside the functions that need it.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from platformctl.core.errors import EnvironmentProblem
 
 if TYPE_CHECKING:
+    from matplotlib.projections.polar import PolarAxes
+
     from platformctl.core.reports import Chart, ReportDoc
 
 STYLE = """
@@ -158,163 +159,93 @@ def html_report(doc: ReportDoc) -> str:
     return "\n".join(parts) + "\n"
 
 
-@dataclass(frozen=True)
-class _RadarLayout:
-    """A radar chart's geometry in pixels, drawn the same way as SVG and as PNG."""
-
-    width: int
-    height: int
-    title: tuple[float, float, str]  # in the page; everything below is drawn ``shift`` lower
-    shift: float
-    rings: list[tuple[list[tuple[float, float]], tuple[float, float], str]]  # polygon, label at
-    spokes: list[tuple[tuple[float, float], tuple[float, float]]]
-    axis_labels: list[tuple[float, float, str, str]]  # x, y, anchor (start/middle/end), text
-    series: list[tuple[str, str, list[tuple[float, float]]]]  # name, colour, polygon
-    legend: list[tuple[float, float, str, str]]  # x, y (baseline), colour, name
+# Static radar charts (assess --chart FILE.svg|FILE.png) come from matplotlib, not plotly:
+# plotly's static export needs kaleido, which since version 1 drives an installed Chrome or
+# Chromium (none on most laptops and CI images). matplotlib's Agg renderer and its bundled
+# DejaVu fonts need no browser and no system font. The figure is built with
+# matplotlib.figure.Figure directly, never through pyplot, so no global figure or GUI backend.
+_DPI = 100
+_PALETTE = ["#0969da", "#8250df", "#1a7f37", "#cf222e"]
 
 
-def _radar_layout(chart: Chart, size: int) -> _RadarLayout:
-    """Polygons on ``len(chart.x)`` evenly spaced axes (the first at the top, clockwise),
-    scaled to ``chart.y_max``; a 20 px title band (``shift``) above the square plot area."""
+def _radar_figure(chart: Chart, size: int) -> Any:
+    """``chart`` on polar axes: ``len(chart.x)`` evenly spaced axes, the first at the top,
+    clockwise (as the HTML report draws it), values clamped to ``[0, y_max]``; one filled
+    polygon per series, the title above and the legend below. ``size`` x ``size + 40`` pixels."""
     import math
 
-    axes = len(chart.x)
-    if axes < 3:
+    if len(chart.x) < 3:
         raise ValueError("a radar chart needs at least three axes")
+    try:
+        from matplotlib.colors import to_rgba
+        from matplotlib.figure import Figure
+    except ImportError as exc:
+        raise EnvironmentProblem(
+            "radar charts need matplotlib, which is not installed",
+            hint="pip install matplotlib (it is a dependency of platformctl; reinstall it), "
+            "or use --format html",
+        ) from exc
+
     top = chart.y_max or max((v or 0 for _, ys in chart.series for v in ys), default=1.0) or 1.0
-    centre, radius, shift = size / 2, size / 2 - 110, 20.0
-    palette = chart.colors or ["#0969da", "#8250df", "#1a7f37", "#cf222e"]
+    palette = chart.colors or _PALETTE
+    angles = [2 * math.pi * index / len(chart.x) for index in range(len(chart.x))]
 
-    def point(index: int, value: float, clamp: bool = True) -> tuple[float, float]:
-        angle = -math.pi / 2 + 2 * math.pi * index / axes
-        r = radius * (max(0.0, min(value, top)) if clamp else value) / top
-        return centre + r * math.cos(angle), centre + r * math.sin(angle)
-
-    def polygon(values: list[float]) -> list[tuple[float, float]]:
-        return [point(i, v) for i, v in enumerate(values)]
-
+    fig = Figure(figsize=(size / _DPI, (size + 40) / _DPI), dpi=_DPI, layout="constrained")
+    ax = cast("PolarAxes", fig.add_subplot(projection="polar"))
+    ax.set_theta_offset(math.pi / 2)
+    ax.set_theta_direction(-1)
+    for index, (name, values) in enumerate(chart.series):
+        color = palette[index % len(palette)]
+        radii = [max(0.0, min(v or 0.0, top)) for v in values]
+        # fills under every outline (zorder), so a smaller polygon's edge stays visible;
+        # unclipped, so an outline on the outer ring keeps its full width
+        ax.fill(angles, radii, facecolor=to_rgba(color, 0.2), edgecolor=color, linewidth=2,
+                label=name, zorder=2, clip_on=False)
+        ax.plot([*angles, angles[0]], [*radii, radii[0]], color=color, linewidth=2, zorder=3,
+                clip_on=False)
+    ax.set_xticks(angles, chart.x, fontsize=10, color="#1f2328")
+    ax.tick_params(axis="x", pad=14)  # axis names clear of a polygon at the top level
     ticks = chart.y_ticks or [(float(v), str(v)) for v in range(1, int(top) + 1)]
-    rings = [(polygon([value] * axes), point(0, value), label) for value, label in ticks]
-    spokes = [((centre, centre), point(i, top)) for i in range(axes)]
-    labels = []
-    for index, name in enumerate(chart.x):
-        lx, ly = point(index, top * 1.15, clamp=False)
-        anchor = "middle" if abs(lx - centre) < 5 else ("start" if lx > centre else "end")
-        labels.append((lx, ly + 4, anchor, name))
-    series = [
-        (name, palette[index % len(palette)], polygon([v or 0.0 for v in values]))
-        for index, (name, values) in enumerate(chart.series)
-    ]
-    legend_y = size - 10.0
-    legend = [
-        (20.0 + index * 170, legend_y, palette[index % len(palette)], name)
-        for index, (name, _) in enumerate(chart.series)
-    ]
-    return _RadarLayout(
-        size, size + 40, (centre, 24.0, chart.title), shift, rings, spokes, labels, series,
-        legend,
-    )
+    ax.set_ylim(0, top)
+    ax.set_yticks([v for v, _ in ticks], [label for _, label in ticks], fontsize=8,
+                  color="#57606a")
+    # the level names between the first two axes, clear of the polygons' top corner
+    ax.set_rlabel_position(180 / len(chart.x))
+    ax.grid(color="#d0d7de")
+    ax.spines["polar"].set_color("#d0d7de")
+    fig.suptitle(chart.title, fontsize=13, fontweight="bold", color="#1f2328")
+    if chart.series:
+        fig.legend(loc="outside lower center", ncols=min(len(chart.series), 2), fontsize=9,
+                   frameon=False)
+    return fig
 
 
-def _points(polygon: list[tuple[float, float]]) -> str:
-    return " ".join(f"{x:.1f},{y:.1f}" for x, y in polygon)
+def _render(chart: Chart, size: int, fmt: str) -> bytes:
+    from matplotlib import rc_context
+
+    buffer = io.BytesIO()
+    # text stays <text> in the SVG (selectable, small, findable); fixed ids and no date make
+    # equal charts equal files; names are plain text, never mathtext (a "$" in an aspect title)
+    with rc_context(
+        {"svg.fonttype": "none", "svg.hashsalt": "platformctl-radar", "text.parse_math": False}
+    ):
+        fig = _radar_figure(chart, size)
+        if fmt == "png":
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            FigureCanvasAgg(fig)  # the Agg canvas, explicitly: no pyplot, no GUI backend
+        metadata = {"Date": None} if fmt == "svg" else None
+        fig.savefig(buffer, format=fmt, dpi=_DPI, facecolor="white", metadata=metadata)
+    return buffer.getvalue()
 
 
 def radar_svg(chart: Chart, *, size: int = 520) -> str:
-    """A radar chart as a standalone SVG file (no plotting library needed)."""
-    layout = _radar_layout(chart, size)
-    cx, cy, title = layout.title
-    parts = [
-        f"<svg xmlns='http://www.w3.org/2000/svg' width='{layout.width}' "
-        f"height='{layout.height}' viewBox='0 0 {layout.width} {layout.height}' "
-        "font-family='sans-serif' font-size='13'>",
-        "<rect width='100%' height='100%' fill='white'/>",
-        f"<text x='{cx}' y='{cy}' text-anchor='middle' font-size='15' font-weight='bold'>"
-        f"{escape(title)}</text>",
-        f"<g transform='translate(0,{layout.shift:g})'>",
-    ]
-    for ring, (x, y), label in layout.rings:
-        parts.append(f"<polygon points='{_points(ring)}' fill='none' stroke='#d0d7de'/>")
-        parts.append(
-            f"<text x='{x + 4:.1f}' y='{y - 3:.1f}' fill='#57606a' font-size='11'>"
-            f"{escape(label)}</text>"
-        )
-    for (x1, y1), (x2, y2) in layout.spokes:
-        parts.append(
-            f"<line x1='{x1}' y1='{y1}' x2='{x2:.1f}' y2='{y2:.1f}' stroke='#d0d7de'/>"
-        )
-    for x, y, anchor, name in layout.axis_labels:
-        parts.append(
-            f"<text x='{x:.1f}' y='{y:.1f}' text-anchor='{anchor}'>{escape(name)}</text>"
-        )
-    for name, color, polygon in layout.series:
-        parts.append(
-            f"<polygon points='{_points(polygon)}' fill='{color}' fill-opacity='0.2' "
-            f"stroke='{color}' stroke-width='2'><title>{escape(name)}</title></polygon>"
-        )
-    for x, y, color, name in layout.legend:
-        parts.append(f"<rect x='{x:g}' y='{y - 10:g}' width='12' height='12' fill='{color}'/>")
-        parts.append(f"<text x='{x + 18:g}' y='{y:g}'>{escape(name)}</text>")
-    parts.append("</g></svg>")
-    return "\n".join(parts) + "\n"
+    """A radar chart as a standalone SVG file (``size`` x ``size + 40`` at 100 dpi), drawn by
+    matplotlib; the title, axis and level names and the legend are SVG text."""
+    return _render(chart, size, "svg").decode("utf-8")
 
 
 def radar_png(chart: Chart, *, size: int = 520) -> bytes:
-    """The same radar chart as ``radar_svg``, as PNG bytes (``size`` x ``size + 40`` pixels).
-
-    Drawn with Pillow, not through plotly's static export: that needs kaleido, which since
-    version 1 drives an installed Chrome or Chromium, and a user with no browser would get no
-    chart. Pillow's wheels carry their own rasteriser and FreeType font, so this works on any
-    machine. Drawn at 3x and scaled down, which smooths the edges (Pillow does not antialias
-    polygons)."""
-    try:
-        from PIL import Image, ImageDraw, ImageFont
-    except ImportError as exc:
-        raise EnvironmentProblem(
-            "PNG charts need Pillow, which is not installed",
-            hint="pip install pillow (it is a dependency of platformctl; reinstall it), "
-            "or write the chart as .svg",
-        ) from exc
-    layout = _radar_layout(chart, size)
-    scale = 3
-
-    def s(xy: tuple[float, float]) -> tuple[float, float]:  # plot area -> pixels at 3x
-        return xy[0] * scale, (xy[1] + layout.shift) * scale
-
-    def font(px: int) -> Any:
-        return ImageFont.load_default(size=px * scale)
-
-    def rgba(color: str, alpha: int = 255) -> tuple[int, int, int, int]:
-        text = color.lstrip("#")
-        return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16), alpha
-
-    width, height = layout.width * scale, layout.height * scale
-    image = Image.new("RGBA", (width, height), (255, 255, 255, 255))
-    draw = ImageDraw.Draw(image)
-    grid = rgba("#d0d7de")
-    for ring, _, _ in layout.rings:
-        draw.polygon([s(p) for p in ring], outline=grid, width=scale)
-    for start, end in layout.spokes:
-        draw.line([s(start), s(end)], fill=grid, width=scale)
-    for _ring, (x, y), label in layout.rings:
-        draw.text(s((x + 4, y - 3)), label, fill=rgba("#57606a"), font=font(11), anchor="ls")
-    for _name, color, polygon in layout.series:
-        overlay = Image.new("RGBA", (width, height), (0, 0, 0, 0))
-        ImageDraw.Draw(overlay).polygon([s(p) for p in polygon], fill=rgba(color, 51))
-        image = Image.alpha_composite(image, overlay)
-        draw = ImageDraw.Draw(image)
-        outline = [s(p) for p in polygon]
-        draw.line([*outline, outline[0]], fill=rgba(color), width=2 * scale, joint="curve")
-    anchors = {"start": "ls", "middle": "ms", "end": "rs"}
-    for x, y, anchor, name in layout.axis_labels:
-        draw.text(s((x, y)), name, fill=rgba("#1f2328"), font=font(13), anchor=anchors[anchor])
-    cx, cy, title = layout.title
-    draw.text((cx * scale, cy * scale), title, fill=rgba("#1f2328"), font=font(15), anchor="ms",
-              stroke_width=1, stroke_fill=rgba("#1f2328"))
-    for x, y, color, name in layout.legend:
-        draw.rectangle([s((x, y - 10)), s((x + 12, y + 2))], fill=rgba(color))
-        draw.text(s((x + 18, y)), name, fill=rgba("#1f2328"), font=font(13), anchor="ls")
-    small = image.convert("RGB").resize((layout.width, layout.height), Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    small.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+    """The same radar chart as ``radar_svg``, as PNG bytes (``size`` x ``size + 40`` pixels),
+    rendered by matplotlib's Agg backend: no browser, no display, no system fonts."""
+    return _render(chart, size, "png")
