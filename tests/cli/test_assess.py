@@ -4,6 +4,7 @@ question loop (back and skip) with a scripted asker."""
 from __future__ import annotations
 
 import json
+from xml.etree import ElementTree
 
 import pytest
 
@@ -75,24 +76,70 @@ def test_record_shows_movement_and_chart(cli, answers, tmp_path):
     ops = next(a for a in data["aspects"] if a["aspect"] == "operations")
     assert (ops["previous"], ops["movement"]) == ("provisional", 2)
     assert len(json.loads(history.read_text())["assessments"]) == 2
-    text = svg.read_text()
-    assert text.startswith("<svg") and "previous (" in text and "Operations" in text
+    root = ElementTree.parse(svg).getroot()  # well-formed XML
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    axes = {"Investment", "Adoption", "Interfaces", "Operations", "Measurement"}
+    assert {"Maturity by aspect", *axes} <= texts  # title and axis labels, as text
+    assert any(t.startswith("previous (") for t in texts)  # both series in the legend
 
 
-def test_png_chart_is_not_built(cli, answers, tmp_path):
-    result = cli("assess", "--answers", answers, "--chart", tmp_path / "r.png")
+def test_png_chart_is_a_png_of_the_stated_size(cli, answers, tmp_path):
+    import struct
+
+    from PIL import Image
+
+    history = tmp_path / "history.json"
+    assert cli("assess", "--answers", answers, "--record", history).exit_code == 0
+    better = tmp_path / "better.yaml"
+    better.write_text(ALL.replace("operations: provisional", "operations: scalable"))
+    png = tmp_path / "radar.png"
+    result = cli("assess", "--answers", better, "--record", history, "--chart", png)
+    assert result.exit_code == 0, result.output
+    assert f"wrote {png}" in result.stderr
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    assert struct.unpack(">II", data[16:24]) == (520, 560)  # size x size + 40 (title, legend)
+    image = Image.open(png)
+    assert (image.format, image.size) == ("PNG", (520, 560))
+    image = image.convert("RGB")  # decodes the whole file: not truncated
+    colours = {colour for _, colour in image.getcolors(maxcolors=1 << 20) or []}
+    # the two series: this assessment's blue and the previous one's grey, on white
+    assert (255, 255, 255) in colours
+    assert (9, 105, 218) in colours and (140, 149, 159) in colours
+    assert not list(tmp_path.glob(".radar.png.*"))  # no temporary file left behind
+
+
+def test_chart_file_type(cli, answers, tmp_path):
+    result = cli("assess", "--answers", answers, "--chart", tmp_path / "r.jpg")
     assert result.exit_code == 2
-    assert "PNG radar charts are not built" in result.stderr
+    assert "must end in .svg or .png" in result.stderr
+
+
+def _repo(folder, name, files):
+    import subprocess
+
+    repo = folder / name
+    repo.mkdir(parents=True)
+    for rel, text in files.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@e.com",
+                    "commit", "-qm", "init"], check=True)  # fmt: skip
+    return repo
 
 
 def test_evidence_from_repositories(cli, tmp_path):
     repos = tmp_path / "repos"
-    for name in ("a", "b"):
-        (repos / name / ".git").mkdir(parents=True)
-        (repos / name / "catalog-info.yaml").write_text("kind: Component\n")
-    (repos / "a" / ".copier-answers.yml").write_text(
-        "_src_path: git+platformctl:golden-paths/python-service\n_commit: v1.1.0\n"
-    )
+    catalog = "kind: Component\n"
+    _repo(repos, "a", {
+        "catalog-info.yaml": catalog,
+        ".copier-answers.yml":
+            "_src_path: git+platformctl:golden-paths/python-service\n_commit: v1.1.0\n",
+    })  # fmt: skip
+    _repo(repos, "b", {"catalog-info.yaml": catalog})
     rest = tmp_path / "rest.yaml"
     rest.write_text("investment: 1\noperations: 1\nmeasurement: 1\n")
     result = cli("assess", "--repos", repos, "--accept-proposed", "--answers", rest, "-f", "json")
@@ -103,8 +150,53 @@ def test_evidence_from_repositories(cli, tmp_path):
     assert by["adoption"]["level"] == by["adoption"]["proposed"] == "scalable"
     # a golden path but no claims -> standard tooling
     assert by["interfaces"]["level"] == "operational"
-    assert data["evidence"]["repositories"][0]["latest"] is True
+    # the answers win over a proposal; check ran in both repositories through the core API
+    assert by["operations"]["level"] == "provisional"
+    assert by["operations"]["proposed"] == "operational"
+    first = data["evidence"]["repositories"][0]
+    assert first["latest"] is True and "production-readiness" in first["scorecards"]
+    assert "running platformctl check in 2 repositories" in result.stderr
     assert cli("assess", "--accept-proposed", "--no-input").exit_code == 2
+
+
+def test_evidence_from_the_inventory_and_dora_data(cli, tmp_path):
+    repo = _repo(tmp_path / "clones", "orders", {
+        "catalog-info.yaml": "kind: Component\n",
+        "infra/claims/db.yaml":
+            "apiVersion: platform.example.com/v1alpha1\nkind: DatabaseClaim\n"
+            "metadata:\n  name: orders\n  labels: {app.kubernetes.io/managed-by: platformctl}\n"
+            "spec: {}\n",
+    })  # fmt: skip
+    inventory = tmp_path / "repos.yaml"
+    inventory.write_text(f"- url: {repo}\n  owner: team-a\n")
+    deployments = tmp_path / "deployments.json"
+    deployments.write_text(json.dumps([
+        {"id": "d1", "service": "orders", "environment": "production", "result": "SUCCESS",
+         "commit_sha": "a" * 40, "finished_date": "2026-01-06T10:00:00Z"},
+    ]))  # fmt: skip
+    answers = tmp_path / "a.yaml"
+    answers.write_text("investment: 2\noperations: 2\n")
+    result = cli(
+        "assess", "--inventory", inventory, "--no-check", "--deployments", deployments,
+        "--answers", answers, "--accept-proposed", "--no-input",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    # interfaces: the one repository holds a claim built by platformctl provision
+    assert "Interfaces scalable, Operations operational, Measurement operational" in out
+    assert "1 of 1 claims were requested with platformctl provision (its managed-by" in out
+    assert f"DORA data: {deployments}: 1 deployments (devlake)" in out
+    assert "no evidence this tool can see for: Investment, Operations" in out
+    assert f"Repositories (inventory {inventory})" in out
+    assert "running platformctl check" not in result.stderr  # --no-check
+
+
+def test_a_bad_dora_report_is_exit_2(cli, tmp_path, answers):
+    bad = tmp_path / "dora.json"
+    bad.write_text("[]")
+    result = cli("assess", "--answers", answers, "--dora-report", bad)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"error: not a metrics dora report ({bad}:1)"
 
 
 def test_question_loop_back_and_skip():

@@ -233,3 +233,42 @@ def test_cost_report_prometheus_and_html(cli, platform: Path, gitops_repo: Path)
     assert page.count("Plotly.newPlot") == 2  # by team and by system
     assert "<script src=" not in page  # plotly.js inline: opens offline
     assert "229.00 USD per month for 2 claim(s)" in page
+
+
+def test_cost_report_counts_self_service_requests(cli, platform: Path, gitops_repo: Path) -> None:
+    """platform_claims: every claim, priced or not, by whether platformctl provision built it
+    (its managed-by label and request-id annotation) or it was written by hand."""
+    folder = gitops_repo / "infra" / "claims"
+    (folder / "databaseclaim-carts.yaml").write_text(
+        "apiVersion: platform.example.com/v1alpha1\nkind: DatabaseClaim\n"
+        "metadata:\n  name: carts\n  namespace: default\n"
+        "  labels: {team: payments, system: shop, app.kubernetes.io/managed-by: platformctl}\n"
+        "  annotations: {platformctl.io/request-id: req-0123456789abcdef}\n"
+        "spec:\n  parameters:\n    size: small\n"
+    )
+    prom = cli("cost", "report", "--gitops", "infra/claims", "--format", "prometheus")
+    assert prom.exit_code == 0, prom.output
+    lines = prom.stdout.splitlines()
+    assert [line for line in lines if line.startswith("platform_claims{")] == [
+        'platform_claims{team="payments",system="shop",claim_type="database",'
+        'requested_with="manifest"} 1',
+        'platform_claims{team="payments",system="shop",claim_type="database",'
+        'requested_with="platformctl"} 1',
+        'platform_claims{team="search",system="shop",claim_type="database",'
+        'requested_with="manifest"} 1',
+    ]
+    data = json.loads(cli("cost", "report", "--gitops", "infra/claims", "-f", "json").stdout)
+    assert {c["name"]: c["requested_with"] for c in data["claims"]} == {
+        "carts": "platformctl", "orders": "manifest", "search-db": "manifest",
+    }
+
+
+def test_a_claim_built_by_provision_counts_as_requested_with_platformctl(platform: Path) -> None:
+    from platformctl.core.provision import claim
+
+    registry = claim.registry_from_config()
+    built = claim.build_claim(registry.get("db"), "orders", namespace="default",
+                              values={"size": "small"})  # fmt: skip
+    assert claim.requested_with_platformctl(built.object)
+    assert not claim.requested_with_platformctl({"metadata": {"labels": {"team": "a"}}})
+    assert not claim.requested_with_platformctl("not a mapping")

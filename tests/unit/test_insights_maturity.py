@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
+import math
+from xml.etree import ElementTree
 
 import pytest
 
@@ -65,50 +66,6 @@ def test_history_round_trip(tmp_path, model):
         maturity.read_history(path)
 
 
-def _repo(root, name, *, src=None, commit=None, catalog=False, claims=0):
-    repo = root / name
-    (repo / ".git").mkdir(parents=True)
-    if src:
-        (repo / ".copier-answers.yml").write_text(f"_src_path: {src}\n_commit: {commit}\n")
-    if catalog:
-        (repo / "catalog-info.yaml").write_text("kind: Component\n")
-    for i in range(claims):
-        (repo / "infra" / "claims").mkdir(parents=True, exist_ok=True)
-        (repo / "infra" / "claims" / f"c{i}.yaml").write_text("kind: Database\n")
-
-
-def test_evidence_and_proposals(tmp_path):
-    gp = "git+platformctl:golden-paths/python-service"
-    _repo(tmp_path, "a", src=gp, commit="v1.1.0", catalog=True, claims=2)
-    _repo(tmp_path, "b", src=gp, commit="v1.0.0", catalog=True)
-    _repo(tmp_path, "c", src=gp, commit="v1.1.0", catalog=True)
-    _repo(tmp_path, "d", catalog=True)
-    (tmp_path / "not-a-repo").mkdir()
-    evidence = maturity.gather_evidence(tmp_path, latest_versions={"python-service": "1.1.0"})
-    assert [r.name for r in evidence.repositories] == ["a", "b", "c", "d"]
-    assert evidence.share("golden_path") == 0.75 and evidence.share("catalog") == 1.0
-    assert evidence.latest_share == pytest.approx(2 / 3)
-    assert evidence.repositories[0].claims == 2
-    proposals = {p.aspect: p for p in maturity.propose(evidence)}
-    # adoption: the lower share 75% -> scalable (50-79 %); 2 of 3 on latest keeps it there
-    assert proposals["adoption"].level == "scalable"
-    assert any("75% of 4 repositories" in why for why in proposals["adoption"].why)
-    # interfaces: 1 of 4 repositories (25 %) holds claims -> self-service -> scalable
-    assert proposals["interfaces"].level == "scalable"
-    assert set(proposals) == {"adoption", "interfaces"}
-
-
-def test_stale_golden_paths_lower_the_adoption_proposal(tmp_path):
-    gp = "git+platformctl:golden-paths/python-service"
-    for name in "abcd":
-        _repo(tmp_path, name, src=gp, commit="v1.0.0", catalog=True)
-    evidence = maturity.gather_evidence(tmp_path, latest_versions={"python-service": "1.1.0"})
-    proposals = {p.aspect: p for p in maturity.propose(evidence)}
-    # 100 % on a golden path and in the catalog would be optimizing; none on latest -> scalable
-    assert proposals["adoption"].level == "scalable"
-    assert proposals["interfaces"].level == "operational"
-
-
 def test_parse_answers_names_numbers_and_errors(tmp_path, model):
     path = tmp_path / "a.yaml"
     path.write_text("answers:\n  investment: 2\n  adoption: Scalable\n  operations: skip\n")
@@ -145,11 +102,39 @@ def test_report_formats_and_radar_svg(model):
         ("platform_maturity_level", "adoption", 3.0),
     ]
     svg = charts.radar_svg(radar(result))
-    assert svg.startswith("<svg xmlns='http://www.w3.org/2000/svg'")
-    # one grid ring per level plus the data polygon
-    assert svg.count("<polygon") == 5
-    data = re.findall(r"<polygon points='([^']+)' fill='#0969da'", svg)[0].split()
-    # investment (first axis, straight up) at level 2 of 4: half the radius above the centre
-    x, y = (float(v) for v in data[0].split(","))
-    assert (x, y) == (260.0, pytest.approx(260 - 150 / 2, abs=0.1))
+    root = ElementTree.fromstring(svg)  # well-formed XML
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"Maturity by aspect", *(a.title for a in result.aspects), *maturity.LEVELS} <= texts
+    assert "this assessment (2026-12-01)" in texts  # the legend
+    assert "fill: #0969da" in svg  # the one series, in its colour
+    assert svg == charts.radar_svg(radar(result))  # no date, fixed ids: the same file twice
     assert json.loads(json.dumps(doc.data))["overall"] == "provisional"
+
+
+def test_radar_geometry_and_png():
+    """The first axis straight up, clockwise, values clamped to the scale; the PNG is
+    ``size`` x ``size + 40``; fewer than three axes is an error."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    from platformctl.core.reports import Chart
+
+    chart = Chart("t", ["a", "b", "c", "d"], [("s", [2.0, 9.0, None, -1.0])], "level",
+                  kind="radar", y_max=4.0, colors=["#cf222e"])
+    ax = charts._radar_figure(chart, 400).axes[0]
+    assert (ax.get_theta_offset(), ax.get_theta_direction()) == (math.pi / 2, -1)
+    assert ax.get_ylim() == (0, 4.0)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c", "d"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["1", "2", "3", "4"]
+    (polygon,) = ax.patches
+    assert polygon.get_xy()[:4, 1].tolist() == [2.0, 4.0, 0.0, 0.0]
+    image = Image.open(BytesIO(charts.radar_png(chart, size=400)))
+    assert image.format == "PNG" and image.size == (400, 440)
+    assert (207, 34, 46) in {c[:3] for _, c in image.getcolors(maxcolors=1 << 20) or []}
+    dollars = Chart("costs $5 and $6", ["a", "b", "c"], [("s", [1.0, 2.0, 3.0])], "level",
+                    kind="radar")
+    assert ">costs $5 and $6</text>" in charts.radar_svg(dollars)  # text, not mathtext
+    with pytest.raises(ValueError, match="at least three axes"):
+        charts.radar_svg(Chart("t", ["a", "b"], [("s", [1.0, 2.0])], "level", kind="radar"))

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 if TYPE_CHECKING:
-    from platformctl.core.insights.maturity import Model, Proposal
+    from platformctl.core.insights.maturity import Evidence, Model, Proposal
 
 app = typer.Typer(
     help="Assess the platform's maturity (CNCF Platform Engineering Maturity Model).",
@@ -44,7 +44,7 @@ def ask_all(
         show(f"{aspect.title} ({index + 1} of {len(todo)}): {aspect.question}")
         proposal = by_aspect.get(aspect.id)
         if proposal:
-            show(f"  proposed from your repositories: {proposal.level}")
+            show(f"  proposed from the evidence: {proposal.level}")
             for reason in proposal.why:
                 show(f"    - {reason}")
         choices = [
@@ -75,11 +75,31 @@ def assess(
     ),
     repos: Path = typer.Option(
         None, "--repos", help="A folder of repository checkouts: evidence that proposes levels "
-        "(golden path and version, catalog entry, self-service claims)."
+        "(golden path and version, catalog entry, claims, check scores)."
+    ),
+    inventory: list[str] = typer.Option(
+        [], "--inventory", "-i", metavar="SOURCE", help="The repositories as for platformctl "
+        "fleet: a YAML/CSV/text list, a folder of clones, or backstage (repeatable)."
+    ),
+    no_check: bool = typer.Option(
+        False, "--no-check", help="Do not run platformctl check in each repository (no "
+        "operations proposal)."
+    ),
+    deployments: list[Path] = typer.Option(
+        [], "--deployments", metavar="FILE", help="DORA evidence: a deployments file as "
+        "metrics dora reads it (repeatable)."
+    ),
+    incidents: list[Path] = typer.Option(
+        [], "--incidents", metavar="FILE", help="DORA evidence: an incidents file as metrics "
+        "dora reads it (repeatable)."
+    ),
+    dora_report: list[Path] = typer.Option(
+        [], "--dora-report", metavar="FILE", help="DORA evidence: a metrics dora --format json "
+        "report (repeatable)."
     ),
     accept_proposed: bool = typer.Option(
-        False, "--accept-proposed", help="Take the levels proposed from --repos for aspects the "
-        "answers leave out (no questions for those)."
+        False, "--accept-proposed", help="Take the levels proposed from the evidence for "
+        "aspects the answers leave out (no questions for those)."
     ),
     model_file: Path = typer.Option(
         None, "--model", help="The questionnaire (default: the platform's "
@@ -90,7 +110,7 @@ def assess(
         "last assessment in it, then this one is appended."
     ),
     chart: Path = typer.Option(
-        None, "--chart", help="Also write the radar chart to FILE.svg."
+        None, "--chart", help="Also write the radar chart to FILE.svg or FILE.png (520x560)."
     ),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt; missing answers are "
                                   "an error naming them."),
@@ -110,41 +130,42 @@ def assess(
     from platformctl.cli import render
     from platformctl.cli.app import get_context, load_config
     from platformctl.core import charts, reports
-    from platformctl.core.errors import NotBuilt, UsageError
+    from platformctl.core.errors import UsageError
     from platformctl.core.insights import maturity
     from platformctl.core.insights.maturity_report import build, radar
 
     reports.check_format(fmt)
-    if chart is not None and chart.suffix.lower() != ".svg":
-        if chart.suffix.lower() == ".png":
-            raise NotBuilt(
-                "PNG radar charts are not built",
-                hint="use --chart FILE.svg, or --format html (the radar chart is inside)",
-            )
-        raise UsageError(f"--chart {chart}: the file name must end in .svg")
+    if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
+        raise UsageError(
+            f"--chart {chart}: the file name must end in .svg or .png",
+            hint="e.g. --chart maturity.png (or --format html: the radar chart is inside)",
+        )
     config = load_config()
     model = maturity.load_model(
         model_file or maturity.model_path([layer.root for layer in config.platforms])
     )
     answers = maturity.parse_answers(answers_file, model) if answers_file else {}
     evidence = proposals = None
-    if repos is not None:
-        from platformctl.core.scaffold.registry import load_registry
-
-        latest = {
-            p.name: p.version for p in load_registry(config).entries() if p.version is not None
-        }
-        evidence = maturity.gather_evidence(
-            repos,
-            latest_versions=latest,
-            claims_dir=str(config.get("provision.gitops_dir", "infra/claims")),
+    if repos is not None or inventory or deployments or incidents or dora_report:
+        evidence = _evidence(
+            config,
+            repos=repos,
+            inventory=inventory,
+            check=not no_check,
+            deployments=deployments,
+            incidents=incidents,
+            dora_report=dora_report,
         )
         proposals = maturity.propose(evidence)
         if accept_proposed:
             for proposal in proposals:
                 answers.setdefault(proposal.aspect, proposal.level)
     elif accept_proposed:
-        raise UsageError("--accept-proposed needs --repos (the evidence to propose from)")
+        raise UsageError(
+            "--accept-proposed needs evidence to propose from",
+            hint="pass --repos FOLDER, --inventory SOURCE, --deployments/--incidents FILE or "
+            "--dora-report FILE",
+        )
     history = maturity.read_history(record) if record is not None else []
 
     interactive = get_context(ctx).interactive and not no_input
@@ -174,7 +195,10 @@ def assess(
     doc = build(result)
     _write(reports.render(doc, fmt), output)
     if chart is not None and result.overall is not None:
-        _write(charts.radar_svg(radar(result)), str(chart))
+        if chart.suffix.lower() == ".png":
+            _write_bytes(charts.radar_png(radar(result)), chart)
+        else:
+            _write(charts.radar_svg(radar(result)), str(chart))
         render.info(f"wrote {chart}")
     elif chart is not None:
         render.warn("no aspect was answered: no radar chart written")
@@ -183,6 +207,60 @@ def assess(
         render.info(f"recorded this assessment in {record} ({len(history) + 1} in all)")
     if output and output != "-":
         render.info(f"wrote {output}: {doc.headline[0]}")
+
+
+def _evidence(
+    config: Any,
+    *,
+    repos: Path | None,
+    inventory: list[str],
+    check: bool,
+    deployments: list[Path],
+    incidents: list[Path],
+    dora_report: list[Path],
+) -> Evidence:
+    """Repositories (a folder and/or the fleet inventory) and DORA files -> core evidence."""
+    from platformctl.cli import render
+    from platformctl.core.insights import evidence as evidence_mod
+    from platformctl.core.provision.claim import registry_from_config
+    from platformctl.core.scaffold.registry import load_registry
+
+    dora = evidence_mod.read_dora(
+        deployments=deployments, incidents=incidents, reports=dora_report
+    )
+    found: list[evidence_mod.Repository] = []
+    skipped: list[tuple[str, str]] = []
+    where = []
+    if repos is not None:
+        found += evidence_mod.in_folder(repos)
+        where.append(str(repos))
+    if inventory:
+
+        def catalog() -> Any:
+            from platformctl.core import backstage
+
+            return backstage.client_from_config(config)
+
+        listed, skipped = evidence_mod.from_inventory(inventory, cwd=Path.cwd(), catalog=catalog)
+        for name, why in skipped:
+            render.warn(f"{name}: not read ({why})")
+        known = {r.path.resolve() for r in found}
+        found += [r for r in listed if r.path.resolve() not in known]
+        where.append("inventory " + ", ".join(inventory))
+    if found and check:
+        render.info(f"running platformctl check in {len(found)} repositories")
+    latest = {p.name: p.version for p in load_registry(config).entries() if p.version is not None}
+    kinds = {(t.xrd.group, t.xrd.request_kind) for t in registry_from_config(config).types.values()}
+    return evidence_mod.gather(
+        found,
+        where=" and ".join(where),
+        latest_versions=latest,
+        claims_dir=str(config.get("provision.gitops_dir", "infra/claims")),
+        claim_kinds=kinds,
+        check=check,
+        skipped=skipped,
+        dora=dora,
+    )
 
 
 def _write(text: str, output: str | None) -> None:
@@ -197,4 +275,29 @@ def _write(text: str, output: str | None) -> None:
         raise UsageError(
             f"cannot write to {output}: {exc.strerror or exc}",
             hint="pass a file path in a folder you can write to",
+        ) from exc
+
+
+def _write_bytes(data: bytes, path: Path) -> None:
+    """A binary file (the PNG chart), whole or not at all: written beside it, then renamed."""
+    import os
+    import tempfile
+
+    from platformctl.core.errors import UsageError
+
+    if path.is_dir():
+        raise UsageError(f"cannot write to {path}: it is a folder")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write to {path}: {exc.strerror or exc}",
+            hint="pass --chart a file path in a folder you can write to",
         ) from exc

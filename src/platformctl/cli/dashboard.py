@@ -19,11 +19,13 @@ def export(
     title: str = typer.Option("Platform", "--title", help="The dashboard's title."),
 ) -> None:
     """Write a Grafana dashboard (JSON, schemaVersion 39) with platform adoption, golden-path
-    compliance, DORA keys, developer NPS and satisfaction, and maturity levels.
+    compliance, the fleet, self-service requests and their cost, DORA keys, developer NPS and
+    satisfaction, and maturity levels.
 
     Its queries use only the metric names platformctl writes with --format prometheus (check,
-    metrics dora, survey analyze, assess; see docs/reference/metrics.md). Import it in Grafana
-    (Dashboards > New > Import) and pick the Prometheus data source that scrapes them.
+    fleet, cost report, metrics dora, survey analyze, assess; see docs/reference/metrics.md).
+    Import it in Grafana (Dashboards > New > Import) and pick the Prometheus data source that
+    scrapes them.
     """
     import json
     from pathlib import Path
@@ -42,7 +44,5 @@ def export(
             f"cannot write to {output}: {exc.strerror or exc}",
             hint="pass --output a file path in a folder you can write to",
         ) from exc
-    for what, why in dashboard.NOT_COVERED.items():
-        render.info(f"note: no {what} panel: {why}")
     if output and output != "-":
         render.info(f"wrote {output}: {len(model['panels'])} panels")

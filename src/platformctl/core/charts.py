@@ -1,4 +1,5 @@
-"""The one module that imports the plotting library (plotly, imported inside the functions).
+"""The one module that imports the plotting libraries (plotly for HTML reports, matplotlib for
+the static SVG and PNG radar charts), each inside the functions that need it.
 
 ``html_report`` writes a report as one self-contained HTML file: plotly.js is inlined once
 (``include_plotlyjs=True``) and the data sits in the page, so it opens offline with no CDN.
@@ -6,12 +7,15 @@
 
 from __future__ import annotations
 
+import io
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from platformctl.core.errors import EnvironmentProblem
 
 if TYPE_CHECKING:
+    from matplotlib.projections.polar import PolarAxes
+
     from platformctl.core.reports import Chart, ReportDoc
 
 STYLE = """
@@ -155,66 +159,93 @@ def html_report(doc: ReportDoc) -> str:
     return "\n".join(parts) + "\n"
 
 
-def radar_svg(chart: Chart, *, size: int = 520) -> str:
-    """A radar chart as a standalone SVG file (no plotting library needed: polygons on
-    ``len(chart.x)`` evenly spaced axes, scaled to ``chart.y_max``)."""
+# Static radar charts (assess --chart FILE.svg|FILE.png) come from matplotlib, not plotly:
+# plotly's static export needs kaleido, which since version 1 drives an installed Chrome or
+# Chromium (none on most laptops and CI images). matplotlib's Agg renderer and its bundled
+# DejaVu fonts need no browser and no system font. The figure is built with
+# matplotlib.figure.Figure directly, never through pyplot, so no global figure or GUI backend.
+_DPI = 100
+_PALETTE = ["#0969da", "#8250df", "#1a7f37", "#cf222e"]
+
+
+def _radar_figure(chart: Chart, size: int) -> Any:
+    """``chart`` on polar axes: ``len(chart.x)`` evenly spaced axes, the first at the top,
+    clockwise (as the HTML report draws it), values clamped to ``[0, y_max]``; one filled
+    polygon per series, the title above and the legend below. ``size`` x ``size + 40`` pixels."""
     import math
 
-    axes = len(chart.x)
-    if axes < 3:
+    if len(chart.x) < 3:
         raise ValueError("a radar chart needs at least three axes")
+    try:
+        from matplotlib.colors import to_rgba
+        from matplotlib.figure import Figure
+    except ImportError as exc:
+        raise EnvironmentProblem(
+            "radar charts need matplotlib, which is not installed",
+            hint="pip install matplotlib (it is a dependency of platformctl; reinstall it), "
+            "or use --format html",
+        ) from exc
+
     top = chart.y_max or max((v or 0 for _, ys in chart.series for v in ys), default=1.0) or 1.0
-    centre, radius = size / 2, size / 2 - 110
-    palette = chart.colors or ["#0969da", "#8250df", "#1a7f37", "#cf222e"]
+    palette = chart.colors or _PALETTE
+    angles = [2 * math.pi * index / len(chart.x) for index in range(len(chart.x))]
 
-    def point(index: int, value: float, clamp: bool = True) -> tuple[float, float]:
-        angle = -math.pi / 2 + 2 * math.pi * index / axes
-        r = radius * (max(0.0, min(value, top)) if clamp else value) / top
-        return centre + r * math.cos(angle), centre + r * math.sin(angle)
-
-    def polygon(values: list[float]) -> str:
-        return " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v) for i, v in enumerate(values)))
-
-    parts = [
-        f"<svg xmlns='http://www.w3.org/2000/svg' width='{size}' height='{size + 40}' "
-        f"viewBox='0 0 {size} {size + 40}' font-family='sans-serif' font-size='13'>",
-        "<rect width='100%' height='100%' fill='white'/>",
-        f"<text x='{centre}' y='24' text-anchor='middle' font-size='15' font-weight='bold'>"
-        f"{escape(chart.title)}</text>",
-        "<g transform='translate(0,20)'>",
-    ]
-    ticks = chart.y_ticks or [(float(v), str(v)) for v in range(1, int(top) + 1)]
-    for value, label in ticks:
-        parts.append(
-            f"<polygon points='{polygon([value] * axes)}' fill='none' stroke='#d0d7de'/>"
-        )
-        x, y = point(0, value)
-        parts.append(
-            f"<text x='{x + 4:.1f}' y='{y - 3:.1f}' fill='#57606a' font-size='11'>"
-            f"{escape(label)}</text>"
-        )
-    for index, name in enumerate(chart.x):
-        x, y = point(index, top)
-        parts.append(
-            f"<line x1='{centre}' y1='{centre}' x2='{x:.1f}' y2='{y:.1f}' stroke='#d0d7de'/>"
-        )
-        lx, ly = point(index, top * 1.15, clamp=False)
-        anchor = "middle" if abs(lx - centre) < 5 else ("start" if lx > centre else "end")
-        parts.append(
-            f"<text x='{lx:.1f}' y='{ly + 4:.1f}' text-anchor='{anchor}'>{escape(name)}</text>"
-        )
+    fig = Figure(figsize=(size / _DPI, (size + 40) / _DPI), dpi=_DPI, layout="constrained")
+    ax = cast("PolarAxes", fig.add_subplot(projection="polar"))
+    ax.set_theta_offset(math.pi / 2)
+    ax.set_theta_direction(-1)
     for index, (name, values) in enumerate(chart.series):
         color = palette[index % len(palette)]
-        parts.append(
-            f"<polygon points='{polygon([v or 0.0 for v in values])}' fill='{color}' "
-            f"fill-opacity='0.2' stroke='{color}' stroke-width='2'><title>{escape(name)}</title>"
-            "</polygon>"
-        )
-    legend_y = size - 10
-    for index, (name, _) in enumerate(chart.series):
-        color = palette[index % len(palette)]
-        x = 20 + index * 170
-        parts.append(f"<rect x='{x}' y='{legend_y - 10}' width='12' height='12' fill='{color}'/>")
-        parts.append(f"<text x='{x + 18}' y='{legend_y}'>{escape(name)}</text>")
-    parts.append("</g></svg>")
-    return "\n".join(parts) + "\n"
+        radii = [max(0.0, min(v or 0.0, top)) for v in values]
+        # fills under every outline (zorder), so a smaller polygon's edge stays visible;
+        # unclipped, so an outline on the outer ring keeps its full width
+        ax.fill(angles, radii, facecolor=to_rgba(color, 0.2), edgecolor=color, linewidth=2,
+                label=name, zorder=2, clip_on=False)
+        ax.plot([*angles, angles[0]], [*radii, radii[0]], color=color, linewidth=2, zorder=3,
+                clip_on=False)
+    ax.set_xticks(angles, chart.x, fontsize=10, color="#1f2328")
+    ax.tick_params(axis="x", pad=14)  # axis names clear of a polygon at the top level
+    ticks = chart.y_ticks or [(float(v), str(v)) for v in range(1, int(top) + 1)]
+    ax.set_ylim(0, top)
+    ax.set_yticks([v for v, _ in ticks], [label for _, label in ticks], fontsize=8,
+                  color="#57606a")
+    # the level names between the first two axes, clear of the polygons' top corner
+    ax.set_rlabel_position(180 / len(chart.x))
+    ax.grid(color="#d0d7de")
+    ax.spines["polar"].set_color("#d0d7de")
+    fig.suptitle(chart.title, fontsize=13, fontweight="bold", color="#1f2328")
+    if chart.series:
+        fig.legend(loc="outside lower center", ncols=min(len(chart.series), 2), fontsize=9,
+                   frameon=False)
+    return fig
+
+
+def _render(chart: Chart, size: int, fmt: str) -> bytes:
+    from matplotlib import rc_context
+
+    buffer = io.BytesIO()
+    # text stays <text> in the SVG (selectable, small, findable); fixed ids and no date make
+    # equal charts equal files; names are plain text, never mathtext (a "$" in an aspect title)
+    with rc_context(
+        {"svg.fonttype": "none", "svg.hashsalt": "platformctl-radar", "text.parse_math": False}
+    ):
+        fig = _radar_figure(chart, size)
+        if fmt == "png":
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            FigureCanvasAgg(fig)  # the Agg canvas, explicitly: no pyplot, no GUI backend
+        metadata = {"Date": None} if fmt == "svg" else None
+        fig.savefig(buffer, format=fmt, dpi=_DPI, facecolor="white", metadata=metadata)
+    return buffer.getvalue()
+
+
+def radar_svg(chart: Chart, *, size: int = 520) -> str:
+    """A radar chart as a standalone SVG file (``size`` x ``size + 40`` at 100 dpi), drawn by
+    matplotlib; the title, axis and level names and the legend are SVG text."""
+    return _render(chart, size, "svg").decode("utf-8")
+
+
+def radar_png(chart: Chart, *, size: int = 520) -> bytes:
+    """The same radar chart as ``radar_svg``, as PNG bytes (``size`` x ``size + 40`` pixels),
+    rendered by matplotlib's Agg backend: no browser, no display, no system fonts."""
+    return _render(chart, size, "png")

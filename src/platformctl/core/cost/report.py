@@ -28,6 +28,8 @@ from platformctl.core.cost.prices import Prices
 from platformctl.core.errors import PlatformError, UsageError
 
 FORMATS = ("text", "json", "csv", "markdown", "prometheus", "html")
+# platform_claims{requested_with}: through platformctl provision (self-service) or by hand
+REQUESTED_WITH = {True: "platformctl", False: "manifest"}
 DIMENSIONS = ("team", "system", "claim_type")
 
 
@@ -42,6 +44,7 @@ class Row:
     source: str
     monthly: Decimal | None = None
     problem: str | None = None
+    requested_with: str = "manifest"  # "platformctl": built by platformctl provision
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +57,7 @@ class Row:
             "monthly_cost": None if self.monthly is None else number(self.monthly),
             "source": self.source,
             "problem": self.problem,
+            "requested_with": self.requested_with,
         }
 
 
@@ -123,6 +127,8 @@ def build_report(
     source: str,
 ) -> CostReport:
     """Price every claim (an unpriceable claim is listed with the reason, not dropped)."""
+    from platformctl.core.provision.claim import requested_with_platformctl
+
     budgets = budgets or {}
     rows: list[Row] = []
     estimates: list[Estimate] = []
@@ -136,6 +142,7 @@ def build_report(
             team=owner_of(record.obj),
             system=system_of(record.obj),
             source=record.source,
+            requested_with=REQUESTED_WITH[requested_with_platformctl(record.obj)],
         )
         try:
             estimate = estimate_claim(record.claim_type, record.obj, prices)
@@ -379,6 +386,20 @@ def to_doc(report: CostReport) -> Any:
         )
         for g in report.groups.get("team", {}).values()
         if g.budget is not None
+    ]
+    counts: dict[tuple[str, str, str, str], int] = {}
+    for r in report.rows:
+        key = (r.team, r.system, r.claim_type, r.requested_with)
+        counts[key] = counts.get(key, 0) + 1
+    samples += [
+        Sample(
+            "platform_claims",
+            float(count),
+            {"team": team, "system": system, "claim_type": claim_type, "requested_with": how},
+            help="Claims (self-service requests), priced or not; requested_with is platformctl "
+            "for claims built by platformctl provision, manifest for claims written by hand.",
+        )
+        for (team, system, claim_type, how), count in sorted(counts.items())
     ]
     samples.append(
         Sample(

@@ -2,11 +2,14 @@
 only the metric names platformctl writes (docs/reference/metrics.md):
 
 - adoption and golden-path compliance from ``check --format prometheus``
+- the fleet (adoption, versions behind, scores, failing rules, update runs) from ``fleet status``,
+  ``fleet check``, ``fleet merge`` and ``fleet update`` with ``--format prometheus``
+- self-service requests (claims, and whether ``platformctl provision`` built them) and their
+  cost from ``cost report --format prometheus``
 - DORA keys from ``metrics dora --format prometheus``
 - developer NPS and satisfaction from ``survey analyze --format prometheus``
 - maturity levels from ``assess --format prometheus``
 
-Self-service requests have no panel: ``provision`` writes no metrics yet (``NOT_COVERED``).
 The data source is a dashboard variable (``${datasource}``), so the import asks for nothing
 and works with any Prometheus data source. Plain data out; no I/O.
 """
@@ -21,15 +24,7 @@ UID = "platformctl-platform"
 DS = {"type": "prometheus", "uid": "${datasource}"}
 REPO = 'repository=~"$repository"'
 SERVICE = 'service=~"$service"'
-
-NOT_COVERED = {
-    "self-service requests": "platformctl provision writes no metrics yet; the dashboard has "
-    "no panel for claims submitted",
-    "fleet and cost": "platform_fleet_* (platformctl fleet) and the cost metrics "
-    "(platformctl cost report) are documented in metrics.md but have no panels yet",
-}
-# Sections of docs/reference/metrics.md whose metrics have no panel yet (see NOT_COVERED).
-UNPANELLED_SECTIONS = ("platformctl fleet", "platformctl cost report")
+TEAM = 'team=~"$team"'
 
 PANEL_TYPES = ("row", "stat", "gauge", "timeseries", "bargauge", "table", "text")
 
@@ -217,6 +212,208 @@ def build(*, title: str = "Platform") -> dict[str, Any]:
         8,
     )
 
+    grid.row("Fleet")
+    grid.add(
+        _panel(
+            "stat",
+            "Fleet",
+            [("max(platform_fleet_repositories)", "analysed"),
+             ("max(platform_fleet_repositories_failed)", "could not be read")],
+            description="Repositories of the fleet inventory in the last fleet status/check run.",
+        ),
+        6,
+        5,
+    )
+    grid.add(
+        _panel(
+            "gauge",
+            "Fleet on a golden path",
+            [("max(platform_fleet_golden_path_adoption_ratio)", "adoption")],
+            unit="percentunit",
+            minimum=0,
+            maximum=1,
+        ),
+        6,
+        5,
+    )
+    grid.add(
+        _panel(
+            "bargauge",
+            "Fleet repositories per golden path and version",
+            [("max by (golden_path, version) (platform_fleet_golden_path_repositories)",
+              "{{golden_path}} {{version}}")],
+            options={"orientation": "horizontal", "displayMode": "basic"},
+        ),
+        12,
+        5,
+    )
+    grid.add(
+        _panel(
+            "table",
+            "Versions behind the latest golden path",
+            [(f"max by (repository, team, golden_path) "
+              f"(platform_fleet_repository_versions_behind{{{REPO},{TEAM}}}) > 0",
+              "{{repository}}")],
+            instant=True,
+            description="Repositories on an older golden-path version (platformctl fleet update "
+            "brings them up to date).",
+        ),
+        12,
+        8,
+    )
+    grid.add(
+        _panel(
+            "timeseries",
+            "Fleet mean score per scorecard",
+            [(f"avg by (scorecard) (platform_fleet_repository_score_ratio{{{REPO},{TEAM}}})",
+              "{{scorecard}}")],
+            unit="percentunit",
+            minimum=0,
+            maximum=1,
+        ),
+        12,
+        8,
+    )
+    grid.add(
+        _panel(
+            "table",
+            "Failing rules per repository",
+            [(f"max by (repository, team) "
+              f"(platform_fleet_repository_failing_rules{{{REPO},{TEAM}}}) > 0",
+              "{{repository}}")],
+            instant=True,
+        ),
+        8,
+        8,
+    )
+    grid.add(
+        _panel(
+            "bargauge",
+            "Rules failing in most repositories",
+            [("max by (rule) (platform_fleet_rule_failing_repositories)", "{{rule}}")],
+            options={"orientation": "horizontal", "displayMode": "gradient"},
+        ),
+        8,
+        8,
+    )
+    grid.add(
+        _panel(
+            "table",
+            "Days since the last commit",
+            [(f"(time() - max by (repository, team) "
+              f"(platform_fleet_repository_last_commit_timestamp_seconds{{{REPO},{TEAM}}})) "
+              "/ 86400", "{{repository}}")],
+            instant=True,
+            decimals=0,
+            description="Age of each repository's default-branch head: dormant repositories "
+            "drift from the golden path.",
+        ),
+        8,
+        8,
+    )
+    grid.add(
+        _panel(
+            "bargauge",
+            "Last fleet update run",
+            [("max by (result) (platform_fleet_update_repositories)", "{{result}}")],
+            options={"orientation": "horizontal", "displayMode": "basic"},
+            description="Repositories per result of the last platformctl fleet update.",
+        ),
+        24,
+        5,
+    )
+
+    grid.row("Self-service requests")
+    grid.add(
+        _panel("stat", "Claims", [(f"sum(platform_claims{{{TEAM}}})", "claims")],
+               description="Infrastructure claims (self-service requests) from platformctl "
+               "cost report."),
+        6,
+        5,
+    )
+    grid.add(
+        _panel(
+            "gauge",
+            "Requested through platformctl provision",
+            [(f'sum(platform_claims{{{TEAM},requested_with="platformctl"}}) / '
+              f"sum(platform_claims{{{TEAM}}})", "share")],
+            unit="percentunit",
+            minimum=0,
+            maximum=1,
+            description="Share of claims built by platformctl provision rather than written by "
+            "hand.",
+        ),
+        6,
+        5,
+    )
+    grid.add(
+        _panel(
+            "bargauge",
+            "Claims per team and how they were requested",
+            [(f"sum by (team, requested_with) (platform_claims{{{TEAM}}})",
+              "{{team}} ({{requested_with}})")],
+            options={"orientation": "horizontal", "displayMode": "basic"},
+        ),
+        12,
+        5,
+    )
+    grid.add(
+        _panel(
+            "bargauge",
+            "Claims per claim type",
+            [(f"sum by (claim_type) (platform_claims{{{TEAM}}})", "{{claim_type}}")],
+            options={"orientation": "horizontal", "displayMode": "basic"},
+        ),
+        24,
+        5,
+    )
+
+    grid.row("Cost")
+    grid.add(
+        _panel(
+            "stat",
+            "Monthly cost of claims",
+            [(f"sum by (currency) (platform_claim_monthly_cost{{{TEAM}}})", "{{currency}}")],
+            decimals=2,
+        ),
+        6,
+        6,
+    )
+    grid.add(
+        _panel("stat", "Unpriced claims", [("max(platform_unpriced_claims)", "claims")],
+               description="Claims that could not be priced: left out of the totals."),
+        6,
+        6,
+    )
+    grid.add(
+        _panel(
+            "bargauge",
+            "Budget used per team",
+            [(f"sum by (team, currency) (platform_claim_monthly_cost{{{TEAM}}}) / on (team, "
+              f"currency) max by (team, currency) (platform_team_monthly_budget{{{TEAM}}})",
+              "{{team}}")],
+            unit="percentunit",
+            minimum=0,
+            maximum=1,
+            options={"orientation": "horizontal", "displayMode": "gradient"},
+            description="Monthly cost of each team's claims / its budget (cost.budgets).",
+        ),
+        12,
+        6,
+    )
+    grid.add(
+        _panel(
+            "bargauge",
+            "Monthly cost per system",
+            [(f"sum by (system, currency) (platform_claim_monthly_cost{{{TEAM}}})",
+              "{{system}} ({{currency}})")],
+            decimals=2,
+            options={"orientation": "horizontal", "displayMode": "basic"},
+        ),
+        24,
+        6,
+    )
+
     grid.row("DORA keys")
     grid.add(
         _panel("stat", "Deployment frequency",
@@ -319,20 +516,6 @@ def build(*, title: str = "Platform") -> dict[str, Any]:
         12,
         8,
     )
-    grid.row("Not on this dashboard")
-    grid.add(
-        {
-            "type": "text",
-            "title": "Not measured yet",
-            "description": "",
-            "options": {
-                "mode": "markdown",
-                "content": "\n".join(f"- **{k}**: {v}" for k, v in NOT_COVERED.items()),
-            },
-        },
-        24,
-        3,
-    )
     return {
         "annotations": {"list": []},
         "editable": True,
@@ -355,6 +538,7 @@ def build(*, title: str = "Platform") -> dict[str, Any]:
                 },
                 _variable("repository", "Repository", "platform_check_score_ratio"),
                 _variable("service", "Service", "platform_dora_deployments"),
+                _variable("team", "Team", "platform_claims"),
             ]
         },
         "time": {"from": "now-90d", "to": "now"},

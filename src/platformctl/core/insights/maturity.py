@@ -1,8 +1,9 @@
 """Platform maturity self-assessment: the questionnaire (CNCF Platform Engineering Maturity
-Model), evidence from a folder of repositories, the result and its history.
+Model), proposals from evidence, the result and its history.
 
-``load_model`` reads the questionnaire; ``gather_evidence`` looks at repositories on disk and
-``propose`` turns what it saw into proposed levels with the reasons; ``parse_answers`` reads an
+``load_model`` reads the questionnaire; ``core/insights/evidence.py`` gathers what the
+repositories and DORA files show and ``propose`` turns it into proposed levels with the
+reasons; ``parse_answers`` reads an
 answers file; ``assess`` is pure; ``read_history``/``append_history`` keep the record that shows
 movement between assessments.
 """
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from platformctl.core.errors import InputFileError, UsageError
+from platformctl.core.errors import InputFileError
 
 LEVELS = ("provisional", "operational", "scalable", "optimizing")
 ASPECTS = ("investment", "adoption", "interfaces", "operations", "measurement")
@@ -111,7 +112,7 @@ def load_model(path: str | Path | None = None) -> Model:
     return Model(str(title), LEVELS, aspects, display)
 
 
-# -- evidence --------------------------------------------------------------------------------
+# -- evidence (gathered by core/insights/evidence.py; proposals are pure) -------------------
 
 
 @dataclass(frozen=True)
@@ -121,13 +122,47 @@ class RepoFacts:
     version: str | None
     latest: bool | None  # on the registry's latest version (None: unknown golden path)
     catalog: bool  # catalog-info.yaml present
-    claims: int  # claim files under the platform's GitOps claims folder
+    claims: int  # claims of the platform's claim types in the GitOps claims and deploy folders
+    claims_platformctl: int = 0  # of those, built by platformctl provision (its label/annotation)
+    # platformctl check in the repository (core compliance): scorecard -> {score, level, status}
+    scorecards: dict[str, dict[str, Any]] = field(default_factory=dict)
+    check_error: str | None = None  # check could not run (e.g. a malformed .platformctl.yaml)
+
+    @property
+    def compliant(self) -> bool | None:
+        """Compliant with every scorecard that applies; None when none applies."""
+        if not self.scorecards:
+            return None
+        return all(card.get("status") == "compliant" for card in self.scorecards.values())
+
+    @property
+    def mean_score(self) -> float | None:
+        scores = [float(card["score"]) for card in self.scorecards.values()]
+        return sum(scores) / len(scores) if scores else None
+
+
+DORA_KEYS = ("deployment frequency", "lead time", "change failure rate", "recovery time")
+
+
+@dataclass
+class DoraData:
+    """What DORA data is available: records ``metrics dora`` reads, or its JSON report."""
+
+    sources: list[str]  # "FILE: 12 deployments (devlake)"
+    deployments: int = 0
+    incidents: int = 0
+    services: list[str] = field(default_factory=list)
+    report: bool = False  # a ``metrics dora --format json`` report was given
+    keys: list[str] = field(default_factory=list)  # keys the report measured (of DORA_KEYS)
 
 
 @dataclass
 class Evidence:
-    folder: str
+    folder: str  # where the repositories came from (a folder, or the inventory sources)
     repositories: list[RepoFacts]
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (repository, why)
+    dora: DoraData | None = None
+    checked: bool = True  # platformctl check ran in each repository
 
     def share(self, attribute: str) -> float | None:
         repos = self.repositories
@@ -140,71 +175,17 @@ class Evidence:
         on_path = [r for r in self.repositories if r.golden_path and r.latest is not None]
         return sum(1 for r in on_path if r.latest) / len(on_path) if on_path else None
 
+    @property
+    def scored(self) -> list[RepoFacts]:
+        """Repositories that at least one scorecard applies to."""
+        return [r for r in self.repositories if r.scorecards]
+
 
 @dataclass(frozen=True)
 class Proposal:
     aspect: str
     level: str
     why: list[str]
-
-
-def _answers_file(repo: Path) -> dict[str, Any]:
-    import yaml
-
-    path = repo / ".copier-answers.yml"
-    if not path.is_file():
-        return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def gather_evidence(
-    folder: str | Path, *, latest_versions: dict[str, str], claims_dir: str = "infra/claims"
-) -> Evidence:
-    """Look at each repository directly under ``folder`` (a sub-folder holding ``.git``).
-
-    ``latest_versions``: golden path name -> its latest version in the registry."""
-    from platformctl.core.scaffold.versions import name_from_source, version_of
-
-    root = Path(folder)
-    if not root.is_dir():
-        raise UsageError(f"{folder} is not a folder", hint="pass --repos a folder of repositories")
-    repos = []
-    for child in sorted(p for p in root.iterdir() if p.is_dir() and (p / ".git").exists()):
-        answers = _answers_file(child)
-        src = answers.get("_src_path")
-        name = name_from_source(str(src)) if src else None
-        if name is None and src:
-            name = Path(str(src).rstrip("/")).name or None
-        version = version_of(str(answers["_commit"])) if answers.get("_commit") else None
-        latest = None
-        if name and name in latest_versions and version:
-            latest = version == latest_versions[name]
-        claims_folder = child / claims_dir
-        claims = (
-            sum(1 for p in claims_folder.rglob("*.y*ml") if p.is_file())
-            if claims_folder.is_dir()
-            else 0
-        )
-        repos.append(
-            RepoFacts(
-                child.name,
-                name,
-                version,
-                latest,
-                (child / "catalog-info.yaml").is_file(),
-                claims,
-            )
-        )
-    if not repos:
-        raise UsageError(
-            f"no git repositories in {folder}",
-            hint="pass --repos the folder that holds your repository checkouts",
-        )
-    return Evidence(str(folder), repos)
 
 
 def _by_share(share: float) -> int:
@@ -217,51 +198,135 @@ def _pct(value: float) -> str:
 
 
 def propose(evidence: Evidence) -> list[Proposal]:
-    """Proposed levels where the repositories are evidence; aspects without any (investment,
-    operations, measurement) get no proposal."""
+    """Proposed levels where there is evidence, each with the reasons: adoption, interfaces and
+    operations from the repositories (golden paths, catalog entries, claims, check scores),
+    measurement from the DORA data. Investment gets none: nothing the tool reads shows it."""
+    proposals = []
+    if evidence.repositories:
+        proposals += [_adoption(evidence), _interfaces(evidence)]
+        if evidence.checked:
+            proposals.append(_operations(evidence))
+    if evidence.dora is not None:
+        proposals.append(_measurement(evidence.dora))
+    return proposals
+
+
+def _adoption(evidence: Evidence) -> Proposal:
     n = len(evidence.repositories)
     golden = evidence.share("golden_path") or 0.0
     catalog = evidence.share("catalog") or 0.0
-    claims = evidence.share("claims") or 0.0
     latest = evidence.latest_share
-    proposals = []
-    adoption_why = [
+    why = [
         f"{_pct(golden)} of {n} repositories were created from a golden path",
         f"{_pct(catalog)} have a catalog entry (catalog-info.yaml)",
     ]
     level = _by_share(min(golden, catalog))
     if latest is not None:
-        adoption_why.append(f"{_pct(latest)} of those on a golden path are on its latest version")
+        why.append(f"{_pct(latest)} of those on a golden path are on its latest version")
         if latest < 0.5 and level > 1:
             level -= 1
-            adoption_why.append("fewer than half are on the latest version: one level lower")
-    adoption_why.append(
+            why.append("fewer than half are on the latest version: one level lower")
+    why.append(
         "levels by the lower of the two shares: under 25% provisional, under 50% operational, "
         "under 80% scalable, else optimizing"
     )
-    proposals.append(Proposal("adoption", LEVELS[level], adoption_why))
-    if claims >= 0.25:
+    return Proposal("adoption", LEVELS[level], why)
+
+
+def _interfaces(evidence: Evidence) -> Proposal:
+    n = len(evidence.repositories)
+    golden = evidence.share("golden_path") or 0.0
+    with_claims = evidence.share("claims") or 0.0
+    total = sum(r.claims for r in evidence.repositories)
+    built = sum(r.claims_platformctl for r in evidence.repositories)
+    why = [
+        f"{_pct(with_claims)} of {n} repositories hold claims of the platform's claim types",
+        f"{built} of {total} claims were requested with platformctl provision "
+        "(its managed-by label and request-id annotation)"
+        + (f", {total - built} are hand-written manifests" if total > built else "")
+        if total
+        else "no claims found (GitOps claims folder and deploy/)",
+        f"{_pct(golden)} were created from a golden path",
+    ]
+    if with_claims >= 0.25 and built * 2 >= total:
         level = 2
-        reason = "teams request infrastructure through self-service claims"
-    elif golden > 0 or claims > 0:
+        reason = "teams request infrastructure themselves, mostly through platformctl provision"
+    elif golden > 0 or total > 0:
         level = 1
-        reason = "shared templates exist, but few repositories request infrastructure by claim"
+        reason = (
+            "shared templates and claims exist, but most claims are hand-written manifests"
+            if with_claims >= 0.25
+            else "shared templates exist, but few repositories request infrastructure by claim"
+        )
     else:
         level = 0
-        reason = "no golden-path repositories and no self-service claims"
-    proposals.append(
-        Proposal(
-            "interfaces",
-            LEVELS[level],
-            [
-                f"{_pct(claims)} of {n} repositories hold claims submitted through "
-                "platformctl provision",
-                f"{_pct(golden)} were created from a golden path",
-                reason + " (integrated services, the top level, needs your judgement)",
-            ],
+        reason = "no golden-path repositories and no claims"
+    why.append(reason + " (integrated services, the top level, needs your judgement)")
+    return Proposal("interfaces", LEVELS[level], why)
+
+
+def _operations(evidence: Evidence) -> Proposal:
+    n = len(evidence.repositories)
+    scored = evidence.scored
+    if not scored:
+        why = [f"no scorecard applies to any of {n} repositories (platformctl check)"]
+        failed = [r.name for r in evidence.repositories if r.check_error]
+        if failed:
+            why.append(f"check could not run in {len(failed)}: {', '.join(failed[:5])}")
+        why.append("capabilities are not tracked against shared standards: provisional")
+        return Proposal("operations", LEVELS[0], why)
+    compliant = sum(1 for r in scored if r.compliant) / len(scored)
+    scores = [r.mean_score for r in scored if r.mean_score is not None]
+    mean = sum(scores) / len(scores) if scores else 0.0
+    latest = evidence.latest_share
+    why = [
+        f"platformctl check scores {len(scored)} of {n} repositories against scorecards "
+        f"(mean score {mean:.0f}/100)",
+        f"{_pct(compliant)} of those are compliant with every scorecard that applies",
+    ]
+    if latest is not None:
+        why.append(f"{_pct(latest)} of the golden-path repositories are on its latest version")
+    if compliant >= 0.5 and (latest is None or latest >= 0.5):
+        level = 2
+        why.append(
+            "most repositories meet the standards and take upgrades themselves: scalable "
+            "(managed services with SLOs, the top level, needs your judgement)"
         )
-    )
-    return proposals
+    else:
+        level = 1
+        why.append(
+            "tracked centrally, but fewer than half are compliant or on the latest version: "
+            "operational"
+        )
+    return Proposal("operations", LEVELS[level], why)
+
+
+def _measurement(dora: DoraData) -> Proposal:
+    why = [f"DORA data: {source}" for source in dora.sources]
+    if dora.report and dora.keys:
+        why.append(f"a metrics dora report measures {len(dora.keys)} of the 4 keys "
+                   f"({', '.join(dora.keys)})")
+        if len(dora.keys) == len(DORA_KEYS):
+            level = 2
+            why.append("all four keys are measured and analysed: scalable (combining them with "
+                       "developer feedback, the top level, needs your judgement)")
+        else:
+            level = 1
+            why.append("some keys are measured: operational")
+    elif dora.deployments or dora.incidents:
+        level = 1
+        have = [f"{dora.deployments} deployments"] + (
+            [f"{dora.incidents} incidents"] if dora.incidents else ["no incidents"]
+        )
+        why.append(
+            f"delivery data is collected ({', '.join(have)}"
+            f"{', services ' + ', '.join(dora.services[:5]) if dora.services else ''}): "
+            "operational; a metrics dora report with all four keys shows it is analysed"
+        )
+    else:
+        level = 0
+        why.append("the DORA files hold no deployments or incidents: provisional")
+    return Proposal("measurement", LEVELS[level], why)
 
 
 # -- answers and the result ------------------------------------------------------------------

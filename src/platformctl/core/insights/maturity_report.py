@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from platformctl.core.insights.maturity import LEVELS, Assessment, to_plain
+from platformctl.core.insights.maturity import LEVELS, Assessment, RepoFacts, to_plain
 from platformctl.core.reports import Chart, ReportDoc, Sample, Table
 
 METRICS = ("platform_maturity_level",)
@@ -46,6 +46,17 @@ def radar(result: Assessment) -> Chart:
         y_ticks=[(float(i + 1), level) for i, level in enumerate(LEVELS)],
         colors=["#8c959f", "#0969da"] if len(series) == 2 else ["#0969da"],
     )
+
+
+def _check_cell(repo: RepoFacts, checked: bool) -> str | None:
+    if not checked:
+        return None
+    if repo.check_error:
+        return f"not run: {repo.check_error}"
+    return ", ".join(
+        f"{card_id} {card['score']} ({card.get('level') or 'no level'}, {card['status']})"
+        for card_id, card in repo.scorecards.items()
+    ) or "no scorecard applies"
 
 
 def headline(result: Assessment) -> list[str]:
@@ -94,26 +105,43 @@ def build(result: Assessment) -> ReportDoc:
         if a.proposed
     ]
     if evidence_rows:
+        unseen = [a.title for a in result.aspects if not a.proposed]
         details.append(
             Table(
-                "Evidence from your repositories",
+                "Evidence",
                 ["aspect", "proposed", "answered", "why"],
                 evidence_rows,
-                note="investment, operations and measurement have no evidence this tool can "
-                "see; check scores and DORA data are not read yet",
+                note=(f"no evidence this tool can see for: {', '.join(unseen)}" if unseen
+                      else ""),
             )
         )
-    if result.evidence is not None:
+    evidence = result.evidence
+    if evidence is not None and evidence.repositories:
         details.append(
             Table(
-                f"Repositories in {result.evidence.folder}",
-                ["repository", "golden path", "version", "latest", "catalog entry", "claims"],
+                f"Repositories ({evidence.folder})",
+                ["repository", "golden path", "version", "latest", "catalog entry",
+                 "claims (with provision)", "check"],
                 [
                     [r.name, r.golden_path, r.version,
                      None if r.latest is None else ("yes" if r.latest else "no"),
-                     "yes" if r.catalog else "no", r.claims]
-                    for r in result.evidence.repositories
+                     "yes" if r.catalog else "no",
+                     f"{r.claims} ({r.claims_platformctl})" if r.claims else "0",
+                     _check_cell(r, evidence.checked)]
+                    for r in evidence.repositories
                 ],
+                note="; ".join(f"{name}: not read ({why})" for name, why in evidence.skipped),
+            )
+        )  # fmt: skip
+    if evidence is not None and evidence.dora is not None:
+        dora = evidence.dora
+        details.append(
+            Table(
+                "DORA data",
+                ["source"],
+                [[source] for source in dora.sources],
+                note=f"{dora.deployments} deployments, {dora.incidents} incidents"
+                + (f"; keys measured: {', '.join(dora.keys)}" if dora.keys else ""),
             )
         )
     samples = [

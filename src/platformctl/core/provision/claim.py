@@ -455,6 +455,21 @@ def request_id(obj: dict[str, Any]) -> str:
     return f"req-{digest[:16]}"
 
 
+def requested_with_platformctl(obj: Any) -> bool:
+    """Whether a claim (a file's document or a cluster object) was built by ``platformctl
+    provision``: every claim it builds carries ``app.kubernetes.io/managed-by: platformctl`` and
+    the ``platformctl.io/request-id`` annotation (``build_claim``), whether it was then applied
+    with field manager ``platformctl`` or committed in GitOps mode. A claim written by hand
+    (a raw manifest) has neither."""
+    meta = obj.get("metadata") if isinstance(obj, dict) else None
+    if not isinstance(meta, dict):
+        return False
+    labels, annotations = meta.get("labels"), meta.get("annotations")
+    return (isinstance(labels, dict) and labels.get(MANAGED_BY) == "platformctl") or (
+        isinstance(annotations, dict) and REQUEST_ID in annotations
+    )
+
+
 def missing_required(
     claim_type: ClaimType, values: dict[str, Any], sets: dict[tuple[str, ...], Any]
 ) -> list[Param]:
