@@ -4,6 +4,7 @@ question loop (back and skip) with a scripted asker."""
 from __future__ import annotations
 
 import json
+import os
 from xml.etree import ElementTree
 
 import pytest
@@ -108,6 +109,9 @@ def test_png_chart_is_a_png_of_the_stated_size(cli, answers, tmp_path):
     assert (255, 255, 255) in colours
     assert (9, 105, 218) in colours and (140, 149, 159) in colours
     assert not list(tmp_path.glob(".radar.png.*"))  # no temporary file left behind
+    umask = os.umask(0)
+    os.umask(umask)
+    assert png.stat().st_mode & 0o777 == 0o666 & ~umask  # a normal file's mode, not mkstemp's
 
 
 def test_chart_file_type(cli, answers, tmp_path):

@@ -292,6 +292,9 @@ def _write_bytes(data: bytes, path: Path) -> None:
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
+            umask = os.umask(0)  # mkstemp makes 0600; give the chart a normal file's mode
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
