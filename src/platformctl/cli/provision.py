@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import click
@@ -299,51 +298,7 @@ def _interactive(no_input: bool) -> bool:
     return not no_input and get_context().interactive
 
 
-# --- the request flow ----------------------------------------------------------------------
-
-
-def _namespace(flag: str | None, cfg: Any, cluster_default: str | None = None) -> str:
-    if flag:
-        return flag
-    source = cfg.source("provision.namespace")
-    if source is not None and source.layer != "embedded default" and cfg.get("provision.namespace"):
-        return str(cfg.get("provision.namespace"))
-    return cluster_default or str(cfg.get("provision.namespace", "default"))
-
-
-DEFAULT_SETTLE = "5s"
-
-
-def _duration(option: str, text: str) -> float:
-    """A duration option's value in seconds; the error names the option."""
-    from platformctl.core.provision import status as status_mod
-
-    try:
-        return status_mod.parse_duration(text)
-    except UsageError as exc:
-        raise UsageError(f"{option}: {exc.message}", hint=exc.hint) from None
-
-
-def _settle(flag: str | None, cfg: Any) -> float:
-    """Seconds Ready must hold: --settle, else settings provision.ready_settle, else 5s."""
-    from platformctl.core.provision import status as status_mod
-
-    if flag is not None:
-        return _duration("--settle", flag)
-    configured = cfg.get("provision.ready_settle")
-    if configured is None or configured == "":
-        return status_mod.parse_duration(DEFAULT_SETTLE)
-    try:
-        return status_mod.parse_duration(str(configured))
-    except UsageError as exc:
-        source = cfg.source("provision.ready_settle")
-        where = ""
-        if source is not None:
-            where = f" ({source.file}:{source.line})" if source.file else f" ({source.layer})"
-        raise UsageError(
-            f"settings provision.ready_settle{where}: {exc.message}",
-            hint="use e.g. 5s, 30s or 0",
-        ) from None
+# --- the request flow (core/provision/request.py and follow.py; rendered here) ------------
 
 
 def _stamp() -> str:
@@ -382,48 +337,25 @@ def request(
     allow_over_budget: bool = False,
 ) -> None:
     from platformctl.cli.app import load_config
-    from platformctl.core.provision import claim as claims
+    from platformctl.core.provision import request as flow
 
-    if gitops and (dry_run or force_conflicts or wait or export_env or show_values):
-        raise UsageError(
-            "--dry-run, --force-conflicts, --wait, --export-env and --show-values are for "
-            "API mode, not --gitops",
-            hint="after the change is merged, follow it with "
-            "platformctl provision status NAME --wait [--export-env FILE]",
-        )
-    if export_env and (dry_run or wait is False):
-        raise UsageError(
-            "--export-env needs the claim to become Ready: it cannot go with "
-            + ("--dry-run" if dry_run else "--no-wait"),
-            hint="drop --no-wait (--export-env waits for Ready), or later run "
-            "platformctl provision status NAME --wait --export-env FILE",
-        )
-    if export_env and not output:
-        from platformctl.core.provision import secrets as secrets_mod
-
-        secrets_mod.check_export_target(Path(export_env))
-        wait = True  # the file is written when Ready: --export-env waits
+    wait = flow.check_modes(
+        gitops=gitops, dry_run=dry_run, force_conflicts=force_conflicts, wait=wait,
+        export_env=export_env, show_values=show_values, output=output,
+    )  # fmt: skip
     cfg = load_config(overrides={"provision.context": context} if context else None)
     context = context or cfg.get("provision.context")
-    seconds = _duration("--timeout", timeout)
-    settle_seconds = _settle(settle, cfg)
+    seconds = flow.duration("--timeout", timeout)
+    settle_seconds = flow.settle(settle, cfg)
     interactive = _interactive(no_input)
 
     # 1. collect input; prompt or list everything that is missing
-    set_paths = {}
-    object_schema = claim_type.xrd.object_schema()
-    for expression in sets:
-        parsed_path, value = claims.parse_set(expression, object_schema)
-        set_paths[parsed_path] = value
-    missing = claims.missing_required(claim_type, values, set_paths)
+    missing = flow.missing_input(claim_type, values, sets)
     cluster = None
     if interactive and not output and not gitops and (not name or missing):
-        # Check the cluster before asking anything: an unusable cluster found after every
-        # answer wastes them all.  The errors name --gitops and -o yaml, which need none.
-        from platformctl.core.provision import kube
-
-        cluster = kube.connect(kubeconfig=kubeconfig, context=context, namespace=namespace)
-        kube.served(cluster, claim_type)
+        cluster = flow.connect_early(
+            claim_type, kubeconfig=kubeconfig, context=context, namespace=namespace
+        )
     if interactive:
         if not name:
             name = _ask_text(f"name of the {claim_type.name}")
@@ -437,33 +369,21 @@ def request(
     assert name is not None
 
     # 2. cluster or GitOps target; namespace
-    context_namespace = None
-    if not output and not gitops and not estimate:
-        from platformctl.core.provision import kube
-
-        if cluster is None:
-            cluster = kube.connect(kubeconfig=kubeconfig, context=context, namespace=namespace)
-        context_namespace = cluster.namespace
-    elif (output or estimate) and not namespace:
-        # print what API mode would send: the kube context's namespace, when there is one
-        from platformctl.core.provision import kube
-
-        context_namespace = kube.context_namespace(kubeconfig=kubeconfig, context=context)
-    ns = _namespace(namespace, cfg, context_namespace)
+    where = flow.target(
+        cfg, cluster=cluster, api_mode=not output and not gitops and not estimate,
+        namespace_flag=namespace, kubeconfig=kubeconfig, context=context,
+        printing=bool(output or estimate),
+    )  # fmt: skip
+    cluster, ns = where.cluster, where.namespace
 
     # 3. build and validate locally
-    built = claims.build_claim(claim_type, name, namespace=ns, values=values, sets=list(sets))
-    problems = [str(e) for e in built.errors] + [f"{u}: unknown field" for u in built.unknown]
-    if problems:
-        if len(problems) > 1:  # each problem once: listed here, counted in the error line
-            for line in problems:
+    try:
+        built = flow.build(claim_type, name, namespace=ns, values=values, sets=sets)
+    except flow.InvalidClaim as exc:
+        if len(exc.problems) > 1:  # each problem once: listed here, counted in the error line
+            for line in exc.problems:
                 render.err().print(f"  {line}", markup=False)
-        raise UsageError(
-            f"the {claim_type.kind} is invalid: "
-            + (problems[0] if len(problems) == 1 else f"{len(problems)} problems, listed above"),
-            hint=f"platformctl provision explain {claim_type.name} lists the parameters "
-            "and their allowed values",
-        )
+        raise
 
     from platformctl.cli.cost import claim_cost
 
@@ -479,7 +399,8 @@ def request(
         return
 
     if gitops:
-        result = _gitops(built, cfg, repo=repo, path=path, branch=branch, push=push, fmt=fmt)
+        result = flow.submit_gitops(built, cfg, repo=repo, path=path, branch=branch, push=push)
+        _render_gitops(built, result, fmt)
         try:
             _maybe_record(built, record, catalog_file, interactive, gitops_result=result)
         finally:
@@ -487,47 +408,25 @@ def request(
         return
 
     # 4. API mode
-    from platformctl.core.provision import kube
-
     assert cluster is not None
-    selector = (
-        built.object["spec"].get("compositionSelector")
-        or (built.object["spec"].get("crossplane") or {}).get("compositionSelector")
-        or {}
-    ).get("matchLabels")
-    spec = built.object["spec"]
-    composition_ref = (
-        spec.get("compositionRef") or (spec.get("crossplane") or {}).get("compositionRef") or {}
-    ).get("name")
-    checked = kube.preflight(
-        cluster, claim_type, ns, selector=selector, composition_ref=composition_ref
-    )
-    if get_context().verbose:
-        render.info(f"cluster {cluster.server} (context {cluster.context}), namespace {ns}")
-        render.info(
-            f"preflight: {checked.plural}.{claim_type.xrd.group} served; "
-            f"allowed: {', '.join(checked.allowed)}"
-            + (f"; compositions: {', '.join(checked.compositions)}" if checked.compositions else "")
-        )
-    for note in checked.notes:
-        render.info(f"note: {note}")
-    result = cluster.apply(
-        built.object, claim_type.xrd.request_plural, force=force_conflicts, dry_run=dry_run
-    )
-    ref = f"{built.kind}/{built.namespace + '/' if built.namespace else ''}{built.name}"
-    suffix = " (server dry run)" if dry_run else ""
-    if fmt == "json":
-        _json_line(
-            {
-                "event": "applied",
-                "object": ref,
-                "outcome": result.outcome,
-                "dryRun": dry_run,
-                "requestId": built.request_id,
-            }
-        )
-    else:
-        render.info(f"{ref} {result.outcome}{suffix} (request {built.request_id})")
+    for event in flow.apply(
+        cluster, claim_type, built, namespace=ns, force=force_conflicts, dry_run=dry_run
+    ):
+        if isinstance(event, flow.Preflighted):
+            _render_preflight(event)
+        elif fmt == "json":
+            _json_line(
+                {
+                    "event": "applied",
+                    "object": event.ref,
+                    "outcome": event.outcome,
+                    "dryRun": event.dry_run,
+                    "requestId": event.request_id,
+                }
+            )
+        else:
+            suffix = " (server dry run)" if event.dry_run else ""
+            render.info(f"{event.ref} {event.outcome}{suffix} (request {event.request_id})")
     if dry_run:
         return
     should_wait = sys.stdout.isatty() if wait is None else wait
@@ -552,13 +451,27 @@ def request(
     _maybe_record(built, record, catalog_file, interactive)
 
 
+def _render_preflight(event: Any) -> None:
+    if get_context().verbose:
+        render.info(
+            f"cluster {event.server} (context {event.context}), namespace {event.namespace}"
+        )
+        render.info(
+            f"preflight: {event.plural}.{event.group} served; "
+            f"allowed: {', '.join(event.allowed)}"
+            + (f"; compositions: {', '.join(event.compositions)}" if event.compositions else "")
+        )
+    for note in event.notes:
+        render.info(f"note: {note}")
+
+
 def _print_object(obj: dict[str, Any], output: str) -> None:
     if output == "json":
         render.emit(json.dumps(obj, indent=2) + "\n")
     else:
-        from platformctl.core.provision import gitops
+        from platformctl.core.provision import request as flow
 
-        render.emit(gitops.render(obj))
+        render.emit(flow.to_yaml(obj))
 
 
 def _json_line(data: dict[str, Any]) -> None:
@@ -567,22 +480,7 @@ def _json_line(data: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def _gitops(
-    built: Any,
-    cfg: Any,
-    *,
-    repo: str | None,
-    path: str | None,
-    branch: str | None,
-    push: bool,
-    fmt: str,
-) -> Any:
-    from platformctl.core.provision import gitops
-
-    directory = path or str(cfg.get("provision.gitops_dir", "infra/claims"))
-    result = gitops.submit(
-        built.object, repo=Path(repo or "."), directory=directory, branch=branch, push=push
-    )
+def _render_gitops(built: Any, result: Any, fmt: str) -> None:
     if fmt == "json":
         pass  # one event, after restore()
     elif result.changed:
@@ -600,15 +498,14 @@ def _gitops(
             f"{result.file} already requested on branch {result.branch}; nothing to commit"
             + (" (pushed)" if result.pushed else "")
         )
-    return result
 
 
 def _restore(result: Any, fmt: str, event: dict[str, Any]) -> None:
     """Put the user back on the branch they started on, and say where they are."""
-    from platformctl.core.provision import gitops
+    from platformctl.core.provision import request as flow
 
     try:
-        gitops.restore(result)
+        flow.restore(result)
     finally:
         if fmt == "json":
             _json_line({**event, **result.to_json()})
@@ -657,7 +554,7 @@ def _wait(
 ) -> Any:
     import contextlib
 
-    from platformctl.core.provision import status as status_mod
+    from platformctl.core.provision import follow
 
     last = None
     console = render.err()
@@ -667,16 +564,28 @@ def _wait(
     )
     try:
         with spinner_cm as spinner:
-            for event in status_mod.wait(
-                cluster,
-                claim_type,
-                name,
-                namespace,
-                timeout=seconds,
-                interval=interval,
-                max_interval=max(interval * 5, interval),
-                settle=settle,
-            ):
+            for event in follow.wait(
+                cluster, claim_type, name, namespace,
+                timeout=seconds, interval=interval, settle=settle,
+            ):  # fmt: skip
+                if isinstance(event, follow.TimedOut):
+                    if fmt == "json":
+                        _json_line(
+                            {
+                                "event": "timeout",
+                                **event.snapshot.to_json(),
+                                "postMortem": event.post_mortem,
+                            }
+                        )
+                    else:
+                        render.info("post-mortem (last known state):")
+                        for line in event.post_mortem:
+                            render.info(f"  {line}")
+                    continue
+                if isinstance(event, follow.Failed):
+                    if fmt == "json":
+                        _json_line({"event": "failed", **event.snapshot.to_json()})
+                    continue
                 last = event.snapshot
                 if fmt == "json":
                     _json_line(
@@ -696,20 +605,6 @@ def _wait(
             f"platformctl provision status {name} --wait"
         )
         raise
-    except status_mod.NotReady as exc:
-        snapshot = exc.snapshot
-        if exc.timed_out:
-            events = status_mod.collect_events(cluster, snapshot)
-            lines = status_mod.post_mortem(snapshot, events)
-            if fmt == "json":
-                _json_line({"event": "timeout", **snapshot.to_json(), "postMortem": lines})
-            else:
-                render.info("post-mortem (last known state):")
-                for line in lines:
-                    render.info(f"  {line}")
-        elif fmt == "json":
-            _json_line({"event": "failed", **snapshot.to_json()})
-        raise
     return last
 
 
@@ -722,42 +617,35 @@ def _ready(
     show_values: bool,
     export_env: str | None,
 ) -> None:
-    from platformctl.core.provision import secrets
+    from platformctl.core.provision import follow, secrets
 
-    ns, secret_name = snapshot.secret
-    if fmt == "json":
-        payload: dict[str, Any] = {"event": "ready"}
-    else:
-        render.info(f"{snapshot.root.ref} is Ready")
-    if not secret_name or not ns:
-        if fmt == "json":
-            _json_line(payload)
-        return
-    secret = cluster.secret(ns, secret_name)
-    if secret is None:
-        render.warn(f"connection secret {ns}/{secret_name} does not exist (yet)")
-        if fmt == "json":
-            _json_line(payload)
-        return
-    info = secrets.describe(secret, claim_type.xrd.connection_secret_keys)
-    for warning in info.warnings:
-        render.warn(warning)
-    if export_env:
-        written = secrets.export_env(info, Path(export_env))
-        if fmt != "json":
-            render.info(f"wrote {len(info.keys)} variables to {written} (mode 0600)")
-    if fmt == "json":
-        payload["secret"] = info.to_json(show_values=show_values)
-        _json_line(payload)
-        return
-    out = render.out()
-    out.print(f"connection secret: {info.namespace}/{info.name}", markup=False)
-    out.print(f"keys: {', '.join(info.keys) or '(none)'}", markup=False)
-    if show_values:
-        for key in info.keys:
-            out.print(f"  {key}={info.values.get(key, '')}", markup=False)
-    out.print("use it in a container spec:", markup=False)
-    out.print(secrets.snippet(info).rstrip(), markup=False)
+    for event in follow.connection(cluster, claim_type, snapshot, export_env=export_env):
+        if isinstance(event, follow.Ready):
+            if fmt != "json":
+                render.info(f"{event.ref} is Ready")
+        elif isinstance(event, follow.SecretMissing):
+            render.warn(f"connection secret {event.namespace}/{event.name} does not exist (yet)")
+        elif isinstance(event, follow.SecretWarning):
+            render.warn(event.text)
+        elif isinstance(event, follow.EnvWritten):
+            if fmt != "json":
+                render.info(f"wrote {event.keys} variables to {event.path} (mode 0600)")
+        elif isinstance(event, follow.Connection):
+            info = event.secret
+            if fmt == "json":
+                payload: dict[str, Any] = {"event": "ready"}
+                if info is not None:
+                    payload["secret"] = info.to_json(show_values=show_values)
+                _json_line(payload)
+            elif info is not None:
+                out = render.out()
+                out.print(f"connection secret: {info.namespace}/{info.name}", markup=False)
+                out.print(f"keys: {', '.join(info.keys) or '(none)'}", markup=False)
+                if show_values:
+                    for key in info.keys:
+                        out.print(f"  {key}={info.values.get(key, '')}", markup=False)
+                out.print("use it in a container spec:", markup=False)
+                out.print(secrets.snippet(info).rstrip(), markup=False)
 
 
 def _maybe_record(
@@ -768,29 +656,17 @@ def _maybe_record(
     *,
     gitops_result: Any = None,
 ) -> None:
-    from platformctl.core.provision import record as record_mod
+    from platformctl.core.provision import request as flow
 
-    target = Path(catalog_file) if catalog_file else Path("catalog-info.yaml")
-    if record is False:
-        return
-    if not target.is_file():
-        if record:
-            raise UsageError(f"{target} does not exist", hint="pass --catalog-file FILE")
+    target = flow.record_target(record, catalog_file)
+    if target is None:
         return
     if record is None:
         if not interactive:
             return
         if not _confirm(f"Record {built.name} as a dependency in {target}?", default=True):
             return
-    ns = built.namespace
-    result = record_mod.record_dependency(
-        target,
-        name=built.name,
-        resource_type=built.claim_type.resource_type,
-        description=f"{built.claim_type.name} requested with platformctl provision",
-        claim_kind=built.kind,
-        claim_namespace=ns,
-    )
+    result = flow.record(built, target)
     if result.changed:
         render.info(
             f"recorded {result.ref} in {target} "
@@ -799,22 +675,9 @@ def _maybe_record(
     else:
         render.info(f"{target} already records {result.ref}")
     if gitops_result is not None:
-        _commit_record(built, target, gitops_result)
-
-
-def _commit_record(built: Any, target: Path, gitops_result: Any) -> None:
-    """In GitOps mode the catalog change goes on the claim's branch when in the same repo."""
-    from platformctl.core.provision import gitops
-
-    path = target.resolve()
-    root = Path(gitops_result.repo).resolve()
-    if root not in path.parents:
-        return
-    sha = gitops.commit_extra(
-        root, [path], f"catalog: record dependency on {built.name}\n", gitops_result.branch
-    )
-    if sha:
-        render.info(f"committed {target} on branch {gitops_result.branch} ({sha[:8]})")
+        sha = flow.commit_record(built, target, gitops_result)
+        if sha:
+            render.info(f"committed {target} on branch {gitops_result.branch} ({sha[:8]})")
 
 
 # --- the fixed sub-commands ----------------------------------------------------------------
@@ -970,54 +833,6 @@ def _type_and_name(claim: list[str], type_name: str | None, command: str) -> tup
     return given, name
 
 
-def _find(
-    registry: Any, cluster: Any, name: str, namespace: str, type_name: str | None
-) -> tuple[Any, dict[str, Any]]:
-    from platformctl.core.errors import EnvironmentProblem
-
-    candidates = [registry.get(type_name)] if type_name else list(registry.types.values())
-    found = []
-    served_any = False
-    for ct in candidates:
-        xrd = ct.xrd
-        served = cluster.resource_for(xrd.api_version_of_request, xrd.request_kind)
-        served_any = served_any or served is not None
-        if served is None:
-            if type_name:
-                raise EnvironmentProblem(
-                    f"the cluster does not serve {xrd.request_kind}: "
-                    f"the XRD {xrd.name} is not installed",
-                    hint="ask the platform team to install this claim type, or check --context",
-                )
-            continue
-        plural, namespaced = served
-        obj = cluster.get(
-            xrd.api_version_of_request, plural, name, namespace if namespaced else None
-        )
-        if obj is not None:
-            found.append((ct, obj))
-    if not served_any:
-        raise EnvironmentProblem(
-            "the cluster serves none of this platform's claim types "
-            f"({', '.join(registry.types)})"
-            + (f" (context {cluster.context})" if cluster.context else ""),
-            hint="check --context, or ask the platform team to install the claim types",
-        )
-    if not found:
-        from platformctl.core.errors import ProblemsFound
-
-        raise ProblemsFound(
-            f"no claim named {name!r} in namespace {namespace}",
-            hint="platformctl provision list shows what exists; pass -n NAMESPACE or -t TYPE",
-        )
-    if len(found) > 1:
-        raise UsageError(
-            f"several claims are named {name!r}: " + ", ".join(ct.name for ct, _ in found),
-            hint="pass -t TYPE",
-        )
-    return found[0]
-
-
 @app.command("status")
 def status_cmd(
     claim: list[str] = typer.Argument(..., metavar="[TYPE] NAME", help=COMMON_HELP["claim"]),
@@ -1054,58 +869,51 @@ def status_cmd(
     which searches every claim type).
     """
     from platformctl.cli.app import load_config
-    from platformctl.core.provision import kube, secrets
-    from platformctl.core.provision import status as status_mod
+    from platformctl.core.provision import follow, manage
+    from platformctl.core.provision import request as flow
 
     type_name, name = _type_and_name(claim, type_name, "status")
     cfg = load_config()
-    cluster = kube.connect(
+    cluster = flow.connect(
         kubeconfig=kubeconfig,
         context=context or cfg.get("provision.context"),
         namespace=namespace,
     )
-    ns = _namespace(namespace, cfg, cluster.namespace)
+    ns = flow.namespace(namespace, cfg, cluster.namespace)
     registry = _registry()
     if export_env:
-        secrets.check_export_target(Path(export_env))
+        flow.check_export_target(export_env)
     if wait:
-        seconds = _duration("--timeout", timeout)
+        seconds = flow.duration("--timeout", timeout)
         started = time.monotonic()
-        ct = _appear(registry, cluster, name, ns, type_name, request_id, seconds, poll_interval)
+        ct = None
+        for event in follow.appear(
+            registry, cluster, name, ns, type_name, request_id,
+            timeout=seconds, interval=poll_interval,
+        ):  # fmt: skip
+            if isinstance(event, follow.NotThereYet):
+                render.info(f"{_stamp()} {event.what}")
+            else:
+                ct = event.claim_type
         remaining = max(0.0, seconds - (time.monotonic() - started))
         snapshot = _wait(
-            cluster, ct, name, ns, remaining, fmt, poll_interval, settle=_settle(settle, cfg)
+            cluster, ct, name, ns, remaining, fmt, poll_interval, settle=flow.settle(settle, cfg)
         )
         _ready(cluster, ct, snapshot, fmt=fmt, show_values=show_values, export_env=export_env)
         return
-    ct, obj = _find(registry, cluster, name, ns, type_name)
-    snapshot = status_mod.observe(cluster, ct, name, ns)
-    found_id = _request_id(obj)
-    secret_info = None
-    sns, sname = snapshot.secret
-    if snapshot.phase == status_mod.READY and sns and sname:
-        secret = cluster.secret(sns, sname)
-        if secret is not None:
-            secret_info = secrets.describe(secret, ct.xrd.connection_secret_keys)
-    if export_env and secret_info is not None:
-        written = secrets.export_env(secret_info, Path(export_env))
-        render.info(f"wrote {len(secret_info.keys)} variables to {written} (mode 0600)")
+    st = manage.status(registry, cluster, name, ns, type_name, export_env=export_env)
+    snapshot, secret_info, found_id = st.snapshot, st.secret, st.request_id
+    if st.written is not None:
+        render.info(f"wrote {len(secret_info.keys)} variables to {st.written} (mode 0600)")
     if fmt == "json":
-        payload = {
-            "version": 1,
-            "type": ct.name,
-            "requestId": found_id,
-            **snapshot.to_json(),
-            "secret": secret_info.to_json(show_values=show_values) if secret_info else None,
-        }
-        render.emit(json.dumps(payload, indent=2) + "\n")
+        render.emit(json.dumps(st.to_json(show_values=show_values), indent=2) + "\n")
     else:
         out = render.out()
         root_ref = snapshot.root.ref if snapshot.root else name
         out.print(f"{root_ref}: {snapshot.phase} - {snapshot.message}", markup=False)
         if found_id:
             out.print(f"request: {found_id}", markup=False)
-        for line in status_mod.post_mortem(snapshot, []):
+        for line in st.lines():
             out.print(f"  {line}", markup=False)
         if secret_info is not None:
             out.print(
@@ -1121,62 +929,10 @@ def status_cmd(
         render.warn(
             f"the cluster has request {found_id or '(none)'}, not {request_id} (not applied yet?)"
         )
-    if snapshot.phase == status_mod.FAILED:
+    if st.failed:
         raise typer.Exit(1)
     if export_env and secret_info is None:
-        from platformctl.core.errors import ProblemsFound
-
-        raise ProblemsFound(
-            f"nothing written to {export_env}: "
-            + (
-                f"{snapshot.root.ref if snapshot.root else name} is not Ready yet"
-                if snapshot.phase != status_mod.READY
-                else f"its connection secret {sns or '?'}/{sname or '?'} does not exist"
-            ),
-            hint=f"platformctl provision status {name} --wait --export-env {export_env}",
-        )
-
-
-def _request_id(obj: dict[str, Any]) -> str | None:
-    from platformctl.core.provision.claim import REQUEST_ID
-
-    return ((obj.get("metadata") or {}).get("annotations") or {}).get(REQUEST_ID)
-
-
-def _appear(
-    registry: Any,
-    cluster: Any,
-    name: str,
-    namespace: str,
-    type_name: str | None,
-    request_id: str | None,
-    seconds: float,
-    interval: float,
-) -> Any:
-    """Wait until the claim (with ``request_id``, when given) exists; GitOps controllers apply
-    merged changes some time later."""
-    from platformctl.core.errors import ProblemsFound
-
-    deadline = time.monotonic() + seconds
-    told = False
-    while True:
-        try:
-            ct, obj = _find(registry, cluster, name, namespace, type_name)
-            if not request_id or _request_id(obj) == request_id:
-                return ct
-            current = _request_id(obj) or "(none)"
-            what = f"request {current} is on the cluster, waiting for {request_id}"
-        except ProblemsFound:
-            what = f"{name} is not on the cluster yet (waiting for the GitOps controller)"
-        if not told:
-            render.info(f"{_stamp()} {what}")
-            told = True
-        if time.monotonic() >= deadline:
-            raise ProblemsFound(
-                f"{name} did not appear in namespace {namespace} in time: {what}",
-                hint="is the GitOps change merged, and is the controller syncing it?",
-            )
-        time.sleep(interval)
+        raise manage.nothing_exported(st, name, export_env)
 
 
 @app.command("list")
@@ -1196,51 +952,15 @@ def list_cmd(
 ) -> None:
     """List claims: kind, name, ready, synced, age, secret."""
     from platformctl.cli.app import load_config
-    from platformctl.core.provision import kube
-    from platformctl.core.provision import status as status_mod
-    from platformctl.core.provision.claim import connection_secret_ref
+    from platformctl.core.provision import manage
+    from platformctl.core.provision import request as flow
 
     cfg = load_config()
-    cluster = kube.connect(
+    cluster = flow.connect(
         kubeconfig=kubeconfig, context=context or cfg.get("provision.context"), namespace=namespace
     )
-    ns = None if all_namespaces else _namespace(namespace, cfg, cluster.namespace)
-    registry = _registry()
-    types = [registry.get(type_name)] if type_name else list(registry.types.values())
-    rows = []
-    unserved = []
-    for ct in types:
-        xrd = ct.xrd
-        served = cluster.resource_for(xrd.api_version_of_request, xrd.request_kind)
-        if served is None:
-            unserved.append(ct.name)
-            continue
-        plural, namespaced = served
-        for obj in cluster.list_objects(
-            xrd.api_version_of_request, plural, ns if namespaced else None
-        ):
-            state = status_mod.state_of(obj, 0)
-            sns, sname = connection_secret_ref(obj, xrd)
-            rows.append(
-                {
-                    "type": ct.name,
-                    "kind": state.kind,
-                    "namespace": state.namespace,
-                    "name": state.name,
-                    "ready": state.ready,
-                    "synced": state.synced,
-                    "age": status_mod.age(state.created),
-                    "secret": f"{sns}/{sname}" if sname else "",
-                }
-            )
-    if unserved and len(unserved) == len(types):
-        from platformctl.core.errors import EnvironmentProblem
-
-        raise EnvironmentProblem(
-            f"the cluster serves none of the claim types {', '.join(unserved)}"
-            + (f" (context {cluster.context})" if cluster.context else ""),
-            hint="check --context, or ask the platform team to install the claim types",
-        )
+    ns = None if all_namespaces else flow.namespace(namespace, cfg, cluster.namespace)
+    rows = manage.list_claims(_registry(), cluster, ns, type_name)
     if fmt == "json":
         render.emit(json.dumps({"version": 1, "claims": rows}, indent=2) + "\n")
         return
@@ -1297,7 +1017,8 @@ def delete_cmd(
     controller deletes the claim once that is merged.
     """
     from platformctl.cli.app import load_config
-    from platformctl.core.provision import kube
+    from platformctl.core.provision import manage
+    from platformctl.core.provision import request as flow
 
     type_name, name = _type_and_name(claim, type_name, "delete")
     cfg = load_config()
@@ -1319,18 +1040,16 @@ def delete_cmd(
             "--repo, --path, --branch and --push go with --gitops",
             hint=f"platformctl provision delete {name} --gitops ...",
         )
-    cluster = kube.connect(
+    cluster = flow.connect(
         kubeconfig=kubeconfig, context=context or cfg.get("provision.context"), namespace=namespace
     )
-    ns = _namespace(namespace, cfg, cluster.namespace)
-    ct, obj = _find(_registry(), cluster, name, ns, type_name)
-    xrd = ct.xrd
-    ref = f"{xrd.request_kind}/{ns + '/' if xrd.request_namespaced else ''}{name}"
-    controller = _gitops_controller(obj)
-    if controller:
+    ns = flow.namespace(namespace, cfg, cluster.namespace)
+    found = manage.find_for_delete(_registry(), cluster, name, ns, type_name)
+    ref = found.ref
+    if found.controller:
         render.warn(
-            f"{ref} is applied by {controller}: deleting it on the cluster is undone when the "
-            f"controller syncs again; remove it from the repository instead: "
+            f"{ref} is applied by {found.controller}: deleting it on the cluster is undone when "
+            f"the controller syncs again; remove it from the repository instead: "
             f"platformctl provision delete {name} --gitops"
         )
     if not yes:
@@ -1344,11 +1063,7 @@ def delete_cmd(
         ):
             render.info("not deleted")
             raise typer.Exit(1)
-    plural, namespaced = cluster.resource_for(xrd.api_version_of_request, xrd.request_kind) or (
-        xrd.request_plural,
-        True,
-    )
-    cluster.delete(xrd.api_version_of_request, plural, name, ns if namespaced else None)
+    manage.delete(cluster, found)
     render.info(f"{ref} deleted")
 
 
@@ -1364,41 +1079,12 @@ def _delete_gitops(
     yes: bool,
     no_input: bool,
 ) -> None:
-    from platformctl.core import vcs
-    from platformctl.core.errors import ProblemsFound
-    from platformctl.core.provision import gitops
-    from platformctl.core.provision.claim import check_name
+    from platformctl.core.provision import manage
 
-    check_name(name)
-    root = vcs.repo_root(Path(repo or "."))
-    if root is None:
-        raise UsageError(
-            f"{repo or Path.cwd()} is not inside a git repository",
-            hint="pass --repo PATH to your GitOps repository",
-        )
-    directory = path or str(cfg.get("provision.gitops_dir", "infra/claims"))
-    registry = _registry()
-    candidates = [registry.get(type_name)] if type_name else list(registry.types.values())
-    looked = {ct.name: gitops.target_file(root, directory, ct.kind, name) for ct in candidates}
-    found = [(ct, looked[ct.name]) for ct in candidates if looked[ct.name].is_file()]
-    if not found:
-        shown = ", ".join(sorted({str(p.relative_to(root)) for p in looked.values()})[:4])
-        raise ProblemsFound(
-            f"no claim file for {name!r} in {root} (looked for {shown}"
-            + (" ..." if len(looked) > 4 else "")
-            + f" on {_where(root)})",
-            hint="pass --path DIR (where the claim files are) or -t TYPE; "
-            "or run it on the branch that holds the claim",
-        )
-    if len(found) > 1:
-        raise UsageError(
-            f"several claim files are named {name!r}: "
-            + ", ".join(str(p.relative_to(root)) for _, p in found),
-            hint="pass -t TYPE",
-        )
-    ct, file = found[0]
-    namespace = _file_namespace(file)
-    rel = file.relative_to(root).as_posix()
+    found = manage.find_claim_file(
+        _registry(), cfg, name=name, type_name=type_name, repo=repo, path=path
+    )
+    rel = found.rel
     if not yes:
         if not _interactive(no_input):
             raise UsageError(
@@ -1412,15 +1098,7 @@ def _delete_gitops(
         ):
             render.info("not deleted")
             raise typer.Exit(1)
-    result = gitops.withdraw(
-        repo=root,
-        file=file,
-        kind=ct.kind,
-        name=name,
-        namespace=namespace,
-        branch=branch,
-        push=push,
-    )
+    result = manage.withdraw(found, name, branch=branch, push=push)
     try:
         if result.changed:
             render.info(
@@ -1435,49 +1113,3 @@ def _delete_gitops(
             render.info(f"{rel} is already removed on branch {result.branch}; nothing to commit")
     finally:
         _restore(result, "text", {})
-
-
-def _where(root: Path) -> str:
-    from platformctl.core import vcs
-
-    try:
-        return f"branch {vcs.current_branch(root)}"
-    except Exception:  # noqa: BLE001 - detached HEAD or unborn branch
-        return "the current checkout"
-
-
-def _file_namespace(file: Path) -> str | None:
-    from platformctl.core import yamlio
-
-    loaded = yamlio.load_file(file)
-    data = loaded.documents[0].data if loaded.ok and loaded.documents else None
-    meta = data.get("metadata") if isinstance(data, dict) else None
-    namespace = meta.get("namespace") if isinstance(meta, dict) else None
-    return str(namespace) if namespace else None
-
-
-GITOPS_MARKERS: tuple[tuple[str, str, str], ...] = (
-    ("annotation", "argocd.argoproj.io/tracking-id", "Argo CD"),
-    ("label", "kustomize.toolkit.fluxcd.io/name", "Flux"),
-    ("label", "helm.toolkit.fluxcd.io/name", "Flux"),
-)
-GITOPS_MANAGERS = {
-    "argocd-controller": "Argo CD",
-    "kustomize-controller": "Flux",
-    "helm-controller": "Flux",
-}
-
-
-def _gitops_controller(obj: dict[str, Any]) -> str | None:
-    """Which GitOps controller applies this object, when it carries a known marker."""
-    meta = obj.get("metadata") or {}
-    for entry in meta.get("managedFields") or []:
-        manager = str(entry.get("manager") or "")
-        if manager in GITOPS_MANAGERS:
-            return f"{GITOPS_MANAGERS[manager]} ({manager})"
-    labels, annotations = meta.get("labels") or {}, meta.get("annotations") or {}
-    for where, key, tool in GITOPS_MARKERS:
-        found = (annotations if where == "annotation" else labels).get(key)
-        if found:
-            return f"{tool} ({key}={found})"
-    return None
