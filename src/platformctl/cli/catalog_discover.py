@@ -8,12 +8,10 @@ from pathlib import Path
 import typer
 
 from platformctl.cli import render
-from platformctl.cli.catalog import app
 
 FORMATS = ("text", "json", "markdown")
 
 
-@app.command("discover")
 def discover(
     namespace: str | None = typer.Option(
         None, "--namespace", "-n", help="Only this namespace (default: the context's)."
