@@ -126,10 +126,10 @@ def connect_early(
 ) -> Any:
     """Connect and check the claim type is served, before any prompt: an unusable cluster
     found after every answer wastes them all (the errors name --gitops and -o yaml)."""
-    from platformctl.core.provision import kube
+    from platformctl.core.provision import kube, preflight
 
     cluster = kube.connect(kubeconfig=kubeconfig, context=context, namespace=namespace)
-    kube.served(cluster, claim_type)
+    preflight.served(cluster, claim_type)
     return cluster
 
 
@@ -236,11 +236,11 @@ def apply(
     cluster: Any, claim_type: Any, built: Any, *, namespace: str, force: bool, dry_run: bool
 ) -> Iterator[Preflighted | Applied]:
     """Preflight (served, allowed, compositions) in ``namespace``, then server-side apply."""
-    from platformctl.core.provision import kube
+    from platformctl.core.provision import preflight
 
     ns = namespace
     selector, composition_ref = _composition_hints(built.object["spec"])
-    checked = kube.preflight(
+    checked = preflight.preflight(
         cluster, claim_type, ns, selector=selector, composition_ref=composition_ref
     )
     yield Preflighted(
