@@ -30,7 +30,6 @@ from typing import Any
 
 from platformctl.core import resources
 from platformctl.core.errors import UsageError
-from platformctl.core.scaffold.create import askable, read_questions
 from platformctl.core.scaffold.export_expressions import (
     TEMPLATED,
     Condition,
@@ -38,6 +37,7 @@ from platformctl.core.scaffold.export_expressions import (
     parse_when,
     validator_schema,
 )
+from platformctl.core.scaffold.questions import askable, read_questions
 from platformctl.core.scaffold.registry import GoldenPath, Registry
 
 API_VERSION = "scaffolder.backstage.io/v1beta3"
