@@ -126,8 +126,7 @@ def connection(
     """Read the Ready claim's connection secret; write it to ``export_env`` when given."""
     from platformctl.core.provision import secrets
 
-    assert snapshot.root is not None
-    yield Ready(snapshot.root.ref)
+    yield Ready(snapshot.root.ref if snapshot.root is not None else "")
     ns, secret_name = snapshot.secret
     if not secret_name or not ns:
         yield Connection(None)
