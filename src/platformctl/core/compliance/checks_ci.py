@@ -1,4 +1,5 @@
-"""Check types that read the CI workflows: required jobs, required steps, the coverage gate."""
+"""Check types that read the CI configuration (GitHub Actions or GitLab CI): required jobs,
+required steps, and the test-coverage gate (pytest-cov or coverage.py settings)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The ``dockerfile`` check type: the Dockerfile's final stage (base image, user, healthcheck)."""
+"""The ``dockerfile`` check type: the Dockerfile's final stage (non-root USER, HEALTHCHECK,
+pinned base images, no ``latest``)."""
 
 from __future__ import annotations
 

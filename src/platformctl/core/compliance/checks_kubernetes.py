@@ -1,5 +1,5 @@
-"""The ``kubernetes`` check type: workload manifests under ``deploy/`` (resources, probes,
-security context, labels, scrape annotations).
+"""The ``kubernetes`` check type: workload manifests under ``deploy/`` (probes, resources,
+securityContext, image tags, Prometheus scraping).
 """
 
 from __future__ import annotations
