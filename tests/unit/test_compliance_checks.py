@@ -518,7 +518,7 @@ def test_any_of_and_all_of(good, bad):
 
 def test_placeholder_annotation_and_link_do_not_pass(tmp_path):
     """Regression: the stubs written by --fix (TODO values) used to satisfy their rules."""
-    from platformctl.core.compliance.checks import catalog_annotation, catalog_link
+    from platformctl.core.compliance.checks_catalog import catalog_annotation, catalog_link
     from platformctl.core.compliance.facts import Facts
 
     (tmp_path / "catalog-info.yaml").write_text(

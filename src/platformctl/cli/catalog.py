@@ -13,11 +13,14 @@ def _group() -> None:
     """Validate and manage Backstage catalog files."""
 
 
-# Commands register themselves on `app` when their module is imported.
-from platformctl.cli import catalog_validate  # noqa: E402,F401
+# The commands live in their own modules, which know nothing of this app (no import cycle);
+# they are registered here, in the order --help lists them.
+from platformctl.cli import catalog_discover, catalog_remote, catalog_validate  # noqa: E402
 
-# isort: split
-from platformctl.cli import catalog_remote  # noqa: E402,F401
-
-# isort: split
-from platformctl.cli import catalog_discover  # noqa: E402,F401
+app.command("validate")(catalog_validate.validate)
+app.command("register")(catalog_remote.register)
+app.command("get")(catalog_remote.get)
+app.command("unregister")(catalog_remote.unregister)
+app.command("pull")(catalog_remote.pull)
+app.command("init")(catalog_remote.init)
+app.command("discover")(catalog_discover.discover)

@@ -8,12 +8,10 @@ from pathlib import Path
 import typer
 
 from platformctl.cli import render
-from platformctl.cli.catalog import app
 
 FORMATS = ("text", "json", "markdown")
 
 
-@app.command("discover")
 def discover(
     namespace: str | None = typer.Option(
         None, "--namespace", "-n", help="Only this namespace (default: the context's)."
@@ -48,7 +46,7 @@ def discover(
     from platformctl.core import config as config_mod
     from platformctl.core.catalog import discover as discover_mod
     from platformctl.core.errors import EXIT_PROBLEMS, UsageError
-    from platformctl.core.provision import claim, kube
+    from platformctl.core.provision import claim
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}", hint="use " + ", ".join(FORMATS))
@@ -64,12 +62,14 @@ def discover(
         from platformctl.core import backstage
 
         client = backstage.client_from_config(cfg)  # fails before the cluster is read
-    cluster = kube.connect(
-        kubeconfig=kubeconfig, context=context or cfg.get("provision.context"), namespace=namespace
-    )
-    scope = None if all_namespaces else (namespace or cluster.namespace or "default")
-    found = discover_mod.discover(
-        cluster, registry, namespace=scope, selector=selector, rules=rules
+    found, scope = discover_mod.discover_cluster(
+        registry,
+        kubeconfig=kubeconfig,
+        context=context or cfg.get("provision.context"),
+        namespace=namespace,
+        all_namespaces=all_namespaces,
+        selector=selector,
+        rules=rules,
     )
     invalid = discover_mod.validate(found, config=cfg)
     bad = {id(i.discovered) for i in invalid}

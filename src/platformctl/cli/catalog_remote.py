@@ -18,7 +18,6 @@ import typer
 
 from platformctl.cli import render
 from platformctl.cli.app import get_context, load_config
-from platformctl.cli.catalog import app
 
 if TYPE_CHECKING:
     from platformctl.core.backstage import BackstageClient
@@ -61,7 +60,6 @@ def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
 # --- register --------------------------------------------------------------------------------
 
 
-@app.command("register")
 def register(
     target: str = typer.Argument(
         ".", metavar="[PATH_OR_URL]", help="Catalog file, its folder, or an http(s) URL."
@@ -136,7 +134,6 @@ def register(
 # --- get -------------------------------------------------------------------------------------
 
 
-@app.command("get")
 def get(
     ref: str = typer.Argument(
         ..., metavar="REF", help="kind:namespace/name, or a bare name (a Component in default)."
@@ -194,7 +191,6 @@ def _entity_text(entity: dict[str, Any], portal: str) -> str:
 # --- unregister ------------------------------------------------------------------------------
 
 
-@app.command("unregister")
 def unregister(
     target: str = typer.Argument(
         ...,
@@ -234,7 +230,6 @@ def unregister(
 # --- pull ------------------------------------------------------------------------------------
 
 
-@app.command("pull")
 def pull() -> None:
     """Cache the refs and kinds of the live catalog for `validate --offline`."""
     from platformctl.core.catalog import remote
@@ -288,7 +283,6 @@ def _validate(text: str, name: str) -> None:
         )
 
 
-@app.command("init")
 def init(
     path: Path = typer.Argument(Path("."), help="The repository folder."),
     data: list[str] = typer.Option(

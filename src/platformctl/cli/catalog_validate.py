@@ -6,12 +6,9 @@ from pathlib import Path
 
 import typer
 
-from platformctl.cli.catalog import app
-
 FORMATS = ("text", "json", "sarif", "junit", "github")
 
 
-@app.command("validate")
 def validate(
     paths: list[Path] = typer.Argument(
         None,

@@ -65,18 +65,13 @@ def report_cmd(
         records = inventory.from_folder(gitops, registry, base=Path.cwd())
         source = str(gitops)
     else:
-        from platformctl.core.provision import kube
-
-        connected = kube.connect(
+        found = inventory.read_cluster(
+            registry,
             kubeconfig=kubeconfig,
             context=context or cfg.get("provision.context"),
             namespace=namespace,
         )
-        found = inventory.from_cluster(connected, registry, namespace=namespace)
-        records = found.records
-        source = f"cluster {connected.context or connected.server}" + (
-            f", namespace {namespace}" if namespace else ""
-        )
+        records, source = found.records, found.source
         if found.unserved:
             render.info(f"note: the cluster does not serve {', '.join(found.unserved)}")
     result = report_mod.build_report(records, prices, budgets=budgets, source=source)
@@ -108,30 +103,15 @@ def claim_cost(
     claim is sent; a claim type or value without a price is a warning, not a refusal.  Over
     budget: ProblemsFound (exit 1) unless --allow-over-budget."""
     from platformctl.core.cost import budget as budget_mod
-    from platformctl.core.cost import inventory
-    from platformctl.core.cost.prices import load_prices
     from platformctl.core.errors import PlatformError
-    from platformctl.core.provision import claim
 
     budgets = budget_mod.budgets_from_config(cfg)
     if not estimate and not budgets:
         return None
-    registry = claim.registry_from_config(cfg)
     obj = built.object  # type: ignore[attr-defined]
     try:
-        existing = None
-        source = ""
-        if cluster is not None:
-            existing = inventory.from_cluster(cluster, registry, namespace=None).records
-            source = "the cluster"
-        else:
-            folder = _gitops_folder(cfg, repo=repo, path=path)
-            if folder is not None:
-                existing = inventory.from_folder(folder, registry)
-                source = str(folder)
-        prices = load_prices(cfg.platforms, aliases=dict(registry.aliases))  # type: ignore[attr-defined]
-        assessment = budget_mod.assess(
-            claim_type, obj, prices, budgets=budgets, existing=existing, source=source
+        assessment = budget_mod.assess_request(
+            claim_type, obj, cfg, budgets, cluster=cluster, repo=repo, path=path
         )
     except PlatformError as exc:
         # --estimate was asked for and must not guess; a request is not held up by a gap in
@@ -156,16 +136,6 @@ def claim_cost(
             raise refusal
         render.warn(f"{refusal.message} (allowed by --allow-over-budget)")
     return assessment.to_json() if estimate else None
-
-
-def _gitops_folder(cfg: object, *, repo: str | None, path: str | None) -> Path | None:
-    from platformctl.core import vcs
-
-    root = vcs.repo_root(Path(repo or "."))
-    if root is None:
-        return None
-    folder = root / (path or str(cfg.get("provision.gitops_dir", "infra/claims")))  # type: ignore[attr-defined]
-    return folder if folder.is_dir() else None
 
 
 def _estimate_text(assessment: object) -> str:

@@ -4,15 +4,15 @@
 its options come from the XRD's openAPIV3Schema (enum -> choices, boolean -> flag, integer
 ranges, defaults, required), so ``platformctl provision db --help`` lists that type's
 parameters.  ``types``, ``explain``, ``status``, ``list`` and ``delete`` are ordinary
-sub-commands.  Everything else happens in ``platformctl.core.provision``.
+sub-commands.  The generated command is in ``provision_request.py`` (its options in
+``provision_options.py``), rendering shared by both in ``provision_render.py``; the workflow
+itself is in ``platformctl.core.provision`` (``request``, ``follow``, ``manage``).
 """
 
 from __future__ import annotations
 
 import json
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import click
@@ -20,8 +20,17 @@ import typer
 from typer.core import TyperGroup
 
 from platformctl.cli import render
-from platformctl.cli.app import get_context
-from platformctl.core.errors import MissingInputError, UsageError
+from platformctl.cli.provision_options import COMMON_HELP, param_help
+from platformctl.cli.provision_render import (
+    confirm,
+    is_interactive,
+    render_ready,
+    restore,
+    stamp,
+    wait_ready,
+)
+from platformctl.cli.provision_request import ClaimCommand
+from platformctl.core.errors import UsageError
 
 SUBCOMMANDS = ("types", "explain", "status", "list", "delete")
 
@@ -78,746 +87,6 @@ def _group() -> None:
 
     platformctl provision TYPE NAME [--param value ...]  (e.g. provision db orders-db --size medium)
     """
-
-
-# --- the generated claim command ---------------------------------------------------------
-
-COMMON_HELP = {
-    "set": "Set any field under spec: --set parameters.size=medium (repeatable).",
-    "namespace": "Namespace of the claim (default: the kube context's namespace, "
-    "or settings provision.namespace).",
-    "context": "kubeconfig context to use.",
-    "kubeconfig": "kubeconfig file (default: $KUBECONFIG or ~/.kube/config).",
-    "output": "Print the claim as yaml or json and stop (nothing is sent).",
-    "dry_run": "Send it with the server's dry run (dryRun=All): checked by the cluster, "
-    "not stored.",
-    "wait": "Wait until Ready (default: wait on a terminal).",
-    "timeout": "How long to wait for Ready, e.g. 90s, 15m (default 15m).",
-    "settle": "How long Ready must hold before it counts (readiness can flap), e.g. 5s "
-    "(default: settings provision.ready_settle, else 5s; 0 = at once).",
-    "fmt": "Progress output: text, or json (one JSON event per change).",
-    "force_conflicts": "Take over fields another manager owns (server-side apply force).",
-    "show_values": "Show the connection secret's values (hidden by default).",
-    "export_env": "When Ready, write the connection secret to a .env FILE (mode 0600; "
-    "implies --wait; never replaces a file platformctl did not write).",
-    "gitops": "Write the claim to a git repository and commit it, instead of sending it.",
-    "repo": "GitOps repository (default: the current directory's repository).",
-    "path": "Folder in the repository (default: settings provision.gitops_dir).",
-    "branch": "Branch to commit on (default: provision/<kind>-<name>).",
-    "push": "Push the branch to origin after committing.",
-    "record": "Record the dependency in catalog-info.yaml (default: ask on a terminal).",
-    "catalog_file": "The catalog file to record the dependency in (default: ./catalog-info.yaml).",
-    "no_input": "Never prompt; fail listing the missing values instead.",
-    "type": "Claim type or alias (default: search all); the same as TYPE before NAME.",
-    "claim": "[TYPE] NAME: the claim's name, optionally after its type or alias "
-    "(like provision TYPE NAME and kubectl).",
-    "all_namespaces": "List claims in every namespace.",
-    "list_type": "Only claims of this claim type (or alias).",
-    "yes": "Answer yes to confirmations.",
-    "estimate": "Print the claim's monthly cost (prices.yaml) and stop; needs no cluster.",
-    "over_budget": "Send (or estimate) a claim that takes its team over its monthly budget.",
-}
-
-
-def _param_help(p: Any, *, click_shows_range: bool = False) -> str:
-    text = p.description or ""
-    extra = []
-    if p.enum and p.type != "boolean":
-        extra.append("one of " + ", ".join(str(v) for v in p.enum))
-    if (p.minimum is not None or p.maximum is not None) and not (
-        click_shows_range and p.type in ("integer", "number")
-    ):
-        lo = "" if p.minimum is None else f"{p.minimum:g}"
-        hi = "" if p.maximum is None else f"{p.maximum:g}"
-        extra.append(f"range {lo}..{hi}")
-    if p.pattern:
-        extra.append(f"pattern {p.pattern}")
-    if p.type == "array":
-        extra.append("comma-separated list")
-    if p.has_default:
-        default = json.dumps(p.default) if not isinstance(p.default, str) else p.default
-        extra.append(f"default: {default}")
-    if p.required:
-        extra.append("required")
-    if extra:
-        text = f"{text} [{'; '.join(extra)}]".strip()
-    return text
-
-
-def _click_param(p: Any) -> click.Option:
-    dest = "p_" + p.option.replace("-", "_")
-    if p.type == "boolean":
-        return click.Option(
-            [f"--{p.option}/--no-{p.option}", dest], default=None, help=_param_help(p)
-        )
-    if p.enum and p.type in ("string", "int-or-string"):
-        choice: click.ParamType = click.Choice([str(v) for v in p.enum])
-    elif p.type == "integer" and (p.minimum is not None or p.maximum is not None):
-        choice = click.IntRange(
-            None if p.minimum is None else int(p.minimum),
-            None if p.maximum is None else int(p.maximum),
-        )
-    elif p.type == "integer":
-        choice = click.INT
-    elif p.type == "number":
-        choice = (
-            click.FloatRange(p.minimum, p.maximum)
-            if (p.minimum is not None or p.maximum is not None)
-            else click.FLOAT
-        )
-    else:
-        choice = click.STRING
-    metavar = None
-    if p.enum and p.type != "boolean":
-        metavar = "[" + "|".join(str(v) for v in p.enum) + "]"
-    return click.Option(
-        [f"--{p.option}", dest],
-        type=choice,
-        default=None,
-        help=_param_help(p, click_shows_range=True),
-        metavar=metavar,
-    )
-
-
-class ClaimCommand(click.Command):
-    """``provision TYPE NAME``: parameters generated from the claim type's XRD."""
-
-    def __init__(self, claim_type: Any, invoked_as: str) -> None:
-        self.claim_type = claim_type
-        self.dests = {"p_" + p.option.replace("-", "_"): p.option for p in claim_type.params}
-        params: list[click.Parameter] = [click.Argument(["name"], required=False, metavar="NAME")]
-        params += [_click_param(p) for p in claim_type.params]
-        common: list[click.Parameter] = [
-            click.Option(
-                ["--set", "sets"], multiple=True, metavar="PATH=VALUE", help=COMMON_HELP["set"]
-            ),
-            click.Option(["-n", "--namespace"], default=None, help=COMMON_HELP["namespace"]),
-            click.Option(["--context"], default=None, help=COMMON_HELP["context"]),
-            click.Option(
-                ["--kubeconfig"], default=None, metavar="FILE", help=COMMON_HELP["kubeconfig"]
-            ),
-            click.Option(
-                ["-o", "--output"],
-                type=click.Choice(["yaml", "json"]),
-                default=None,
-                help=COMMON_HELP["output"],
-            ),
-            click.Option(["--dry-run"], is_flag=True, default=False, help=COMMON_HELP["dry_run"]),
-            click.Option(["--wait/--no-wait"], default=None, help=COMMON_HELP["wait"]),
-            click.Option(
-                ["--timeout"], default="15m", show_default=True, help=COMMON_HELP["timeout"]
-            ),
-            click.Option(
-                ["--settle"], default=None, metavar="DURATION", help=COMMON_HELP["settle"]
-            ),
-            click.Option(
-                ["--format", "fmt"],
-                type=click.Choice(["text", "json"]),
-                default="text",
-                help=COMMON_HELP["fmt"],
-            ),
-            click.Option(
-                ["--force-conflicts"],
-                is_flag=True,
-                default=False,
-                help=COMMON_HELP["force_conflicts"],
-            ),
-            click.Option(
-                ["--show-values"], is_flag=True, default=False, help=COMMON_HELP["show_values"]
-            ),
-            click.Option(
-                ["--export-env"], default=None, metavar="FILE", help=COMMON_HELP["export_env"]
-            ),
-            click.Option(["--gitops"], is_flag=True, default=False, help=COMMON_HELP["gitops"]),
-            click.Option(["--repo"], default=None, metavar="PATH", help=COMMON_HELP["repo"]),
-            click.Option(["--path"], default=None, metavar="DIR", help=COMMON_HELP["path"]),
-            click.Option(["--branch"], default=None, help=COMMON_HELP["branch"]),
-            click.Option(["--push"], is_flag=True, default=False, help=COMMON_HELP["push"]),
-            click.Option(["--record/--no-record"], default=None, help=COMMON_HELP["record"]),
-            click.Option(
-                ["--catalog-file"], default=None, metavar="FILE", help=COMMON_HELP["catalog_file"]
-            ),
-            click.Option(["--no-input"], is_flag=True, default=False, help=COMMON_HELP["no_input"]),
-            click.Option(["-y", "--yes"], is_flag=True, default=False, help=COMMON_HELP["yes"]),
-            click.Option(["--poll-interval"], type=float, default=2.0, hidden=True),
-            click.Option(["--estimate"], is_flag=True, help=COMMON_HELP["estimate"]),
-            click.Option(["--allow-over-budget"], is_flag=True, help=COMMON_HELP["over_budget"]),
-        ]
-        xrd = claim_type.xrd
-        aliases = f" Aliases: {', '.join(claim_type.aliases)}." if claim_type.aliases else ""
-        help_text = (
-            f"Request a {claim_type.name}: a {xrd.request_kind} ({xrd.api_version_of_request}, "
-            f"XRD {xrd.name}).{aliases}\n\n{claim_type.description}\n\n"
-            "Parameters come from the XRD's schema; nested fields can be set with --set. "
-            "Without --gitops the claim is sent with server-side apply to the current kube context."
-        )
-        super().__init__(
-            name=invoked_as,
-            params=params + common,
-            callback=self._run,
-            help=help_text,
-            short_help=claim_type.description,
-            context_settings={"help_option_names": ["-h", "--help"]},
-        )
-
-    def _run(self, **kwargs: Any) -> None:
-        values = {self.dests[k]: v for k, v in kwargs.items() if k in self.dests}
-        options = {k: v for k, v in kwargs.items() if k not in self.dests}
-        request(self.claim_type, values=values, **options)
-
-
-# --- prompts (through cli/prompts.py, the questionary gateway; only on a terminal) -------
-
-
-def _ask(param: Any) -> Any:
-    from platformctl.cli import prompts
-
-    label = f"{param.option} ({param.description})" if param.description else param.option
-    if param.type == "boolean":
-        return prompts.select(label, [("true", "yes"), ("false", "no")]) == "true"
-    if param.enum:
-        return prompts.select(label, [(str(v), str(v)) for v in param.enum])
-    return prompts.text(label, validate=lambda v: None if v.strip() else "a value is required")
-
-
-def _ask_text(label: str) -> str:
-    from platformctl.cli import prompts
-
-    return prompts.text(label, validate=lambda v: None if v.strip() else "a value is required")
-
-
-def _confirm(question: str, default: bool = False) -> bool:
-    from platformctl.cli import prompts
-
-    choices = [("yes", "yes"), ("no", "no")]
-    if not default:
-        choices.reverse()
-    return prompts.select(question, choices) == "yes"
-
-
-def _interactive(no_input: bool) -> bool:
-    return not no_input and get_context().interactive
-
-
-# --- the request flow ----------------------------------------------------------------------
-
-
-def _namespace(flag: str | None, cfg: Any, cluster_default: str | None = None) -> str:
-    if flag:
-        return flag
-    source = cfg.source("provision.namespace")
-    if source is not None and source.layer != "embedded default" and cfg.get("provision.namespace"):
-        return str(cfg.get("provision.namespace"))
-    return cluster_default or str(cfg.get("provision.namespace", "default"))
-
-
-DEFAULT_SETTLE = "5s"
-
-
-def _duration(option: str, text: str) -> float:
-    """A duration option's value in seconds; the error names the option."""
-    from platformctl.core.provision import status as status_mod
-
-    try:
-        return status_mod.parse_duration(text)
-    except UsageError as exc:
-        raise UsageError(f"{option}: {exc.message}", hint=exc.hint) from None
-
-
-def _settle(flag: str | None, cfg: Any) -> float:
-    """Seconds Ready must hold: --settle, else settings provision.ready_settle, else 5s."""
-    from platformctl.core.provision import status as status_mod
-
-    if flag is not None:
-        return _duration("--settle", flag)
-    configured = cfg.get("provision.ready_settle")
-    if configured is None or configured == "":
-        return status_mod.parse_duration(DEFAULT_SETTLE)
-    try:
-        return status_mod.parse_duration(str(configured))
-    except UsageError as exc:
-        source = cfg.source("provision.ready_settle")
-        where = ""
-        if source is not None:
-            where = f" ({source.file}:{source.line})" if source.file else f" ({source.layer})"
-        raise UsageError(
-            f"settings provision.ready_settle{where}: {exc.message}",
-            hint="use e.g. 5s, 30s or 0",
-        ) from None
-
-
-def _stamp() -> str:
-    return time.strftime("%H:%M:%S")
-
-
-def request(
-    claim_type: Any,
-    *,
-    values: dict[str, Any],
-    name: str | None,
-    sets: tuple[str, ...],
-    namespace: str | None,
-    context: str | None,
-    kubeconfig: str | None,
-    output: str | None,
-    dry_run: bool,
-    wait: bool | None,
-    timeout: str,
-    settle: str | None,
-    fmt: str,
-    force_conflicts: bool,
-    show_values: bool,
-    export_env: str | None,
-    gitops: bool,
-    repo: str | None,
-    path: str | None,
-    branch: str | None,
-    push: bool,
-    record: bool | None,
-    catalog_file: str | None,
-    no_input: bool,
-    yes: bool,
-    poll_interval: float,
-    estimate: bool = False,
-    allow_over_budget: bool = False,
-) -> None:
-    from platformctl.cli.app import load_config
-    from platformctl.core.provision import claim as claims
-
-    if gitops and (dry_run or force_conflicts or wait or export_env or show_values):
-        raise UsageError(
-            "--dry-run, --force-conflicts, --wait, --export-env and --show-values are for "
-            "API mode, not --gitops",
-            hint="after the change is merged, follow it with "
-            "platformctl provision status NAME --wait [--export-env FILE]",
-        )
-    if export_env and (dry_run or wait is False):
-        raise UsageError(
-            "--export-env needs the claim to become Ready: it cannot go with "
-            + ("--dry-run" if dry_run else "--no-wait"),
-            hint="drop --no-wait (--export-env waits for Ready), or later run "
-            "platformctl provision status NAME --wait --export-env FILE",
-        )
-    if export_env and not output:
-        from platformctl.core.provision import secrets as secrets_mod
-
-        secrets_mod.check_export_target(Path(export_env))
-        wait = True  # the file is written when Ready: --export-env waits
-    cfg = load_config(overrides={"provision.context": context} if context else None)
-    context = context or cfg.get("provision.context")
-    seconds = _duration("--timeout", timeout)
-    settle_seconds = _settle(settle, cfg)
-    interactive = _interactive(no_input)
-
-    # 1. collect input; prompt or list everything that is missing
-    set_paths = {}
-    object_schema = claim_type.xrd.object_schema()
-    for expression in sets:
-        parsed_path, value = claims.parse_set(expression, object_schema)
-        set_paths[parsed_path] = value
-    missing = claims.missing_required(claim_type, values, set_paths)
-    cluster = None
-    if interactive and not output and not gitops and (not name or missing):
-        # Check the cluster before asking anything: an unusable cluster found after every
-        # answer wastes them all.  The errors name --gitops and -o yaml, which need none.
-        from platformctl.core.provision import kube
-
-        cluster = kube.connect(kubeconfig=kubeconfig, context=context, namespace=namespace)
-        kube.served(cluster, claim_type)
-    if interactive:
-        if not name:
-            name = _ask_text(f"name of the {claim_type.name}")
-        for param in missing:
-            values[param.option] = _ask(param)
-    elif not name or missing:
-        items = ([("NAME", "NAME (argument)")] if not name else []) + [
-            (p.option, f"{p.flag} VALUE") for p in missing
-        ]
-        raise MissingInputError(items, what=f"values for {claim_type.name}")
-    assert name is not None
-
-    # 2. cluster or GitOps target; namespace
-    context_namespace = None
-    if not output and not gitops and not estimate:
-        from platformctl.core.provision import kube
-
-        if cluster is None:
-            cluster = kube.connect(kubeconfig=kubeconfig, context=context, namespace=namespace)
-        context_namespace = cluster.namespace
-    elif (output or estimate) and not namespace:
-        # print what API mode would send: the kube context's namespace, when there is one
-        from platformctl.core.provision import kube
-
-        context_namespace = kube.context_namespace(kubeconfig=kubeconfig, context=context)
-    ns = _namespace(namespace, cfg, context_namespace)
-
-    # 3. build and validate locally
-    built = claims.build_claim(claim_type, name, namespace=ns, values=values, sets=list(sets))
-    problems = [str(e) for e in built.errors] + [f"{u}: unknown field" for u in built.unknown]
-    if problems:
-        if len(problems) > 1:  # each problem once: listed here, counted in the error line
-            for line in problems:
-                render.err().print(f"  {line}", markup=False)
-        raise UsageError(
-            f"the {claim_type.kind} is invalid: "
-            + (problems[0] if len(problems) == 1 else f"{len(problems)} problems, listed above"),
-            hint=f"platformctl provision explain {claim_type.name} lists the parameters "
-            "and their allowed values",
-        )
-
-    from platformctl.cli.cost import claim_cost
-
-    cost = claim_cost(
-        claim_type, built, cfg, estimate=estimate, allow_over_budget=allow_over_budget,
-        output=output, repo=repo, path=path, cluster=cluster,
-    )  # fmt: skip
-    if output:
-        beside = {"claim": built.object, "estimate": cost}
-        _print_object(built.object if cost is None else beside, output)
-        return
-    if estimate:
-        return
-
-    if gitops:
-        result = _gitops(built, cfg, repo=repo, path=path, branch=branch, push=push, fmt=fmt)
-        try:
-            _maybe_record(built, record, catalog_file, interactive, gitops_result=result)
-        finally:
-            _restore(result, fmt, {"event": "gitops", "requestId": built.request_id})
-        return
-
-    # 4. API mode
-    from platformctl.core.provision import kube
-
-    assert cluster is not None
-    selector = (
-        built.object["spec"].get("compositionSelector")
-        or (built.object["spec"].get("crossplane") or {}).get("compositionSelector")
-        or {}
-    ).get("matchLabels")
-    spec = built.object["spec"]
-    composition_ref = (
-        spec.get("compositionRef") or (spec.get("crossplane") or {}).get("compositionRef") or {}
-    ).get("name")
-    checked = kube.preflight(
-        cluster, claim_type, ns, selector=selector, composition_ref=composition_ref
-    )
-    if get_context().verbose:
-        render.info(f"cluster {cluster.server} (context {cluster.context}), namespace {ns}")
-        render.info(
-            f"preflight: {checked.plural}.{claim_type.xrd.group} served; "
-            f"allowed: {', '.join(checked.allowed)}"
-            + (f"; compositions: {', '.join(checked.compositions)}" if checked.compositions else "")
-        )
-    for note in checked.notes:
-        render.info(f"note: {note}")
-    result = cluster.apply(
-        built.object, claim_type.xrd.request_plural, force=force_conflicts, dry_run=dry_run
-    )
-    ref = f"{built.kind}/{built.namespace + '/' if built.namespace else ''}{built.name}"
-    suffix = " (server dry run)" if dry_run else ""
-    if fmt == "json":
-        _json_line(
-            {
-                "event": "applied",
-                "object": ref,
-                "outcome": result.outcome,
-                "dryRun": dry_run,
-                "requestId": built.request_id,
-            }
-        )
-    else:
-        render.info(f"{ref} {result.outcome}{suffix} (request {built.request_id})")
-    if dry_run:
-        return
-    should_wait = sys.stdout.isatty() if wait is None else wait
-    if not should_wait:
-        if fmt != "json":
-            render.info(
-                f"follow it with: platformctl provision status {built.name} -t {claim_type.name}"
-            )
-        _maybe_record(built, record, catalog_file, interactive)
-        return
-    snapshot = _wait(
-        cluster,
-        claim_type,
-        built.name,
-        built.namespace,
-        seconds,
-        fmt,
-        poll_interval,
-        settle=settle_seconds,
-    )
-    _ready(cluster, claim_type, snapshot, fmt=fmt, show_values=show_values, export_env=export_env)
-    _maybe_record(built, record, catalog_file, interactive)
-
-
-def _print_object(obj: dict[str, Any], output: str) -> None:
-    if output == "json":
-        render.emit(json.dumps(obj, indent=2) + "\n")
-    else:
-        from platformctl.core.provision import gitops
-
-        render.emit(gitops.render(obj))
-
-
-def _json_line(data: dict[str, Any]) -> None:
-    data = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **data}
-    sys.stdout.write(json.dumps(data) + "\n")
-    sys.stdout.flush()
-
-
-def _gitops(
-    built: Any,
-    cfg: Any,
-    *,
-    repo: str | None,
-    path: str | None,
-    branch: str | None,
-    push: bool,
-    fmt: str,
-) -> Any:
-    from platformctl.core.provision import gitops
-
-    directory = path or str(cfg.get("provision.gitops_dir", "infra/claims"))
-    result = gitops.submit(
-        built.object, repo=Path(repo or "."), directory=directory, branch=branch, push=push
-    )
-    if fmt == "json":
-        pass  # one event, after restore()
-    elif result.changed:
-        render.info(
-            f"wrote {result.file} and committed it on branch {result.branch} "
-            f"({(result.commit or '')[:8]})" + (" and pushed it" if result.pushed else "")
-        )
-        render.info(
-            f"once merged and applied, follow it with: platformctl provision status {built.name}"
-        )
-    elif result.created_branch:
-        render.info(f"{result.file} already requests this on {result.start}; nothing to commit")
-    else:
-        render.info(
-            f"{result.file} already requested on branch {result.branch}; nothing to commit"
-            + (" (pushed)" if result.pushed else "")
-        )
-    return result
-
-
-def _restore(result: Any, fmt: str, event: dict[str, Any]) -> None:
-    """Put the user back on the branch they started on, and say where they are."""
-    from platformctl.core.provision import gitops
-
-    try:
-        gitops.restore(result)
-    finally:
-        if fmt == "json":
-            _json_line({**event, **result.to_json()})
-        elif result.returned and result.changed:
-            where = "commit " + result.start[:8] if result.start_detached else result.start
-            render.info(f"you are back on {where}; the change is on branch {result.branch}")
-        elif not result.returned and result.start != result.branch:
-            render.info(
-                f"you are on branch {result.branch}"
-                + (
-                    " (the branch you started on has no commits yet)"
-                    if result.start is None
-                    else ""
-                )
-            )
-
-
-def _render_snapshot_line(snapshot: Any, elapsed: float) -> str:
-    from platformctl.core.provision import status as status_mod
-
-    root = snapshot.root
-    head = f"Synced={root.synced} Ready={root.ready}" if root else "not found"
-    parts = []
-    if snapshot.composite is not None:
-        parts.append(
-            f"composite {snapshot.composite.kind}/{snapshot.composite.name}: "
-            f"Ready={snapshot.composite.ready}"
-        )
-    if snapshot.composed:
-        ready = sum(1 for r in snapshot.composed if r.ready == "True")
-        parts.append(f"composed {ready}/{len(snapshot.composed)} ready")
-    detail = f" ({'; '.join(parts)})" if parts else ""
-    return f"{_stamp()} [{status_mod.format_duration(elapsed)}] {head}{detail} - {snapshot.message}"
-
-
-def _wait(
-    cluster: Any,
-    claim_type: Any,
-    name: str,
-    namespace: str | None,
-    seconds: float,
-    fmt: str,
-    interval: float,
-    *,
-    settle: float = 0.0,
-) -> Any:
-    import contextlib
-
-    from platformctl.core.provision import status as status_mod
-
-    last = None
-    console = render.err()
-    spinning = fmt == "text" and console.is_terminal
-    spinner_cm: Any = (
-        console.status("waiting for Ready ...") if spinning else contextlib.nullcontext()
-    )
-    try:
-        with spinner_cm as spinner:
-            for event in status_mod.wait(
-                cluster,
-                claim_type,
-                name,
-                namespace,
-                timeout=seconds,
-                interval=interval,
-                max_interval=max(interval * 5, interval),
-                settle=settle,
-            ):
-                last = event.snapshot
-                if fmt == "json":
-                    _json_line(
-                        {
-                            "event": "status",
-                            "elapsed": round(event.elapsed, 2),
-                            **event.snapshot.to_json(),
-                        }
-                    )
-                else:
-                    render.info(_render_snapshot_line(event.snapshot, event.elapsed))
-                    if spinner is not None:
-                        spinner.update(f"waiting for Ready: {event.snapshot.message}")
-    except KeyboardInterrupt:
-        render.info(
-            f"stopped waiting; the request stands. Follow it with: "
-            f"platformctl provision status {name} --wait"
-        )
-        raise
-    except status_mod.NotReady as exc:
-        snapshot = exc.snapshot
-        if exc.timed_out:
-            events = status_mod.collect_events(cluster, snapshot)
-            lines = status_mod.post_mortem(snapshot, events)
-            if fmt == "json":
-                _json_line({"event": "timeout", **snapshot.to_json(), "postMortem": lines})
-            else:
-                render.info("post-mortem (last known state):")
-                for line in lines:
-                    render.info(f"  {line}")
-        elif fmt == "json":
-            _json_line({"event": "failed", **snapshot.to_json()})
-        raise
-    return last
-
-
-def _ready(
-    cluster: Any,
-    claim_type: Any,
-    snapshot: Any,
-    *,
-    fmt: str,
-    show_values: bool,
-    export_env: str | None,
-) -> None:
-    from platformctl.core.provision import secrets
-
-    ns, secret_name = snapshot.secret
-    if fmt == "json":
-        payload: dict[str, Any] = {"event": "ready"}
-    else:
-        render.info(f"{snapshot.root.ref} is Ready")
-    if not secret_name or not ns:
-        if fmt == "json":
-            _json_line(payload)
-        return
-    secret = cluster.secret(ns, secret_name)
-    if secret is None:
-        render.warn(f"connection secret {ns}/{secret_name} does not exist (yet)")
-        if fmt == "json":
-            _json_line(payload)
-        return
-    info = secrets.describe(secret, claim_type.xrd.connection_secret_keys)
-    for warning in info.warnings:
-        render.warn(warning)
-    if export_env:
-        written = secrets.export_env(info, Path(export_env))
-        if fmt != "json":
-            render.info(f"wrote {len(info.keys)} variables to {written} (mode 0600)")
-    if fmt == "json":
-        payload["secret"] = info.to_json(show_values=show_values)
-        _json_line(payload)
-        return
-    out = render.out()
-    out.print(f"connection secret: {info.namespace}/{info.name}", markup=False)
-    out.print(f"keys: {', '.join(info.keys) or '(none)'}", markup=False)
-    if show_values:
-        for key in info.keys:
-            out.print(f"  {key}={info.values.get(key, '')}", markup=False)
-    out.print("use it in a container spec:", markup=False)
-    out.print(secrets.snippet(info).rstrip(), markup=False)
-
-
-def _maybe_record(
-    built: Any,
-    record: bool | None,
-    catalog_file: str | None,
-    interactive: bool,
-    *,
-    gitops_result: Any = None,
-) -> None:
-    from platformctl.core.provision import record as record_mod
-
-    target = Path(catalog_file) if catalog_file else Path("catalog-info.yaml")
-    if record is False:
-        return
-    if not target.is_file():
-        if record:
-            raise UsageError(f"{target} does not exist", hint="pass --catalog-file FILE")
-        return
-    if record is None:
-        if not interactive:
-            return
-        if not _confirm(f"Record {built.name} as a dependency in {target}?", default=True):
-            return
-    ns = built.namespace
-    result = record_mod.record_dependency(
-        target,
-        name=built.name,
-        resource_type=built.claim_type.resource_type,
-        description=f"{built.claim_type.name} requested with platformctl provision",
-        claim_kind=built.kind,
-        claim_namespace=ns,
-    )
-    if result.changed:
-        render.info(
-            f"recorded {result.ref} in {target} "
-            f"(Resource entity and dependsOn of {result.component})"
-        )
-    else:
-        render.info(f"{target} already records {result.ref}")
-    if gitops_result is not None:
-        _commit_record(built, target, gitops_result)
-
-
-def _commit_record(built: Any, target: Path, gitops_result: Any) -> None:
-    """In GitOps mode the catalog change goes on the claim's branch when in the same repo."""
-    from platformctl.core.provision import gitops
-
-    path = target.resolve()
-    root = Path(gitops_result.repo).resolve()
-    if root not in path.parents:
-        return
-    sha = gitops.commit_extra(
-        root, [path], f"catalog: record dependency on {built.name}\n", gitops_result.branch
-    )
-    if sha:
-        render.info(f"committed {target} on branch {gitops_result.branch} ({sha[:8]})")
-
-
-# --- the fixed sub-commands ----------------------------------------------------------------
 
 
 @app.command("types")
@@ -930,7 +199,7 @@ def explain_cmd(
     out.print("parameters:", markup=False)
     for p in params:
         out.print(f"  {p.flag} ({p.dotted}, {p.type})", markup=False)
-        help_text = _param_help(p)
+        help_text = param_help(p)
         if help_text:
             out.print(f"      {help_text}", markup=False)
     out.print("", markup=False)
@@ -970,54 +239,6 @@ def _type_and_name(claim: list[str], type_name: str | None, command: str) -> tup
     return given, name
 
 
-def _find(
-    registry: Any, cluster: Any, name: str, namespace: str, type_name: str | None
-) -> tuple[Any, dict[str, Any]]:
-    from platformctl.core.errors import EnvironmentProblem
-
-    candidates = [registry.get(type_name)] if type_name else list(registry.types.values())
-    found = []
-    served_any = False
-    for ct in candidates:
-        xrd = ct.xrd
-        served = cluster.resource_for(xrd.api_version_of_request, xrd.request_kind)
-        served_any = served_any or served is not None
-        if served is None:
-            if type_name:
-                raise EnvironmentProblem(
-                    f"the cluster does not serve {xrd.request_kind}: "
-                    f"the XRD {xrd.name} is not installed",
-                    hint="ask the platform team to install this claim type, or check --context",
-                )
-            continue
-        plural, namespaced = served
-        obj = cluster.get(
-            xrd.api_version_of_request, plural, name, namespace if namespaced else None
-        )
-        if obj is not None:
-            found.append((ct, obj))
-    if not served_any:
-        raise EnvironmentProblem(
-            "the cluster serves none of this platform's claim types "
-            f"({', '.join(registry.types)})"
-            + (f" (context {cluster.context})" if cluster.context else ""),
-            hint="check --context, or ask the platform team to install the claim types",
-        )
-    if not found:
-        from platformctl.core.errors import ProblemsFound
-
-        raise ProblemsFound(
-            f"no claim named {name!r} in namespace {namespace}",
-            hint="platformctl provision list shows what exists; pass -n NAMESPACE or -t TYPE",
-        )
-    if len(found) > 1:
-        raise UsageError(
-            f"several claims are named {name!r}: " + ", ".join(ct.name for ct, _ in found),
-            hint="pass -t TYPE",
-        )
-    return found[0]
-
-
 @app.command("status")
 def status_cmd(
     claim: list[str] = typer.Argument(..., metavar="[TYPE] NAME", help=COMMON_HELP["claim"]),
@@ -1054,58 +275,51 @@ def status_cmd(
     which searches every claim type).
     """
     from platformctl.cli.app import load_config
-    from platformctl.core.provision import kube, secrets
-    from platformctl.core.provision import status as status_mod
+    from platformctl.core.provision import follow, manage
+    from platformctl.core.provision import request as flow
 
     type_name, name = _type_and_name(claim, type_name, "status")
     cfg = load_config()
-    cluster = kube.connect(
+    cluster = flow.connect(
         kubeconfig=kubeconfig,
         context=context or cfg.get("provision.context"),
         namespace=namespace,
     )
-    ns = _namespace(namespace, cfg, cluster.namespace)
+    ns = flow.namespace(namespace, cfg, cluster.namespace)
     registry = _registry()
     if export_env:
-        secrets.check_export_target(Path(export_env))
+        flow.check_export_target(export_env)
     if wait:
-        seconds = _duration("--timeout", timeout)
+        seconds = flow.duration("--timeout", timeout)
         started = time.monotonic()
-        ct = _appear(registry, cluster, name, ns, type_name, request_id, seconds, poll_interval)
+        ct = None
+        for event in follow.appear(
+            registry, cluster, name, ns, type_name, request_id,
+            timeout=seconds, interval=poll_interval,
+        ):  # fmt: skip
+            if isinstance(event, follow.NotThereYet):
+                render.info(f"{stamp()} {event.what}")
+            else:
+                ct = event.claim_type
         remaining = max(0.0, seconds - (time.monotonic() - started))
-        snapshot = _wait(
-            cluster, ct, name, ns, remaining, fmt, poll_interval, settle=_settle(settle, cfg)
+        snapshot = wait_ready(
+            cluster, ct, name, ns, remaining, fmt, poll_interval, settle=flow.settle(settle, cfg)
         )
-        _ready(cluster, ct, snapshot, fmt=fmt, show_values=show_values, export_env=export_env)
+        render_ready(cluster, ct, snapshot, fmt=fmt, show_values=show_values, export_env=export_env)
         return
-    ct, obj = _find(registry, cluster, name, ns, type_name)
-    snapshot = status_mod.observe(cluster, ct, name, ns)
-    found_id = _request_id(obj)
-    secret_info = None
-    sns, sname = snapshot.secret
-    if snapshot.phase == status_mod.READY and sns and sname:
-        secret = cluster.secret(sns, sname)
-        if secret is not None:
-            secret_info = secrets.describe(secret, ct.xrd.connection_secret_keys)
-    if export_env and secret_info is not None:
-        written = secrets.export_env(secret_info, Path(export_env))
-        render.info(f"wrote {len(secret_info.keys)} variables to {written} (mode 0600)")
+    st = manage.status(registry, cluster, name, ns, type_name, export_env=export_env)
+    snapshot, secret_info, found_id = st.snapshot, st.secret, st.request_id
+    if st.written is not None:
+        render.info(f"wrote {len(secret_info.keys)} variables to {st.written} (mode 0600)")
     if fmt == "json":
-        payload = {
-            "version": 1,
-            "type": ct.name,
-            "requestId": found_id,
-            **snapshot.to_json(),
-            "secret": secret_info.to_json(show_values=show_values) if secret_info else None,
-        }
-        render.emit(json.dumps(payload, indent=2) + "\n")
+        render.emit(json.dumps(st.to_json(show_values=show_values), indent=2) + "\n")
     else:
         out = render.out()
         root_ref = snapshot.root.ref if snapshot.root else name
         out.print(f"{root_ref}: {snapshot.phase} - {snapshot.message}", markup=False)
         if found_id:
             out.print(f"request: {found_id}", markup=False)
-        for line in status_mod.post_mortem(snapshot, []):
+        for line in st.lines():
             out.print(f"  {line}", markup=False)
         if secret_info is not None:
             out.print(
@@ -1121,62 +335,10 @@ def status_cmd(
         render.warn(
             f"the cluster has request {found_id or '(none)'}, not {request_id} (not applied yet?)"
         )
-    if snapshot.phase == status_mod.FAILED:
+    if st.failed:
         raise typer.Exit(1)
     if export_env and secret_info is None:
-        from platformctl.core.errors import ProblemsFound
-
-        raise ProblemsFound(
-            f"nothing written to {export_env}: "
-            + (
-                f"{snapshot.root.ref if snapshot.root else name} is not Ready yet"
-                if snapshot.phase != status_mod.READY
-                else f"its connection secret {sns or '?'}/{sname or '?'} does not exist"
-            ),
-            hint=f"platformctl provision status {name} --wait --export-env {export_env}",
-        )
-
-
-def _request_id(obj: dict[str, Any]) -> str | None:
-    from platformctl.core.provision.claim import REQUEST_ID
-
-    return ((obj.get("metadata") or {}).get("annotations") or {}).get(REQUEST_ID)
-
-
-def _appear(
-    registry: Any,
-    cluster: Any,
-    name: str,
-    namespace: str,
-    type_name: str | None,
-    request_id: str | None,
-    seconds: float,
-    interval: float,
-) -> Any:
-    """Wait until the claim (with ``request_id``, when given) exists; GitOps controllers apply
-    merged changes some time later."""
-    from platformctl.core.errors import ProblemsFound
-
-    deadline = time.monotonic() + seconds
-    told = False
-    while True:
-        try:
-            ct, obj = _find(registry, cluster, name, namespace, type_name)
-            if not request_id or _request_id(obj) == request_id:
-                return ct
-            current = _request_id(obj) or "(none)"
-            what = f"request {current} is on the cluster, waiting for {request_id}"
-        except ProblemsFound:
-            what = f"{name} is not on the cluster yet (waiting for the GitOps controller)"
-        if not told:
-            render.info(f"{_stamp()} {what}")
-            told = True
-        if time.monotonic() >= deadline:
-            raise ProblemsFound(
-                f"{name} did not appear in namespace {namespace} in time: {what}",
-                hint="is the GitOps change merged, and is the controller syncing it?",
-            )
-        time.sleep(interval)
+        raise manage.nothing_exported(st, name, export_env)
 
 
 @app.command("list")
@@ -1196,51 +358,15 @@ def list_cmd(
 ) -> None:
     """List claims: kind, name, ready, synced, age, secret."""
     from platformctl.cli.app import load_config
-    from platformctl.core.provision import kube
-    from platformctl.core.provision import status as status_mod
-    from platformctl.core.provision.claim import connection_secret_ref
+    from platformctl.core.provision import manage
+    from platformctl.core.provision import request as flow
 
     cfg = load_config()
-    cluster = kube.connect(
+    cluster = flow.connect(
         kubeconfig=kubeconfig, context=context or cfg.get("provision.context"), namespace=namespace
     )
-    ns = None if all_namespaces else _namespace(namespace, cfg, cluster.namespace)
-    registry = _registry()
-    types = [registry.get(type_name)] if type_name else list(registry.types.values())
-    rows = []
-    unserved = []
-    for ct in types:
-        xrd = ct.xrd
-        served = cluster.resource_for(xrd.api_version_of_request, xrd.request_kind)
-        if served is None:
-            unserved.append(ct.name)
-            continue
-        plural, namespaced = served
-        for obj in cluster.list_objects(
-            xrd.api_version_of_request, plural, ns if namespaced else None
-        ):
-            state = status_mod.state_of(obj, 0)
-            sns, sname = connection_secret_ref(obj, xrd)
-            rows.append(
-                {
-                    "type": ct.name,
-                    "kind": state.kind,
-                    "namespace": state.namespace,
-                    "name": state.name,
-                    "ready": state.ready,
-                    "synced": state.synced,
-                    "age": status_mod.age(state.created),
-                    "secret": f"{sns}/{sname}" if sname else "",
-                }
-            )
-    if unserved and len(unserved) == len(types):
-        from platformctl.core.errors import EnvironmentProblem
-
-        raise EnvironmentProblem(
-            f"the cluster serves none of the claim types {', '.join(unserved)}"
-            + (f" (context {cluster.context})" if cluster.context else ""),
-            hint="check --context, or ask the platform team to install the claim types",
-        )
+    ns = None if all_namespaces else flow.namespace(namespace, cfg, cluster.namespace)
+    rows = manage.list_claims(_registry(), cluster, ns, type_name)
     if fmt == "json":
         render.emit(json.dumps({"version": 1, "claims": rows}, indent=2) + "\n")
         return
@@ -1297,7 +423,8 @@ def delete_cmd(
     controller deletes the claim once that is merged.
     """
     from platformctl.cli.app import load_config
-    from platformctl.core.provision import kube
+    from platformctl.core.provision import manage
+    from platformctl.core.provision import request as flow
 
     type_name, name = _type_and_name(claim, type_name, "delete")
     cfg = load_config()
@@ -1319,36 +446,30 @@ def delete_cmd(
             "--repo, --path, --branch and --push go with --gitops",
             hint=f"platformctl provision delete {name} --gitops ...",
         )
-    cluster = kube.connect(
+    cluster = flow.connect(
         kubeconfig=kubeconfig, context=context or cfg.get("provision.context"), namespace=namespace
     )
-    ns = _namespace(namespace, cfg, cluster.namespace)
-    ct, obj = _find(_registry(), cluster, name, ns, type_name)
-    xrd = ct.xrd
-    ref = f"{xrd.request_kind}/{ns + '/' if xrd.request_namespaced else ''}{name}"
-    controller = _gitops_controller(obj)
-    if controller:
+    ns = flow.namespace(namespace, cfg, cluster.namespace)
+    found = manage.find_for_delete(_registry(), cluster, name, ns, type_name)
+    ref = found.ref
+    if found.controller:
         render.warn(
-            f"{ref} is applied by {controller}: deleting it on the cluster is undone when the "
-            f"controller syncs again; remove it from the repository instead: "
+            f"{ref} is applied by {found.controller}: deleting it on the cluster is undone when "
+            f"the controller syncs again; remove it from the repository instead: "
             f"platformctl provision delete {name} --gitops"
         )
     if not yes:
-        if not _interactive(no_input):
+        if not is_interactive(no_input):
             raise UsageError(
                 f"not deleting {ref} without a confirmation (no terminal to ask on)",
                 hint="pass --yes to delete it",
             )
-        if not _confirm(
+        if not confirm(
             f"Delete {ref}? Crossplane deletes the cloud resources it created.", default=False
         ):
             render.info("not deleted")
             raise typer.Exit(1)
-    plural, namespaced = cluster.resource_for(xrd.api_version_of_request, xrd.request_kind) or (
-        xrd.request_plural,
-        True,
-    )
-    cluster.delete(xrd.api_version_of_request, plural, name, ns if namespaced else None)
+    manage.delete(cluster, found)
     render.info(f"{ref} deleted")
 
 
@@ -1364,63 +485,26 @@ def _delete_gitops(
     yes: bool,
     no_input: bool,
 ) -> None:
-    from platformctl.core import vcs
-    from platformctl.core.errors import ProblemsFound
-    from platformctl.core.provision import gitops
-    from platformctl.core.provision.claim import check_name
+    from platformctl.core.provision import manage
 
-    check_name(name)
-    root = vcs.repo_root(Path(repo or "."))
-    if root is None:
-        raise UsageError(
-            f"{repo or Path.cwd()} is not inside a git repository",
-            hint="pass --repo PATH to your GitOps repository",
-        )
-    directory = path or str(cfg.get("provision.gitops_dir", "infra/claims"))
-    registry = _registry()
-    candidates = [registry.get(type_name)] if type_name else list(registry.types.values())
-    looked = {ct.name: gitops.target_file(root, directory, ct.kind, name) for ct in candidates}
-    found = [(ct, looked[ct.name]) for ct in candidates if looked[ct.name].is_file()]
-    if not found:
-        shown = ", ".join(sorted({str(p.relative_to(root)) for p in looked.values()})[:4])
-        raise ProblemsFound(
-            f"no claim file for {name!r} in {root} (looked for {shown}"
-            + (" ..." if len(looked) > 4 else "")
-            + f" on {_where(root)})",
-            hint="pass --path DIR (where the claim files are) or -t TYPE; "
-            "or run it on the branch that holds the claim",
-        )
-    if len(found) > 1:
-        raise UsageError(
-            f"several claim files are named {name!r}: "
-            + ", ".join(str(p.relative_to(root)) for _, p in found),
-            hint="pass -t TYPE",
-        )
-    ct, file = found[0]
-    namespace = _file_namespace(file)
-    rel = file.relative_to(root).as_posix()
+    found = manage.find_claim_file(
+        _registry(), cfg, name=name, type_name=type_name, repo=repo, path=path
+    )
+    rel = found.rel
     if not yes:
-        if not _interactive(no_input):
+        if not is_interactive(no_input):
             raise UsageError(
                 f"not removing {rel} without a confirmation (no terminal to ask on)",
                 hint="pass --yes to remove it",
             )
-        if not _confirm(
+        if not confirm(
             f"Remove {rel} (commit on a branch)? Once merged, Crossplane deletes the cloud "
             "resources it created.",
             default=False,
         ):
             render.info("not deleted")
             raise typer.Exit(1)
-    result = gitops.withdraw(
-        repo=root,
-        file=file,
-        kind=ct.kind,
-        name=name,
-        namespace=namespace,
-        branch=branch,
-        push=push,
-    )
+    result = manage.withdraw(found, name, branch=branch, push=push)
     try:
         if result.changed:
             render.info(
@@ -1434,50 +518,4 @@ def _delete_gitops(
         else:
             render.info(f"{rel} is already removed on branch {result.branch}; nothing to commit")
     finally:
-        _restore(result, "text", {})
-
-
-def _where(root: Path) -> str:
-    from platformctl.core import vcs
-
-    try:
-        return f"branch {vcs.current_branch(root)}"
-    except Exception:  # noqa: BLE001 - detached HEAD or unborn branch
-        return "the current checkout"
-
-
-def _file_namespace(file: Path) -> str | None:
-    from platformctl.core import yamlio
-
-    loaded = yamlio.load_file(file)
-    data = loaded.documents[0].data if loaded.ok and loaded.documents else None
-    meta = data.get("metadata") if isinstance(data, dict) else None
-    namespace = meta.get("namespace") if isinstance(meta, dict) else None
-    return str(namespace) if namespace else None
-
-
-GITOPS_MARKERS: tuple[tuple[str, str, str], ...] = (
-    ("annotation", "argocd.argoproj.io/tracking-id", "Argo CD"),
-    ("label", "kustomize.toolkit.fluxcd.io/name", "Flux"),
-    ("label", "helm.toolkit.fluxcd.io/name", "Flux"),
-)
-GITOPS_MANAGERS = {
-    "argocd-controller": "Argo CD",
-    "kustomize-controller": "Flux",
-    "helm-controller": "Flux",
-}
-
-
-def _gitops_controller(obj: dict[str, Any]) -> str | None:
-    """Which GitOps controller applies this object, when it carries a known marker."""
-    meta = obj.get("metadata") or {}
-    for entry in meta.get("managedFields") or []:
-        manager = str(entry.get("manager") or "")
-        if manager in GITOPS_MANAGERS:
-            return f"{GITOPS_MANAGERS[manager]} ({manager})"
-    labels, annotations = meta.get("labels") or {}, meta.get("annotations") or {}
-    for where, key, tool in GITOPS_MARKERS:
-        found = (annotations if where == "annotation" else labels).get(key)
-        if found:
-            return f"{tool} ({key}={found})"
-    return None
+        restore(result, "text", {})

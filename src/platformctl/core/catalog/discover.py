@@ -336,6 +336,27 @@ def discover(
 # --- validation and files ------------------------------------------------------------------------
 
 
+def discover_cluster(
+    registry: Any,
+    *,
+    kubeconfig: str | None,
+    context: str | None,
+    namespace: str | None,
+    all_namespaces: bool,
+    selector: str | None = None,
+    rules: Rules | None = None,
+) -> tuple[Discovery, str | None]:
+    """Connect to the kube context and discover in ``namespace`` (else the context's namespace,
+    else ``default``; every namespace with ``all_namespaces``).  Returns the discovery and the
+    namespace searched (None: every namespace)."""
+    from platformctl.core.provision import kube
+
+    cluster = kube.connect(kubeconfig=kubeconfig, context=context, namespace=namespace)
+    scope = None if all_namespaces else (namespace or cluster.namespace or "default")
+    found = discover(cluster, registry, namespace=scope, selector=selector, rules=rules)
+    return found, scope
+
+
 @dataclass
 class Invalid:
     discovered: Discovered

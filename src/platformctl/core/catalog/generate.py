@@ -506,7 +506,7 @@ def add_placeholders(p: InitPlan, rules: list[Any]) -> None:
     placeholder), unless the entity already has it.  ``rules`` are the rules of the scorecards
     that apply to the repository (``core.compliance``).  Stubs that are real values (e.g.
     ``backstage.io/techdocs-ref: dir:.``) are not added: they would claim what is not there."""
-    from platformctl.core.compliance.checks import is_placeholder
+    from platformctl.core.compliance.checks_catalog import is_placeholder
 
     values = p.answers()
     facts = {"lifecycle": values.get("lifecycle"), "type": values.get("type"), "kind": "Component"}

@@ -221,7 +221,7 @@ def catalog_link(
 
 
 def _fill_in(value: str) -> str:
-    from platformctl.core.compliance.checks import is_placeholder
+    from platformctl.core.compliance.checks_catalog import is_placeholder
 
     return " (a placeholder: fill it in)" if is_placeholder(value) else ""
 

@@ -148,6 +148,33 @@ def fix_type(name: str, *, one_of: tuple[str, ...] = (), **options: Opt) -> Call
     return register
 
 
+# The modules that register types besides the checks_<facts>.py ones: any_of/all_of (checks),
+# applies_when conditions, fix types.
+PROVIDERS = ("checks", "conditions", "fixes")
+_loaded = False
+
+
+def provider_modules() -> list[str]:
+    """The modules that register check, condition and fix types: ``PROVIDERS`` and every
+    ``checks_<facts>`` module of this package (one per kind of fact a check reads)."""
+    import pkgutil
+    from pathlib import Path
+
+    found = pkgutil.iter_modules([str(Path(__file__).parent)])
+    return [*PROVIDERS, *sorted(m.name for m in found if m.name.startswith("checks_"))]
+
+
 def ensure_loaded() -> None:
-    """Import the modules that register check, condition and fix types."""
-    from platformctl.core.compliance import checks, checks_go, fixes, gitops  # noqa: F401
+    """Import the modules that register check, condition and fix types.
+
+    They are imported by name, so the registry depends on none of them (they depend on it),
+    and a new ``checks_<facts>.py`` registers its types by being there."""
+    global _loaded
+    if _loaded:
+        return
+    import importlib
+
+    package = __name__.rpartition(".")[0]
+    for name in provider_modules():
+        importlib.import_module(f"{package}.{name}")
+    _loaded = True

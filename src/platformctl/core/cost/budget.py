@@ -248,3 +248,44 @@ def over_budget(assessment: Assessment) -> ProblemsFound | None:
         hint="request less, raise the team's budget (cost.budgets in platform.yaml), "
         "or pass --allow-over-budget",
     )
+
+
+def assess_request(
+    claim_type: Any,
+    obj: dict[str, Any],
+    cfg: Any,
+    budgets: dict[str, Budget],
+    *,
+    cluster: Any,
+    repo: str | None,
+    path: str | None,
+) -> Assessment:
+    """Assess a claim request against its team's budget: the team's other claims come from the
+    cluster (API mode) or from the GitOps folder of the repository, when there is one."""
+    from platformctl.core.cost import inventory
+    from platformctl.core.cost.prices import load_prices
+    from platformctl.core.provision import claim
+
+    registry = claim.registry_from_config(cfg)
+    existing = None
+    source = ""
+    if cluster is not None:
+        existing = inventory.from_cluster(cluster, registry, namespace=None).records
+        source = "the cluster"
+    else:
+        folder = _gitops_folder(cfg, repo=repo, path=path)
+        if folder is not None:
+            existing = inventory.from_folder(folder, registry)
+            source = str(folder)
+    prices = load_prices(cfg.platforms, aliases=dict(registry.aliases))
+    return assess(claim_type, obj, prices, budgets=budgets, existing=existing, source=source)
+
+
+def _gitops_folder(cfg: Any, *, repo: str | None, path: str | None) -> Path | None:
+    from platformctl.core import vcs
+
+    root = vcs.repo_root(Path(repo or "."))
+    if root is None:
+        return None
+    folder = root / (path or str(cfg.get("provision.gitops_dir", "infra/claims")))
+    return folder if folder.is_dir() else None

@@ -104,3 +104,24 @@ def from_cluster(cluster: Any, registry: Any, *, namespace: str | None) -> Clust
         ):
             records.append(ClaimRecord(claim_type, obj, where))
     return ClusterInventory(records, unserved)
+
+
+@dataclass
+class ClusterClaims(ClusterInventory):
+    """The claims of a kube context, and where they were read (for the report)."""
+
+    source: str = ""
+
+
+def read_cluster(
+    registry: Any, *, kubeconfig: str | None, context: str | None, namespace: str | None
+) -> ClusterClaims:
+    """Connect to the kube context and read every claim (``namespace`` None: all)."""
+    from platformctl.core.provision import kube
+
+    connected = kube.connect(kubeconfig=kubeconfig, context=context, namespace=namespace)
+    found = from_cluster(connected, registry, namespace=namespace)
+    source = f"cluster {connected.context or connected.server}" + (
+        f", namespace {namespace}" if namespace else ""
+    )
+    return ClusterClaims(found.records, found.unserved, source)
