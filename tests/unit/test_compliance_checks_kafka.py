@@ -156,7 +156,8 @@ def test_lag_metric_fails_without_metrics(repo):
 
 def test_lag_metric_by_keyword_name(repo):
     (repo / APP).write_text(
-        "import prometheus_client\nprometheus_client.Gauge(name='kafka_consumergroup_lag', documentation='x')\n"
+        "import prometheus_client\n"
+        "prometheus_client.Gauge(name='kafka_consumergroup_lag', documentation='x')\n"
     )
     assert run(repo, "kafka_lag_metric").passed
 

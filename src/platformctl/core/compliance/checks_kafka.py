@@ -145,11 +145,11 @@ def kafka_dead_letter(facts: Facts, opts: dict[str, Any]) -> Outcome:
     """A dead-letter topic is configured for every consumer container, and the source produces.
 
     Every workload container that consumes a topic names a dead-letter topic that is not the
-    consumed one. A poison message (one that fails every time) otherwise blocks its partition or is skipped
-    without a trace. The dead-letter topic comes from the container's environment (a variable
-    whose name matches ``env``, with a literal value); the consumed topic from ``topic_env``.
-    The source must call ``produce`` (confluent-kafka) or ``send``/``send_and_wait``
-    (aiokafka, kafka-python)."""
+    consumed one. A poison message (one that fails every time) otherwise blocks its partition
+    or is skipped without a trace. The dead-letter topic comes from the container's environment
+    (a variable whose name matches ``env``, with a literal value); the consumed topic from
+    ``topic_env``. The source must call ``produce`` (confluent-kafka) or
+    ``send``/``send_and_wait`` (aiokafka, kafka-python)."""
     globs = tuple(opts.get("paths") or parsers.K8S_GLOBS)
     pattern = re.compile(str(opts.get("env") or r"(DEAD_LETTER|DLQ)"))
     topic_env = str(opts.get("topic_env") or "KAFKA_TOPIC")

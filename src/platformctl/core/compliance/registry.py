@@ -150,5 +150,5 @@ def fix_type(name: str, *, one_of: tuple[str, ...] = (), **options: Opt) -> Call
 
 def ensure_loaded() -> None:
     """Import the modules that register check, condition and fix types."""
+    import platformctl.core.compliance.checks_kafka  # noqa: F401
     from platformctl.core.compliance import checks, checks_go, fixes, gitops  # noqa: F401
-    from platformctl.core.compliance import checks_kafka  # noqa: F401

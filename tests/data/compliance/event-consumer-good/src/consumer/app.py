@@ -24,7 +24,7 @@ def loop(consumer: Consumer, producer: Producer, handle) -> None:
             continue
         try:
             handle(message)
-        except Exception:
+        except ValueError:
             producer.produce("orders.v1.dlq", value=message.value())
             producer.flush(10)
         consumer.commit(message=message, asynchronous=False)
