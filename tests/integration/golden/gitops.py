@@ -38,7 +38,8 @@ CUSTOM_GROUPS = frozenset({"keda.sh"})
 _VALIDATE_MJS = """\
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-const [, , modelsDir, file, module = "@kubernetes-models/argo-cd/argoproj.io/v1alpha1"] = process.argv;
+const [, , modelsDir, file, module = "@kubernetes-models/argo-cd/argoproj.io/v1alpha1"] =
+  process.argv;
 const url = pathToFileURL(`${modelsDir}/${module}/index.js`);
 const models = await import(url.href);
 let failed = 0;
