@@ -69,7 +69,9 @@ def golden(session: nox.Session) -> None:
     and validate the Argo CD manifests against Argo CD's schemas.
 
     go-service uses the machine's Go (and make); its modules come from the Go module proxy into
-    a cache inside the test's temporary directory."""
+    a cache inside the test's temporary directory. event-consumer's tests run against a real
+    Kafka broker (jars resolved by Maven into this session's folder, run with the machine's
+    Java 17) and Debian's redis-server (installed with apt-get when missing and root)."""
     import shutil
 
     _install(session)
