@@ -42,6 +42,24 @@ ARGOCD_MODELS = "@kubernetes-models/argo-cd@4.0.0"  # validators from Argo CD's 
 # The scheduled-job golden test pushes to a real Pushgateway. Built from a pinned go.mod rather
 # than `go install ...@version`, which also reads the module's version list for deprecations.
 PUSHGATEWAY = ("github.com/prometheus/pushgateway", "v1.11.1")
+# The event-consumer golden test runs the generated project's integration test against a real
+# single-node Kafka broker (KRaft), its jars resolved from Maven Central with Maven (Kafka's own
+# slf4j-api is 1.7: slf4j-simple 1.7 sends the broker's log to its log file), and against a
+# real Redis (Debian's redis-server). KEDA's ScaledObject is validated with KEDA's models.
+KAFKA = ("org.apache.kafka", "kafka_2.13", "4.1.1")
+SLF4J_SIMPLE = ("org.slf4j", "slf4j-simple", "1.7.36")
+KEDA_MODELS = "@kubernetes-models/keda@2.0.0"  # validators from KEDA's CRDs
+_KAFKA_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>platformctl.golden</groupId>
+  <artifactId>kafka-broker</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+{dependencies}
+  </dependencies>
+</project>
+"""
 
 
 @nox.session
@@ -51,7 +69,9 @@ def golden(session: nox.Session) -> None:
     and validate the Argo CD manifests against Argo CD's schemas.
 
     go-service uses the machine's Go (and make); its modules come from the Go module proxy into
-    a cache inside the test's temporary directory."""
+    a cache inside the test's temporary directory. event-consumer's tests run against a real
+    Kafka broker (jars resolved by Maven into this session's folder, run with the machine's
+    Java 17) and Debian's redis-server (installed with apt-get when missing and root)."""
     import shutil
 
     _install(session)
@@ -89,11 +109,54 @@ def golden(session: nox.Session) -> None:
                 ARGOCD_MODELS, external=True,
             )
         env["ARGOCD_MODELS_DIR"] = str(models / "node_modules")
+        keda = Path(session.virtualenv.location) / "keda-models"
+        if not (keda / "node_modules" / "@kubernetes-models" / "keda").is_dir():
+            session.run(
+                "npm", "install", "--no-audit", "--no-fund", "--no-save", "--prefix", str(keda),
+                KEDA_MODELS, external=True,
+            )
+        env["KEDA_MODELS_DIR"] = str(keda / "node_modules")
     else:
-        session.warn("npm not found: the Argo CD schema validation will be skipped")
+        session.warn("npm not found: the Argo CD and KEDA schema validation will be skipped")
+    env.update(_kafka_broker(session))
+    if shutil.which("redis-server") is None and shutil.which("apt-get") and os.geteuid() == 0:
+        # Debian's redis-server for the Redis deduplication store's test (skipped without).
+        session.run(
+            "bash", "-c",
+            "apt-get install -y -qq redis-server >/dev/null 2>&1 || "
+            "(apt-get update -qq && apt-get install -y -qq redis-server >/dev/null)",
+            external=True, env={"DEBIAN_FRONTEND": "noninteractive"}, success_codes=[0, 100],
+        )
+    if shutil.which("redis-server") is None:
+        session.warn("redis-server not found: the Redis deduplication store's test will skip")
     session.run(
         "pytest", "-m", "golden", "-q", "-p", "no:cacheprovider", *session.posargs, env=env
     )
+
+
+def _kafka_broker(session: nox.Session) -> dict[str, str]:
+    """Kafka's jars (and its Scala and other dependencies) resolved by Maven into the session's
+    virtualenv folder, once; KAFKA_LIBS points the golden test at them."""
+    import shutil
+
+    if shutil.which("mvn") is None or shutil.which("java") is None:
+        session.warn("mvn or java not found: the event-consumer test against Kafka will skip")
+        return {}
+    folder = Path(session.virtualenv.location) / "kafka"
+    libs = folder / "libs"
+    if not (libs / f"{KAFKA[1]}-{KAFKA[2]}.jar").is_file():
+        dependencies = "\n".join(
+            f"    <dependency><groupId>{group}</groupId><artifactId>{artifact}</artifactId>"
+            f"<version>{version}</version></dependency>"
+            for group, artifact, version in (KAFKA, SLF4J_SIMPLE)
+        )
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "pom.xml").write_text(_KAFKA_POM.format(dependencies=dependencies))
+        session.run(
+            "mvn", "-q", "-B", "-f", str(folder / "pom.xml"), "dependency:copy-dependencies",
+            f"-DoutputDirectory={libs}", "-DincludeScope=runtime", external=True,
+        )  # fmt: skip
+    return {"KAFKA_LIBS": str(libs)}
 
 
 @nox.session

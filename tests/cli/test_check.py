@@ -762,3 +762,19 @@ def test_prometheus_format(cli, bad):
     # each family's HELP and TYPE once, its samples together
     types = [line.split()[2] for line in lines if line.startswith("# TYPE")]
     assert len(types) == len(set(types)) == 5
+
+
+@pytest.mark.parametrize(
+    ("rule", "check_type", "summary"),
+    [
+        ("manual-commit", "kafka_manual_commit", "commits offsets itself, after processing"),
+        ("dead-letter-topic", "kafka_dead_letter", "A dead-letter topic is configured"),
+        ("lag-metric", "kafka_lag_metric", "exports a consumer-lag metric"),
+        ("message-schema", "message_schema", "messages have payload schemas"),
+    ],
+)
+def test_explain_the_event_consumer_kafka_rules(cli, good, rule, check_type, summary):
+    result = cli("check", good, "--explain", f"check/golden-path-event-consumer/{rule}")
+    assert result.exit_code == 0, result.stderr
+    assert f"Check: {check_type}\n  " in result.stdout and summary in result.stdout
+    assert "How to satisfy it:" in result.stdout

@@ -28,6 +28,7 @@ def test_embedded_scorecards_load(tmp_path):
         "golden-path-python-service",
         "golden-path-go-service",
         "golden-path-scheduled-job",
+        "golden-path-event-consumer",
     }
     weights = {r.id: r.weight for r in cards["production-readiness"].rules}
     assert weights == {

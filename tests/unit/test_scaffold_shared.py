@@ -278,3 +278,19 @@ def test_the_gitops_cronjob_option_leaves_python_service_alone() -> None:
     assert "template/deploy/overlays/dev/patches/cronjob.yaml.jinja" in job
     assert "_shared/gitops/include/cronjob.jinja" in job
     assert not any(rel.endswith(("hpa.yaml.jinja", "pdb.yaml.jinja")) for rel in job)
+
+
+def test_the_gitops_consumer_option_composes_only_into_event_consumer() -> None:
+    """event-consumer chooses workload=consumer: the ScaledObject patches and the consumer
+    macros, no HPA or PDB patches; the other golden paths see none of it."""
+    golden = Path(__file__).resolve().parents[2] / "golden_paths"
+    consumer = {e.rel for e in shared.composed_entries(golden / "event-consumer")}
+    for env in ("dev", "staging", "prod", "preview"):
+        assert f"template/deploy/overlays/{env}/patches/scaledobject.yaml.jinja" in consumer
+        assert f"template/deploy/overlays/{env}/patches/deployment.yaml.jinja" in consumer
+    assert "_shared/gitops/include/consumer.jinja" in consumer
+    patches = [rel for rel in consumer if "/patches/" in rel]
+    assert not any(rel.endswith(("hpa.yaml.jinja", "pdb.yaml.jinja")) for rel in patches)
+    for other in ("python-service", "scheduled-job", "go-service"):
+        rels = {e.rel for e in shared.composed_entries(golden / other)}
+        assert not any("scaledobject" in rel or "consumer.jinja" in rel for rel in rels), other

@@ -7,7 +7,9 @@ raises AssertionError with what was wrong; tools that are missing make the calle
 
 Tools: kustomize (`nox -s golden` installs it with `go install`, pinned), kubernetes-validate,
 and for Argo CD's own schemas the npm package @kubernetes-models/argo-cd (validators generated
-from Argo CD's API types; `nox -s golden` installs it and sets ARGOCD_MODELS_DIR).
+from Argo CD's API types; `nox -s golden` installs it and sets ARGOCD_MODELS_DIR); for KEDA's
+ScaledObject (the option workload=consumer) @kubernetes-models/keda (generated from KEDA's CRDs;
+KEDA_MODELS_DIR).
 """
 
 from __future__ import annotations
@@ -31,11 +33,14 @@ BIN = Path(sys.executable).parent
 KUSTOMIZE_VERSION = "v5.8.1"  # keep in step with noxfile.py
 # The tag CI's preview job pushes and the ApplicationSet deploys.
 PREVIEW_TAG = re.compile(r":pr-(?P<number>.+)-(?P<sha>.+)$")
+# Custom resources kubernetes-validate has no schema for; validated with their own models.
+CUSTOM_GROUPS = frozenset({"keda.sh"})
 _VALIDATE_MJS = """\
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-const [, , modelsDir, file] = process.argv;
-const url = pathToFileURL(`${modelsDir}/@kubernetes-models/argo-cd/argoproj.io/v1alpha1/index.js`);
+const [, , modelsDir, file, module = "@kubernetes-models/argo-cd/argoproj.io/v1alpha1"] =
+  process.argv;
+const url = pathToFileURL(`${modelsDir}/${module}/index.js`);
 const models = await import(url.href);
 let failed = 0;
 for (const doc of JSON.parse(readFileSync(file, "utf8"))) {
@@ -59,12 +64,21 @@ def tool(name: str) -> Path | None:
 
 def argocd_models() -> Path | None:
     """node_modules holding @kubernetes-models/argo-cd, if installed."""
-    for base in (os.environ.get("ARGOCD_MODELS_DIR"), str(BIN.parent / "argocd-models")):
+    return _models("ARGOCD_MODELS_DIR", "argocd-models", "argo-cd")
+
+
+def keda_models() -> Path | None:
+    """node_modules holding @kubernetes-models/keda, if installed."""
+    return _models("KEDA_MODELS_DIR", "keda-models", "keda")
+
+
+def _models(variable: str, default: str, package: str) -> Path | None:
+    for base in (os.environ.get(variable), str(BIN.parent / default)):
         if base:
             folder = Path(base)
             if folder.name != "node_modules":
                 folder = folder / "node_modules"
-            if (folder / "@kubernetes-models" / "argo-cd" / "package.json").is_file():
+            if (folder / "@kubernetes-models" / package / "package.json").is_file():
                 return folder
     return None
 
@@ -93,8 +107,10 @@ def load_all(path: Path) -> list[dict[str, Any]]:
     return [d for d in yaml.safe_load_all(path.read_text()) if isinstance(d, dict)]
 
 
-# The workloads the piece deploys: a Deployment (with Service, HPA and PDB), or a CronJob (the
-# piece's option workload=cronjob). Their base manifest and where the pod template is.
+# The workloads the piece deploys: a Deployment (with Service, HPA and PDB; or with PDB and a
+# KEDA ScaledObject, the piece's option workload=consumer), or a CronJob (option
+# workload=cronjob). Their base manifest and where the pod template is; the companions each
+# overlay deploys are what deploy/base lists (Project.kinds).
 WORKLOADS: dict[str, tuple[str, tuple[str, ...], frozenset[str]]] = {
     "Deployment": (
         "deployment.yaml",
@@ -166,8 +182,15 @@ class Project:
 
     @property
     def kinds(self) -> frozenset[str]:
-        """What every overlay deploys: the workload (and its companions) and the ConfigMap."""
-        return WORKLOADS[self.workload][2] | {"ConfigMap"}
+        """What every overlay deploys: what deploy/base lists (the workload and its companions)
+        and the ConfigMap."""
+        folder = self.path / "deploy" / "base"
+        listed = yaml.safe_load((folder / "kustomization.yaml").read_text())["resources"]
+        kinds = {str(d["kind"]) for rel in listed for d in load_all(folder / rel)}
+        assert self.workload in kinds
+        if self.workload == "Deployment" and "ScaledObject" not in kinds:
+            assert kinds >= WORKLOADS["Deployment"][2], kinds
+        return frozenset(kinds | {"ConfigMap"})
 
     @property
     def repo_url(self) -> str:
@@ -244,17 +267,22 @@ def assert_environments_differ(project: Project, builds: dict[str, list[dict[str
             # A pull request's copy runs only when started by hand.
             assert bool(workload["spec"].get("suspend")) is (env == "preview"), env
             continue
-        hpa = kinds["HorizontalPodAutoscaler"]["spec"]
-        assert 1 <= hpa["minReplicas"] <= hpa["maxReplicas"], env
-        bounds[env] = (hpa["minReplicas"], hpa["maxReplicas"])
+        if "ScaledObject" in kinds:  # KEDA owns the replica count (and makes the HPA)
+            scaled = kinds["ScaledObject"]["spec"]
+            assert "HorizontalPodAutoscaler" not in kinds and "Service" not in kinds, env
+            assert scaled["scaleTargetRef"]["name"] == workload["metadata"]["name"], env
+            low, high = scaled["minReplicaCount"], scaled["maxReplicaCount"]
+        else:
+            hpa = kinds["HorizontalPodAutoscaler"]["spec"]
+            low, high = hpa["minReplicas"], hpa["maxReplicas"]
+        assert 1 <= low <= high, env
+        bounds[env] = (low, high)
         pdb = kinds["PodDisruptionBudget"]["spec"]
         if pdb.get("minAvailable") is not None:
-            assert int(pdb["minAvailable"]) < hpa["minReplicas"], (
-                f"{env}: the PDB blocks every eviction"
-            )
+            assert int(pdb["minAvailable"]) < low, f"{env}: the PDB blocks every eviction"
     # Each environment is sized by its overlay (dev and preview smallest).
     assert resources["dev"] == resources["preview"] != resources["staging"], resources
-    if project.workload == "Deployment":
+    if bounds:
         assert bounds["dev"][1] <= bounds["staging"][1] <= bounds["prod"][1]
         assert bounds["preview"] == (1, 1)
     assert by_kind(builds["preview"])["Namespace"]["metadata"]["name"] == project.namespace(
@@ -294,18 +322,53 @@ def build_preview_like_argocd(
     return docs
 
 
+def is_custom(doc: Mapping[str, Any]) -> bool:
+    """A custom resource of CUSTOM_GROUPS (validated against its CRD's models instead)."""
+    return str(doc.get("apiVersion", "")).split("/")[0] in CUSTOM_GROUPS
+
+
 def kubernetes_validate(validate: Path, builds: dict[str, list[dict[str, Any]]], work: Path) -> int:
-    """kubernetes-validate --strict on every overlay's output; returns how many objects passed."""
+    """kubernetes-validate --strict on every overlay's output, custom resources aside (see
+    validate_keda_schemas); returns how many objects passed."""
     files = []
+    expected = 0
     for env, docs in builds.items():
+        core = [d for d in docs if not is_custom(d)]
+        expected += len(core)
         path = work / f"{env}.yaml"
-        path.write_text(yaml.safe_dump_all(docs, sort_keys=False))
+        path.write_text(yaml.safe_dump_all(core, sort_keys=False))
         files.append(path)
     result = run([validate, "--strict", *files], cwd=work)
     assert result.returncode == 0, explain(result)
     passed = (result.stdout + result.stderr).count(" passed ")
-    assert passed == sum(len(d) for d in builds.values()), explain(result)
+    assert passed == expected, explain(result)
     return passed
+
+
+def validate_keda_schemas(
+    builds: dict[str, list[dict[str, Any]]], node: Path, models: Path, work: Path
+) -> list[str]:
+    """Validate every KEDA object of the overlays' output with the validators of
+    @kubernetes-models/keda (generated from KEDA's CRDs), then show the validation is real: a
+    wrong type and a missing required field are rejected. Returns the lines of the first run."""
+    docs = [d for env_docs in builds.values() for d in env_docs if is_custom(d)]
+    assert docs, "no KEDA object in the overlays"
+    (work / "validate.mjs").write_text(_VALIDATE_MJS)
+    (work / "keda.json").write_text(json.dumps(docs))
+    module = "@kubernetes-models/keda/keda.sh/v1alpha1"
+    result = run([node, work / "validate.mjs", models, work / "keda.json", module], cwd=work)
+    assert result.returncode == 0, explain(result)
+    lines = result.stdout.splitlines()
+    assert len([ln for ln in lines if ln.startswith("valid ")]) == len(docs), explain(result)
+    broken = json.loads(json.dumps(docs[0]))
+    broken["spec"]["minReplicaCount"] = "two"
+    del broken["spec"]["scaleTargetRef"]["name"]
+    (work / "broken-keda.json").write_text(json.dumps([broken]))
+    result = run([node, work / "validate.mjs", models, work / "broken-keda.json", module], cwd=work)
+    assert result.returncode == 1, explain(result)
+    assert "minReplicaCount must be integer" in result.stdout, explain(result)
+    assert "must have required property name" in result.stdout, explain(result)
+    return lines
 
 
 # --- Argo CD -------------------------------------------------------------------------------------
