@@ -154,3 +154,35 @@ def test_python_service_1_0_0_updates_cleanly_to_the_gitops_layout(
     # And it passes platformctl check, GitOps rules included.
     result = cli("check", str(repo), "-f", "json", "-s", "golden-path-python-service")
     assert result.exit_code == 0, result.stdout
+
+
+def test_python_service_1_1_0_with_a_person_owner_updates_codeowners(
+    cli, tmp_path: Path, monkeypatch
+) -> None:
+    """python-service 1.1.0 wrote `* @<org>/<name>` for a person owner (a team that does not
+    exist); `platformctl update` rewrites it to the GitHub user `@<name>` without conflict."""
+    history = versions.load_history(ROOT, "python-service")
+    assert history is not None and history.find("1.1.0") is not None
+    latest = history.latest
+    assert latest is not None and versions.version_key(latest.version) >= versions.version_key(
+        "1.2.0"
+    )
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    author = ["--author", "Demo <demo@example.com>"]  # the README quick start: user:default/demo
+    result = cli("new", "python-service", "demo", "--defaults", "--ref", "1.1.0", *author)
+    assert result.exit_code == 0, result.output
+    repo = tmp_path / "demo"
+    assert "owner: user:default/demo" in (repo / ".copier-answers.yml").read_text()
+    assert "* @example-org/demo\n" in (repo / "CODEOWNERS").read_text()
+
+    result = cli("update", str(repo))
+    assert result.exit_code == 0, result.output
+    assert "conflict" not in result.output.lower()
+    assert not list(repo.rglob("*.rej")) and not list(repo.rglob("*.orig"))
+    codeowners = (repo / "CODEOWNERS").read_text()
+    assert "* @demo\n" in codeowners and "@example-org/" not in codeowners
+    assert "<<<<<<<" not in codeowners
+    answers = (repo / ".copier-answers.yml").read_text()
+    assert f"_commit: {latest.tag}" in answers and "codeowner" not in answers
+    assert _git(repo, "status", "--porcelain", "--", "CODEOWNERS").startswith(" M")

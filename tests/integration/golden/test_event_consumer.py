@@ -322,10 +322,13 @@ def test_answers_and_platform_config(rendered: Generated) -> None:
         assert "redis_url" not in answers, "not asked without Redis"
     config = yaml.safe_load((rendered.path / ".platformctl.yaml").read_text())
     assert config["golden_path"] == "event-consumer"
-    team = rendered.answer("owner").split("/")[-1].split(":")[-1]
-    assert (
-        f"* @{rendered.answer('github_org')}/{team}" in (rendered.path / "CODEOWNERS").read_text()
+    owner = rendered.answer("owner")
+    team = owner.split("/")[-1].split(":")[-1]
+    # a person is a GitHub user, a group (or a bare name) a team of the organisation
+    codeowner = (
+        f"@{team}" if owner.startswith("user:") else f"@{rendered.answer('github_org')}/{team}"
     )
+    assert f"* {codeowner}\n" in (rendered.path / "CODEOWNERS").read_text()
 
 
 def _topic(rendered: Generated, key: str) -> str:

@@ -326,9 +326,14 @@ def test_answers_file_and_platform_config(rendered: Generated) -> None:
         assert computed not in answers
     config = yaml.safe_load((rendered.path / ".platformctl.yaml").read_text())
     assert config["golden_path"] == "go-service"
-    team = rendered.answer("owner").split("/")[-1].split(":")[-1]
+    owner = rendered.answer("owner")
+    team = owner.split("/")[-1].split(":")[-1]
+    # a person is a GitHub user, a group (or a bare name) a team of the organisation
+    codeowner = (
+        f"@{team}" if owner.startswith("user:") else f"@{rendered.answer('github_org')}/{team}"
+    )
     owners = (rendered.path / "CODEOWNERS").read_text()
-    assert f"* @{rendered.answer('github_org')}/{team}" in owners
+    assert f"* {codeowner}\n" in owners
 
 
 def test_ports_probes_and_security_agree(rendered: Generated) -> None:
@@ -678,7 +683,7 @@ def test_platformctl_check_scores_100(rendered: Generated) -> None:
 
 
 def test_platformctl_new_through_the_cli_then_check_and_update(tmp_path: Path) -> None:
-    """`platformctl new go-service orders --defaults`: a git repository on the 1.0.0 snapshot,
+    """`platformctl new go-service orders --defaults`: a git repository on the 1.1.0 snapshot,
     every scorecard at 100 with the template-drift rule passing (the version is known), and
     `platformctl update` a clean no-op on the current version."""
     if shutil.which("git") is None:
@@ -706,11 +711,11 @@ def test_platformctl_new_through_the_cli_then_check_and_update(tmp_path: Path) -
     assert created.returncode == 0, _explain(created)
     repo = tmp_path / "orders"
     output = created.stdout + created.stderr
-    assert "from golden path go-service 1.0.0" in output
+    assert "from golden path go-service 1.1.0" in output
     for step in ("go mod download", "make test", "make run", "platformctl check"):
         assert step in output
     answers = yaml.safe_load((repo / ".copier-answers.yml").read_text())
-    assert answers["_commit"] == "v1.0.0" and answers["name"] == "orders"
+    assert answers["_commit"] == "v1.1.0" and answers["name"] == "orders"
     assert (repo / "cmd" / "orders" / "main.go").is_file()
 
     cards = _scores(_platformctl("check", "--format", "json", repo))
@@ -726,7 +731,7 @@ def test_platformctl_new_through_the_cli_then_check_and_update(tmp_path: Path) -
     ).stdout
     updated = _platformctl("update", cwd=repo)
     assert updated.returncode == 0, _explain(updated)
-    assert "go-service is up to date (1.0.0)" in updated.stdout + updated.stderr
+    assert "go-service is up to date (1.1.0)" in updated.stdout + updated.stderr
     status = subprocess.run(
         ["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True
     )

@@ -292,9 +292,14 @@ def test_answers_file_and_platform_config(rendered: Generated) -> None:
     assert "owner_team" not in answers
     config = yaml.safe_load((rendered.path / ".platformctl.yaml").read_text())
     assert config["golden_path"] == "python-service"
-    team = rendered.answer("owner").split("/")[-1].split(":")[-1]
+    owner = rendered.answer("owner")
+    team = owner.split("/")[-1].split(":")[-1]
+    # a person is a GitHub user, a group (or a bare name) a team of the organisation
+    codeowner = (
+        f"@{team}" if owner.startswith("user:") else f"@{rendered.answer('github_org')}/{team}"
+    )
     owners = (rendered.path / "CODEOWNERS").read_text()
-    assert f"* @{rendered.answer('github_org')}/{team}" in owners
+    assert f"* {codeowner}\n" in owners
 
 
 def test_ports_and_probe_paths_agree(rendered: Generated) -> None:
