@@ -1,10 +1,11 @@
 """A small fleet of real repositories for the `fleet` tests, built with `platformctl new`'s core
-(python-service 1.0.0 and 1.1.0 from the shipped history), each pushed to a local bare remote.
+(python-service 1.0.0 and the latest, 1.2.0, from the shipped history), each pushed to a local
+bare remote.
 
     orders-api    1.0.0  group:default/team-orders    behind (drift and GitOps rules fail)
     payments-api  1.0.0  group:default/team-payments  behind
-    users-api     1.1.0  group:default/team-users     up to date, compliant
-    legacy-api    1.1.0  group:default/team-users     up to date, no Dockerfile, no CODEOWNERS
+    users-api     1.2.0  group:default/team-users     up to date, compliant
+    legacy-api    1.2.0  group:default/team-users     up to date, no Dockerfile, no CODEOWNERS
     plain-lib     -      (none)                        a plain repository, not from a golden path
     missing       -      -                             its remote does not exist: the clone fails
 """
@@ -18,8 +19,8 @@ REPOS = {
     # name: (version, owner, system)
     "orders-api": ("1.0.0", "group:default/team-orders", "orders"),
     "payments-api": ("1.0.0", "group:default/team-payments", "payments"),
-    "users-api": ("1.1.0", "group:default/team-users", "users"),
-    "legacy-api": ("1.1.0", "group:default/team-users", "users"),
+    "users-api": ("1.2.0", "group:default/team-users", "users"),
+    "legacy-api": ("1.2.0", "group:default/team-users", "users"),
 }
 INVENTORY_OWNERS = {
     "orders-api": "group:default/team-orders",

@@ -1,5 +1,5 @@
 """`platformctl fleet` over real repositories (tests/fleet_fixture.py): python-service 1.0.0 and
-1.1.0 repositories pushed to local bare remotes, one non-compliant, one plain repository, one
+1.2.0 repositories pushed to local bare remotes, one non-compliant, one plain repository, one
 whose remote does not exist."""
 
 from __future__ import annotations
@@ -59,13 +59,13 @@ def test_status_reports_versions_adoption_scores_and_records_the_broken_reposito
     assert summary["adopted"] == 4
     assert summary["adoption_ratio"] == 0.8
     gp = summary["golden_paths"]["python-service"]
-    assert gp["versions"] == {"1.0.0": 2, "1.1.0": 2}
-    assert (gp["latest"], gp["behind"], gp["up_to_date"]) == ("1.1.0", 2, 2)
+    assert gp["versions"] == {"1.0.0": 2, "1.2.0": 2}
+    assert (gp["latest"], gp["behind"], gp["up_to_date"]) == ("1.2.0", 2, 2)
     assert summary["behind"] == 2
 
     repos = {r["repository"]: r for r in data["repositories"]}
     assert repos["orders-api"]["version"] == "1.0.0"
-    assert repos["orders-api"]["versions_behind"] == 1
+    assert repos["orders-api"]["versions_behind"] == 2  # 1.1.0 and 1.2.0
     assert repos["users-api"]["versions_behind"] == 0
     assert repos["plain-lib"]["golden_path"] is None
     assert repos["orders-api"]["owner"] == "group:default/team-orders"
@@ -95,10 +95,10 @@ def test_status_reports_versions_adoption_scores_and_records_the_broken_reposito
     # the rule failing most: GitOps rules fail in both 1.0.0 repositories
     top = summary["top_failing_rules"][0]
     assert top["repositories"] == 2
-    # owners with the most debt: a behind repository owes its failing rules + 1 version
+    # owners with the most debt: a behind repository owes its failing rules + 2 versions
     debt = {o["owner"]: o for o in summary["owners_by_debt"]}
     orders = repos["orders-api"]
-    assert debt["group:default/team-orders"]["debt"] == len(orders["failing_rules"]) + 1
+    assert debt["group:default/team-orders"]["debt"] == len(orders["failing_rules"]) + 2
 
 
 def test_status_fetches_cached_clones_instead_of_cloning_again(cli, fleet_world, tmp_path):
@@ -137,7 +137,7 @@ def test_status_writes_every_report_format(cli, fleet_world, tmp_path, fmt):
         assert "missing" in text and "Repositories not analysed" in text
     elif fmt == "markdown":
         assert text.startswith("# Fleet status")
-        assert "| python-service | 4 | 1.1.0 | 2 | 2 | 1.0.0: 2, 1.1.0: 2 |" in text
+        assert "| python-service | 4 | 1.2.0 | 2 | 2 | 1.0.0: 2, 1.2.0: 2 |" in text
     elif fmt == "csv":
         import csv
         import io
@@ -149,7 +149,7 @@ def test_status_writes_every_report_format(cli, fleet_world, tmp_path, fmt):
         missing = [r for r in rows if r["repository"] == "missing"]
         assert missing[0]["error"]
         orders = [r for r in rows if r["repository"] == "orders-api"]
-        assert {r["versions_behind"] for r in orders} == {"1"}
+        assert {r["versions_behind"] for r in orders} == {"2"}
     elif fmt == "prometheus":
         assert "platform_fleet_golden_path_adoption_ratio 0.8" in text
         assert (
@@ -246,7 +246,7 @@ def _show(remote: Path, ref: str, path: str) -> str:
     ).stdout
 
 
-BRANCH = "platformctl/update-python-service-1.1.0"
+BRANCH = "platformctl/update-python-service-1.2.0"
 
 
 def test_update_dry_run_changes_nothing_then_a_canary_wave_then_the_rest(
@@ -277,14 +277,14 @@ def test_update_dry_run_changes_nothing_then_a_canary_wave_then_the_rest(
     assert updated[0]["pushed"] is True and updated[0]["branch"] == BRANCH
     orders = remotes / "orders-api.git"
     assert BRANCH in _remote_branches(orders)
-    assert "_commit: v1.1.0" in _show(orders, BRANCH, ".copier-answers.yml")
+    assert "_commit: v1.2.0" in _show(orders, BRANCH, ".copier-answers.yml")
     assert "_commit: v1.0.0" in _show(orders, "main", ".copier-answers.yml")
     assert _show(orders, BRANCH, "deploy/base/kustomization.yaml")
     message = subprocess.run(
         ["git", "-C", str(orders), "log", "-1", "--format=%s", BRANCH],
         capture_output=True, text=True, check=True,
     ).stdout
-    assert message.strip() == "Update golden path python-service 1.0.0 -> 1.1.0"
+    assert message.strip() == "Update golden path python-service 1.0.0 -> 1.2.0"
     assert BRANCH not in _remote_branches(remotes / "payments-api.git")
 
     # the rest, resuming: orders-api is not touched again
@@ -411,4 +411,4 @@ def test_status_from_the_backstage_catalog_with_filters(cli, fleet_world, monkey
     repos = {r["repository"]: r for r in data["repositories"]}
     assert sorted(repos) == ["legacy-api", "users-api"]
     assert repos["users-api"]["owner"] == "group:default/team-users"
-    assert data["summary"]["golden_paths"]["python-service"]["versions"] == {"1.1.0": 2}
+    assert data["summary"]["golden_paths"]["python-service"]["versions"] == {"1.2.0": 2}

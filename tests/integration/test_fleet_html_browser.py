@@ -31,10 +31,10 @@ def test_fleet_html_report_charts_render_offline(cli, fleet_world, tmp_path):
     adoption = _chart(dom, 0)
     assert adoption.count('class="point"') == 2
     assert 'data-unformatted="no golden path"' in adoption
-    # versions per golden path: one stacked segment per version (1.0.0 and 1.1.0)
+    # versions per golden path: one stacked segment per version (1.0.0 and 1.2.0)
     versions = _chart(dom, 1)
     assert versions.count('class="point"') == 2
-    assert 'data-unformatted="1.0.0"' in versions and 'data-unformatted="1.1.0"' in versions
+    assert 'data-unformatted="1.0.0"' in versions and 'data-unformatted="1.2.0"' in versions
     # score histogram: one series per scorecard
     scores = _chart(dom, 2)
     for card in ("production-readiness", "security-compliance", "golden-path-python-service"):
