@@ -141,7 +141,7 @@ def test_evidence_from_repositories(cli, tmp_path):
     _repo(repos, "a", {
         "catalog-info.yaml": catalog,
         ".copier-answers.yml":
-            "_src_path: git+platformctl:golden-paths/python-service\n_commit: v1.1.0\n",
+            "_src_path: git+platformctl:golden-paths/python-service\n_commit: v1.2.0\n",
     })  # fmt: skip
     _repo(repos, "b", {"catalog-info.yaml": catalog})
     rest = tmp_path / "rest.yaml"

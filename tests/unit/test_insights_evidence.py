@@ -18,7 +18,7 @@ from platformctl.core.insights import evidence, maturity
 ROOT = Path(__file__).resolve().parents[2]
 COMPLIANCE = ROOT / "tests" / "data" / "compliance"
 GP = "git+platformctl:golden-paths/python-service"
-LATEST = {"python-service": "1.1.0"}
+LATEST = {"python-service": "1.2.0"}
 KINDS = {("platform.example.com", "DatabaseClaim"), ("platform.example.com", "BucketClaim")}
 PROVISIONED = (
     "apiVersion: platform.example.com/v1alpha1\nkind: DatabaseClaim\n"
@@ -77,7 +77,7 @@ def fleet(tmp_path: Path) -> Path:
     old version, one hand-written claim in deploy/; plain: no golden path, no catalog entry."""
     folder = tmp_path / "repos"
     make_repo(
-        folder, "good", like="service-good", commit="v1.1.0",
+        folder, "good", like="service-good", commit="v1.2.0",
         files={
             "infra/claims/databaseclaim-orders.yaml": PROVISIONED.format(name="orders"),
             "infra/claims/bucketclaim-assets.yaml": HAND_WRITTEN.format(name="assets"),
@@ -99,7 +99,7 @@ def test_repository_facts_from_checkouts(fleet: Path) -> None:
     found = evidence.gather(repos, where=str(fleet), latest_versions=LATEST, claim_kinds=KINDS)
     by = {r.name: r for r in found.repositories}
     good, bad, plain = by["good"], by["bad"], by["plain"]
-    assert (good.golden_path, good.version, good.latest) == ("python-service", "1.1.0", True)
+    assert (good.golden_path, good.version, good.latest) == ("python-service", "1.2.0", True)
     assert (bad.version, bad.latest) == ("1.0.0", False)
     assert plain.golden_path is None and not plain.catalog
     # claims: documents of the platform's claim types, in infra/claims and deploy/
@@ -136,7 +136,7 @@ def test_proposals_show_why(fleet: Path) -> None:
 
 def test_compliant_and_current_repositories_make_operations_scalable(tmp_path: Path) -> None:
     folder = tmp_path / "repos"
-    make_repo(folder, "a", like="service-good", commit="v1.1.0")
+    make_repo(folder, "a", like="service-good", commit="v1.2.0")
     make_repo(folder, "b", like="service-good", commit="v1.0.0")
     found = evidence.gather(evidence.in_folder(folder), where="x", latest_versions=LATEST)
     operations = next(p for p in maturity.propose(found) if p.aspect == "operations")
@@ -148,7 +148,7 @@ def test_compliant_and_current_repositories_make_operations_scalable(tmp_path: P
 def test_mostly_provisioned_claims_make_interfaces_self_service(tmp_path: Path) -> None:
     folder = tmp_path / "repos"
     for name in ("a", "b"):
-        make_repo(folder, name, commit="v1.1.0", catalog=True, files={
+        make_repo(folder, name, commit="v1.2.0", catalog=True, files={
             f"infra/claims/{name}.yaml": PROVISIONED.format(name=name)})  # fmt: skip
     found = evidence.gather(
         evidence.in_folder(folder), where="x", latest_versions=LATEST, claim_kinds=KINDS,
