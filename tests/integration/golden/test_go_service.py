@@ -322,7 +322,7 @@ def test_answers_file_and_platform_config(rendered: Generated) -> None:
     answers = yaml.safe_load((rendered.path / ".copier-answers.yml").read_text())
     for key, value in rendered.answers.items():
         assert answers[key] == value
-    for computed in ("owner_team", "image", "module_path", "go_version", "go_image"):
+    for computed in ("owner_team", "codeowner", "image", "module_path", "go_version", "go_image"):
         assert computed not in answers
     config = yaml.safe_load((rendered.path / ".platformctl.yaml").read_text())
     assert config["golden_path"] == "go-service"
