@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [
-    *sorted((ROOT / "src" / "platformctl" / "core" / "catalog").glob("*.py")),
+    *sorted((ROOT / "src" / "platformctl" / "core" / "catalog").rglob("*.py")),
     ROOT / "src" / "platformctl" / "core" / "yamlio.py",
     ROOT / "src" / "platformctl" / "cli" / "catalog_validate.py",
     ROOT / "src" / "platformctl" / "cli" / "catalog_remote.py",
