@@ -90,21 +90,26 @@ class Source:
     """The text of a YAML stream (or the file to read it from again), composed into node
     graphs only when a position is asked for."""
 
-    __slots__ = ("text", "path", "_nodes")
+    __slots__ = ("text", "path", "_nodes", "_prepared")
 
-    def __init__(self, text: str | None = None, path: str | Path | None = None) -> None:
+    def __init__(
+        self, text: str | None = None, path: str | Path | None = None, *, prepared: bool = False
+    ) -> None:
         self.text = text
         self.path = path
         self._nodes: list[Any] | None = None
+        self._prepared = prepared  # ``text`` is already as libyaml reads it (see ``prepare``)
 
     def node(self, index: int) -> Any:
         if self._nodes is None:
             text = self.text
             if text is None and self.path is not None:
                 try:
-                    text = decode(Path(self.path).read_bytes())[0]
+                    text = decode(Path(self.path).read_bytes(), lenient=True)[0]
                 except OSError:
                     text = None
+            if text is not None and not self._prepared:
+                text = prepare(text).text
             self._nodes = _compose_all(text) if text is not None else []
         return self._nodes[index] if 0 <= index < len(self._nodes) else None
 
@@ -163,6 +168,13 @@ _INT = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_BINARY_TAG = "tag:yaml.org,2002:binary"
+_SET_TAG = "tag:yaml.org,2002:set"
+_OMAP_TAG = "tag:yaml.org,2002:omap"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_YAML_PREFIX = "tag:yaml.org,2002:"
 # Tag our resolver gives every scalar without an explicit tag, so ``!!str 12`` stays a string.
 _UNTAGGED = "platformctl:untagged"
 
@@ -195,21 +207,219 @@ def resolve_plain(value: str) -> Any:
     return value
 
 
-def _explicit(tag: str, value: str) -> Any:
-    if tag == _STR:
+# --- YAML 1.1 (a ``%YAML 1.1`` directive switches the yaml package to its yaml-1.1 schema) ---
+
+_NULL_RE = re.compile(r"(?:~|[Nn]ull|NULL)?\Z")
+_BOOL_CORE = re.compile(r"(?:[Tt]rue|TRUE|[Ff]alse|FALSE)\Z")
+_TRUE_11 = re.compile(r"(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)\Z")
+_FALSE_11 = re.compile(r"(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)\Z")
+_INT_BIN_11 = re.compile(r"[-+]?0b[0-1_]+\Z")
+_INT_OCT_11 = re.compile(r"[-+]?0[0-7_]+\Z")
+_INT_DEC_11 = re.compile(r"[-+]?[0-9][0-9_]*\Z")
+_INT_HEX_11 = re.compile(r"[-+]?0x[0-9a-fA-F_]+\Z")
+_NAN_INF = re.compile(r"(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)\Z")
+_FLOAT_EXP_CORE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+\Z")
+_FLOAT_CORE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)\Z")
+_FLOAT_EXP_11 = re.compile(r"[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+\Z")
+_FLOAT_11 = re.compile(r"[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*\Z")
+_INT_TIME_11 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\Z")
+_FLOAT_TIME_11 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*\Z")
+_TIMESTAMP = re.compile(
+    r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+    r"(?:(?:t|T|[ \t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\.[0-9]+)?)"
+    r"(?:[ \t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?\Z"
+)
+# Plain scalars starting with anything else are strings in YAML 1.1 too.
+_PLAIN_SPECIAL_11 = _PLAIN_SPECIAL | frozenset("yYnNoO")
+
+
+class TagError(ValueError):
+    """An explicit tag the yaml package rejects (the document fails to read)."""
+
+
+class JsObject(dict):  # type: ignore[type-arg]
+    """A value the yaml package builds as a JavaScript object that is not a plain object
+    (``!!set`` and ``!!omap`` give a Set/Map, ``!!binary`` a Buffer): Backstage's schema
+    checks see an object with these enumerable keys, lodash's isPlainObject says no."""
+
+
+def _js_int(text: str, radix: int, offset: int = 0) -> float | int:
+    sign = text[0]
+    if sign in "+-":
+        offset += 1
+    digits = text[offset:].replace("_", "")
+    try:
+        number = int(digits, radix)
+    except ValueError:
+        return math.nan
+    return -number if sign == "-" else number
+
+
+def _sexagesimal(text: str) -> float:
+    sign = text[0]
+    parts = text[1:] if sign in "+-" else text
+    result = 0.0
+    for part in parts.replace("_", "").split(":"):
+        result = result * 60 + float(part)
+    return -result if sign == "-" else result
+
+
+def _number(value: float) -> float | int:
+    return (
+        int(value)
+        if value == value and value not in (math.inf, -math.inf) and value == int(value)
+        else value
+    )
+
+
+def _resolve_int(value: str, v11: bool) -> Any:
+    if not v11:
+        if _INT_OCT.match(value):
+            return int(value[2:], 8)
+        if _INT_DEC.match(value):
+            return int(value, 10)
+        if _INT_HEX.match(value):
+            return int(value[2:], 16)
+        return _NO_MATCH
+    if _INT_BIN_11.match(value):
+        return _js_int(value, 2, 2)
+    if _INT_OCT_11.match(value):
+        return _js_int(value, 8, 1)
+    if _INT_DEC_11.match(value):
+        return _js_int(value, 10)
+    if _INT_HEX_11.match(value):
+        return _js_int(value, 16, 2)
+    if _INT_TIME_11.match(value):
+        return _number(_sexagesimal(value))
+    return _NO_MATCH
+
+
+def _resolve_float(value: str, v11: bool) -> Any:
+    if _NAN_INF.match(value):
+        if value[-3:].lower() == "nan":
+            return math.nan
+        return -math.inf if value.startswith("-") else math.inf
+    if (_FLOAT_EXP_11 if v11 else _FLOAT_EXP_CORE).match(value) or (
+        _FLOAT_11 if v11 else _FLOAT_CORE
+    ).match(value):
+        try:
+            return float(value.replace("_", "") if v11 else value)
+        except ValueError:  # "." or "-." in YAML 1.1: parseFloat gives NaN
+            return math.nan
+    if v11 and _FLOAT_TIME_11.match(value):
+        return _sexagesimal(value)
+    return _NO_MATCH
+
+
+def _timestamp(value: str) -> str:
+    """``!!timestamp`` (and YAML 1.1 dates): the JSON text of the JavaScript Date."""
+    import datetime
+
+    match = _TIMESTAMP.match(value)
+    if not match:
+        raise TagError("!!timestamp expects a date, starting with yyyy-mm-dd")
+    year, month, day = (int(match.group(i)) for i in (1, 2, 3))
+    hour, minute = int(match.group(4) or 0), int(match.group(5) or 0)
+    second = float(match.group(6) or 0)
+    millis = int((match.group(7) or ".")[1:].ljust(3, "0")[:3] or 0)
+    try:
+        base = datetime.datetime(year, 1, 1, tzinfo=datetime.UTC)
+    except ValueError as exc:
+        raise TagError(str(exc)) from exc
+    # Date.UTC lets every field overflow into the next (month 13, day 0, hour 25)
+    stamp = base + datetime.timedelta(
+        days=_days_before_month(year, month - 1) + day - 1,
+        hours=hour,
+        minutes=minute,
+        seconds=int(second),
+        milliseconds=millis,
+    )
+    zone = match.group(8)
+    if zone and zone != "Z":
+        offset = _sexagesimal(zone)
+        if abs(offset) < 30:
+            offset *= 60
+        stamp -= datetime.timedelta(minutes=offset)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+
+
+def _days_before_month(year: int, months: int) -> int:
+    import datetime
+
+    extra_years, month = divmod(months, 12)
+    start = datetime.date(year, 1, 1)
+    target = datetime.date(year + extra_years, month + 1, 1)
+    return (target - start).days
+
+
+def _binary(value: str) -> JsObject:
+    """``Buffer.from(value, 'base64')``: other characters are skipped, a dangling character
+    dropped."""
+    import base64
+
+    chars = "".join(c for c in value.split("=")[0] if c.isascii() and (c.isalnum() or c in "+/-_"))
+    chars = chars.replace("-", "+").replace("_", "/")
+    if len(chars) % 4 == 1:
+        chars = chars[:-1]
+    data = base64.b64decode(chars + "=" * (-len(chars) % 4)) if chars else b""
+    return JsObject((str(i), byte) for i, byte in enumerate(data))
+
+
+_NO_MATCH = object()
+
+
+def _explicit(tag: str, value: str, v11: bool = False) -> Any:
+    """A scalar with an explicit tag, resolved as the yaml package does: the tag's own test
+    decides; a value it does not match stays a string (the package only warns)."""
+    if tag == _STR or tag == "!":
         return value
     if tag == _NULL:
-        return None
+        return None if _NULL_RE.match(value) else value
     if tag == _BOOL:
-        if value in _TRUE:
-            return True
-        if value in _FALSE:
-            return False
-    if tag in (_INT, _FLOAT_TAG):
-        resolved = resolve_plain(value)
-        if isinstance(resolved, (int, float)) and not isinstance(resolved, bool):
-            return float(resolved) if tag == _FLOAT_TAG else resolved
-    # Unknown or local tags (``!Ref``): the yaml package keeps the string value.
+        if v11:
+            if _TRUE_11.match(value):
+                return True
+            if _FALSE_11.match(value):
+                return False
+            return value
+        if _BOOL_CORE.match(value):
+            return value[0] in "tT"
+        return value
+    if tag == _INT:
+        resolved = _resolve_int(value, v11)
+        return value if resolved is _NO_MATCH else resolved
+    if tag == _FLOAT_TAG:
+        resolved = _resolve_float(value, v11)
+        return value if resolved is _NO_MATCH else resolved
+    if tag == _TIMESTAMP_TAG:
+        return _timestamp(value)
+    if tag == _BINARY_TAG:
+        return _binary(value)
+    if tag == _YAML_PREFIX:
+        raise TagError("The !! tag has no suffix")
+    # Unknown, local and collection tags on a scalar: the yaml package keeps the string.
+    return value
+
+
+def resolve_plain_11(value: str) -> Any:
+    """An untagged plain scalar under ``%YAML 1.1`` (the yaml package's yaml-1.1 schema)."""
+    if _NULL_RE.match(value):
+        return None
+    if _TRUE_11.match(value):
+        return True
+    if _FALSE_11.match(value):
+        return False
+    resolved = _resolve_int(value, True)
+    if resolved is not _NO_MATCH:
+        return resolved
+    resolved = _resolve_float(value, True)
+    if resolved is not _NO_MATCH:
+        return resolved
+    if _TIMESTAMP.match(value):
+        try:
+            return _timestamp(value)
+        except TagError:
+            return value
     return value
 
 
@@ -271,6 +481,7 @@ def _composer_class() -> type:
 
 
 _COMPOSER: type | None = None
+_VERBATIM = re.compile(r"(?:&\S+\s+)?(!<!!?>)")
 
 
 class _Builder:
@@ -283,8 +494,14 @@ class _Builder:
     ``max_aliases`` is rejected as a resource-exhaustion attempt.
     """
 
-    def __init__(self, index: int, max_aliases: int, max_depth: int) -> None:
+    def __init__(
+        self, index: int, max_aliases: int, max_depth: int, v11: bool = False, text: str = ""
+    ) -> None:
         self.index = index
+        self.v11 = v11
+        self.text = text
+        self.resolve_plain = resolve_plain_11 if v11 else resolve_plain
+        self.special = _PLAIN_SPECIAL_11 if v11 else _PLAIN_SPECIAL
         self.max_aliases = max_aliases
         self.max_depth = max_depth
         self.values: dict[int, Any] = {}
@@ -314,11 +531,41 @@ class _Builder:
         )
         return text
 
+    def tagged_scalar(self, node: Any) -> Any:
+        self.check_tag(node)
+        try:
+            return _explicit(node.tag, node.value, self.v11)
+        except TagError as exc:
+            raise self.problem("yaml/tag", str(exc), node, "remove the tag") from None
+
+    def check_tag(self, node: Any) -> None:
+        """Tags the yaml package refuses: ``!<!>``/``!<!!>`` (verbatim, unresolved), ``!!``."""
+        tag = node.tag
+        if tag in ("!", "!!"):
+            start = node.start_mark.index
+            match = _VERBATIM.match(self.text, start) if self.text else None
+            if match:
+                raise self.problem(
+                    "yaml/tag",
+                    f"Verbatim tags aren't resolved, so {match.group(1)} is invalid.",
+                    node,
+                    "remove the tag",
+                )
+        elif tag == _YAML_PREFIX:
+            raise self.problem("yaml/tag", "The !! tag has no suffix", node, "remove the tag")
+
+    def tagged_collection(self, node: Any, value: Any) -> Any:
+        """``!!set`` on a mapping and ``!!omap`` on a sequence become a JavaScript Set/Map."""
+        self.check_tag(node)
+        if (node.tag == _SET_TAG and node.id == "mapping") or (
+            node.tag == _OMAP_TAG and node.id == "sequence"
+        ):
+            return JsObject()
+        return value
+
     def problem(self, rule: str, message: str, node: Any, hint: str | None = None) -> _Abort:
         mark = node.start_mark
-        return _Abort(
-            YamlProblem(rule, message, mark.line + 1, mark.column + 1, self.index, hint)
-        )
+        return _Abort(YamlProblem(rule, message, mark.line + 1, mark.column + 1, self.index, hint))
 
     def _weight(self, node: Any) -> int:
         node_id = id(node)
@@ -371,11 +618,11 @@ class _Builder:
             value = node.value
             tag = node.tag
             if tag == _UNTAGGED:
-                result_value: Any = value if node.style else (
-                    resolve_plain(value) if value else None
+                result_value: Any = (
+                    value if node.style else (self.resolve_plain(value) if value else None)
                 )
             else:
-                result_value = _explicit(tag, value)
+                result_value = self.tagged_scalar(node)
             self.values[node_id] = result_value
             return result_value
         self.active.add(node_id)
@@ -388,7 +635,7 @@ class _Builder:
                         key = self.complex_key(key_node)
                     elif not key_node.style and key_node.tag == _UNTAGGED:
                         key_value = key_node.value
-                        key = _json_key(resolve_plain(key_value) if key_value else None)
+                        key = _json_key(self.resolve_plain(key_value) if key_value else None)
                     else:
                         key = key_node.value
                     if key in result:
@@ -405,15 +652,20 @@ class _Builder:
                     result[key] = self.build(
                         value_node, child, depth + 1, node_id, 2 * pair_index + 1
                     )
+                if node.tag != _MAP_TAG:
+                    self.values[node_id] = self.tagged_collection(node, result)
+                    return self.values[node_id]
                 return result
             items: list[Any] = []
             self.values[node_id] = items
             for i, item in enumerate(node.value):
                 items.append(self.build(item, (*path, i), depth + 1, node_id, i))
+            if node.tag != _SEQ_TAG:
+                self.values[node_id] = self.tagged_collection(node, items)
+                return self.values[node_id]
             return items
         finally:
             self.active.discard(node_id)
-
 
     def build_plain(self, node: Any, depth: int) -> Any:
         """``build`` for documents that contain no alias (the common case): same values and
@@ -428,11 +680,13 @@ class _Builder:
                 "flatten the document",
             )
         kind = node.id
+        resolve = self.resolve_plain
+        special = self.special
         if kind == "scalar":
             if node.tag == _UNTAGGED:
                 value = node.value
-                return value if node.style else (resolve_plain(value) if value else None)
-            return _explicit(node.tag, node.value)
+                return value if node.style else (resolve(value) if value else None)
+            return self.tagged_scalar(node)
         depth += 1
         if kind == "mapping":
             result: dict[str, Any] = {}
@@ -441,10 +695,10 @@ class _Builder:
                     key = self.complex_key(key_node)
                 elif not key_node.style and key_node.tag == _UNTAGGED:
                     key_value = key_node.value
-                    if key_value and key_value[0] not in _PLAIN_SPECIAL:
+                    if key_value and key_value[0] not in special:
                         key = key_value  # a word: no resolution can change it
                     else:
-                        key = _json_key(resolve_plain(key_value) if key_value else None)
+                        key = _json_key(resolve(key_value) if key_value else None)
                 else:
                     key = key_node.value
                 if key in result:
@@ -460,14 +714,19 @@ class _Builder:
                     and depth <= self.max_depth
                 ):
                     value = value_node.value
-                    if value_node.style or (value and value[0] not in _PLAIN_SPECIAL):
+                    if value_node.style or (value and value[0] not in special):
                         result[key] = value
                     else:
-                        result[key] = resolve_plain(value) if value else None
+                        result[key] = resolve(value) if value else None
                 else:
                     result[key] = self.build_plain(value_node, depth)
+            if node.tag != _MAP_TAG:
+                return self.tagged_collection(node, result)
             return result
-        return [self.build_plain(item, depth) for item in node.value]
+        items = [self.build_plain(item, depth) for item in node.value]
+        if node.tag != _SEQ_TAG:
+            return self.tagged_collection(node, items)
+        return items
 
 
 def _key_text(key_node: Any) -> str:
@@ -545,6 +804,108 @@ def _json_key(value: Any) -> str:
     return str(value)
 
 
+# --- what libyaml reads differently from the yaml package ----------------------------------
+
+# Characters libyaml refuses (C0/C1 controls, DEL, U+FFFE/U+FFFF) or reads as line breaks
+# (NEL, U+2028/U+2029; YAML 1.2 dropped them), and a BOM past the start: the yaml package
+# keeps all of them as ordinary characters.  They are swapped for private-use characters
+# while libyaml parses, and swapped back in the values.
+_FOREIGN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+_STAND_IN_BASE = 0xF0000  # supplementary private use area A
+_VERBATIM_BANG = re.compile(r"(?<![^\s\[{,:-])!<!!?>")
+
+
+@dataclass
+class Prepared:
+    """Text as libyaml should see it, with what it needs to read like the yaml package."""
+
+    text: str
+    versions: list[str | None] | None = None  # the %YAML version in force for each document
+    swapped: dict[str, str] | None = None  # stand-in -> original character
+
+
+def prepare(text: str) -> Prepared:
+    prepared = Prepared(text)
+    if "!<!" in text:
+        # verbatim "!<!>"/"!<!!>" tags: libyaml reads them as the non-specific tag, the yaml
+        # package refuses them; an undefined handle of the same length makes libyaml refuse too
+        prepared.text = _VERBATIM_BANG.sub(lambda m: "!" + "x" * (len(m.group()) - 2) + "!", text)
+    if "%" in prepared.text:
+        prepared.text, prepared.versions = _directives(prepared.text)
+    if _FOREIGN.search(prepared.text) and not re.search("[\U000f0000-\U000fffff]", text):
+        swapped: dict[str, str] = {}
+
+        def stand_in(match: re.Match[str]) -> str:
+            char = match.group()
+            if char == "\ufeff" and match.start() == 0:
+                return char  # a BOM at the start of the stream is skipped by both parsers
+            key = chr(_STAND_IN_BASE + ord(char))
+            swapped[key] = char
+            return key
+
+        prepared.text = _FOREIGN.sub(stand_in, prepared.text)
+        prepared.swapped = swapped
+    return prepared
+
+
+def _directives(text: str) -> tuple[str, list[str | None]]:
+    """The yaml package's reading of directives: ``%YAML``/unknown directives before a
+    document are consumed (``%TAG`` is left to libyaml), the ``%YAML`` version stays in force
+    for later documents, and a ``%`` line inside a document is content, which cannot start a
+    plain scalar (libyaml would take it as a directive)."""
+    lines = text.split("\n")
+    versions: list[str | None] = []
+    version: str | None = None
+    in_document = False
+    directive_lines: list[int] = []  # consumed directives before the next document
+    for i, line in enumerate(lines):
+        marker = line[:3] if len(line) == 3 or line[3:4] in (" ", "\t", "\r") else ""
+        if not in_document:
+            if line.startswith("%"):
+                if line.startswith("%YAML") and line[5:6] in (" ", "\t"):
+                    version = line[5:].split("#")[0].strip() or None
+                    lines[i] = "#" + line[1:]
+                    directive_lines.append(i)
+                elif not (line.startswith("%TAG") and line[4:5] in (" ", "\t")):
+                    lines[i] = "#" + line[1:]
+                    directive_lines.append(i)
+            elif marker == "---":
+                in_document = True
+                versions.append(version)
+                directive_lines.clear()
+            elif marker == "..." or not line.strip() or line.lstrip().startswith("#"):
+                continue
+            else:
+                # directives need a "---" after them: give libyaml the original lines back,
+                # which it rejects as the yaml package does
+                for j in directive_lines:
+                    lines[j] = "%" + lines[j][1:]
+                directive_lines.clear()
+                in_document = True
+                versions.append(version)
+        elif marker == "...":
+            in_document = False
+        elif marker == "---":
+            versions.append(version)
+        elif line.startswith("%"):
+            lines[i] = "@" + line[1:]  # "cannot start a plain scalar", as in the yaml package
+    return "\n".join(lines), versions
+
+
+def _restore(value: Any, swapped: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return (
+            "".join(swapped.get(c, c) for c in value) if any(c in swapped for c in value) else value
+        )
+    if isinstance(value, JsObject):
+        return value
+    if isinstance(value, dict):
+        return {_restore(k, swapped): _restore(v, swapped) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_restore(v, swapped) for v in value]
+    return value
+
+
 def _first_bad_utf8(data: bytes) -> tuple[int, int]:
     try:
         data.decode("utf-8")
@@ -556,8 +917,13 @@ def _first_bad_utf8(data: bytes) -> tuple[int, int]:
     return 1, 1  # pragma: no cover
 
 
-def decode(data: bytes, *, max_bytes: int = MAX_BYTES) -> tuple[str | None, list[YamlProblem]]:
-    """Bytes -> text, or the reason the bytes are not a YAML text file."""
+def decode(
+    data: bytes, *, max_bytes: int = MAX_BYTES, lenient: bool = False
+) -> tuple[str | None, list[YamlProblem]]:
+    """Bytes -> text, or the reason the bytes are not a YAML text file.
+
+    ``lenient``: read bytes the way Backstage's catalog does (``Buffer.toString('utf8')``):
+    invalid UTF-8 becomes U+FFFD and NUL bytes are characters; both only warn."""
     problems: list[YamlProblem] = []
     if len(data) > max_bytes:
         return None, [
@@ -568,23 +934,51 @@ def decode(data: bytes, *, max_bytes: int = MAX_BYTES) -> tuple[str | None, list
                 hint="catalog and configuration files are small; check that this is the right file",
             )
         ]
-    if b"\x00" in data[:8192] or b"\x00" in data:
+    if lenient:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            line, column = _first_bad_utf8(data)
+            text = data.decode("utf-8", errors="replace")
+            problems.append(
+                YamlProblem(
+                    "yaml/encoding",
+                    "file is not valid UTF-8 (Backstage reads the bad bytes as U+FFFD)",
+                    line,
+                    column,
+                    hint="save the file as UTF-8",
+                    severity="warning",
+                )
+            )
+        if "\x00" in text:
+            problems.append(
+                YamlProblem(
+                    "yaml/binary",
+                    "file contains NUL characters",
+                    1,
+                    1,
+                    hint="is this a text file?",
+                    severity="warning",
+                )
+            )
+    elif b"\x00" in data[:8192] or b"\x00" in data:
         return None, [
             YamlProblem("yaml/binary", "binary file (contains NUL bytes), not YAML", 1, 1)
         ]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        line, column = _first_bad_utf8(data)
-        return None, [
-            YamlProblem(
-                "yaml/encoding",
-                "file is not valid UTF-8",
-                line,
-                column,
-                hint="save the file as UTF-8",
-            )
-        ]
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            line, column = _first_bad_utf8(data)
+            return None, [
+                YamlProblem(
+                    "yaml/encoding",
+                    "file is not valid UTF-8",
+                    line,
+                    column,
+                    hint="save the file as UTF-8",
+                )
+            ]
     if text.startswith("\ufeff"):
         # Backstage (the yaml package) accepts a byte-order mark; we say so and go on.
         text = text[1:]
@@ -614,11 +1008,14 @@ def iter_documents(
 
     if _COMPOSER is None:
         _COMPOSER = _composer_class()
+    original = text
+    prepared = prepare(text)
+    text = prepared.text
     loader = _COMPOSER(text)
     # Without a '*' there can be no alias: every node is met once, and the cheaper builder
     # without alias bookkeeping gives the same result.
     no_aliases = "*" not in text
-    source = Source(text)
+    source = Source(text, prepared=True)
     index = 0
     try:
         while True:
@@ -631,11 +1028,11 @@ def iter_documents(
                 problems.append(
                     YamlProblem(
                         "yaml/syntax",
-                        _syntax_message(exc, _char_at(text, mark)),
+                        _syntax_message(exc, _char_at(original, mark)),
                         mark.line + 1 if mark else None,
                         mark.column + 1 if mark else None,
                         index,
-                        hint=_syntax_hint(exc, _char_at(text, mark)),
+                        hint=_syntax_hint(exc, _char_at(original, mark)),
                     )
                 )
                 return
@@ -653,12 +1050,16 @@ def iter_documents(
                 yield Document(index, None, 1, 1)
                 index += 1
                 continue
-            builder = _Builder(index, max_aliases, max_depth)
+            versions = prepared.versions
+            v11 = versions is not None and index < len(versions) and versions[index] == "1.1"
+            builder = _Builder(index, max_aliases, max_depth, v11, text)
             try:
                 if no_aliases:
                     data = builder.build_plain(node, 0)
                 else:
                     data = builder.build(node, (), 0)
+                if prepared.swapped:
+                    data = _restore(data, prepared.swapped)
             except _Abort as abort:
                 problems.append(abort.problem)
                 return
@@ -733,8 +1134,10 @@ def load_text(
     return LoadedFile(name, docs, problems, text)
 
 
-def load_bytes(data: bytes, name: str = "<bytes>", *, max_bytes: int = MAX_BYTES) -> LoadedFile:
-    text, problems = decode(data, max_bytes=max_bytes)
+def load_bytes(
+    data: bytes, name: str = "<bytes>", *, max_bytes: int = MAX_BYTES, lenient: bool = False
+) -> LoadedFile:
+    text, problems = decode(data, max_bytes=max_bytes, lenient=lenient)
     if text is None:
         return LoadedFile(name, [], problems, None)
     loaded = load_text(text, name)
@@ -743,22 +1146,32 @@ def load_bytes(data: bytes, name: str = "<bytes>", *, max_bytes: int = MAX_BYTES
 
 
 def load_file(
-    path: str | Path, *, max_bytes: int = MAX_BYTES, display: str | None = None
+    path: str | Path,
+    *,
+    max_bytes: int = MAX_BYTES,
+    display: str | None = None,
+    lenient: bool = False,
 ) -> LoadedFile:
-    """Read and parse a file; unreadable files come back as a problem, never an exception."""
+    """Read and parse a file; unreadable files come back as a problem, never an exception.
+    ``lenient``: bytes are decoded as Backstage does (see ``decode``)."""
     name = display or str(path)
     try:
         size = Path(path).stat().st_size
         if size > max_bytes:
-            return LoadedFile(name, [], decode(b"x" * 0, max_bytes=max_bytes)[1] or [
-                YamlProblem(
-                    "yaml/too-large",
-                    f"file is {size / 1048576:.1f} MiB, "
-                    f"over the {max_bytes / 1048576:.0f} MiB limit",
-                    hint="catalog and configuration files are small; "
-                    "check that this is the right file",
-                )
-            ])
+            return LoadedFile(
+                name,
+                [],
+                decode(b"x" * 0, max_bytes=max_bytes)[1]
+                or [
+                    YamlProblem(
+                        "yaml/too-large",
+                        f"file is {size / 1048576:.1f} MiB, "
+                        f"over the {max_bytes / 1048576:.0f} MiB limit",
+                        hint="catalog and configuration files are small; "
+                        "check that this is the right file",
+                    )
+                ],
+            )
         data = Path(path).read_bytes()
     except IsADirectoryError:
         return LoadedFile(name, [], [YamlProblem("yaml/unreadable", "is a directory, not a file")])
@@ -766,7 +1179,7 @@ def load_file(
         return LoadedFile(
             name, [], [YamlProblem("yaml/unreadable", f"cannot read file: {exc.strerror or exc}")]
         )
-    return load_bytes(data, name, max_bytes=max_bytes)
+    return load_bytes(data, name, max_bytes=max_bytes, lenient=lenient)
 
 
 def load_one(path: str | Path, *, display: str | None = None, allow_empty: bool = True) -> Document:

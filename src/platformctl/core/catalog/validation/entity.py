@@ -72,7 +72,7 @@ def process_entity(ctx: FileContext, doc: yamlio.Document, data: dict[str, Any])
     # 5. Location type
     check_location_type(ctx, doc, kind, spec, ref)
     # 6. relations
-    parse_relations(ctx, doc, kind, namespace, spec, ref)
+    parse_relations(ctx, doc, kind, namespace, spec, ref, api_version)
 
     # our own checks
     if isinstance(spec, dict):

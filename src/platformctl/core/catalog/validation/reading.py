@@ -21,7 +21,8 @@ from platformctl.core.catalog.validation.entity import process_entity
 
 
 def validate_file(path: Path, display: str, org: OrgRules) -> FileContext:
-    loaded = yamlio.load_file(path, display=display)
+    # Backstage reads any bytes: invalid UTF-8 and NULs are characters, not errors
+    loaded = yamlio.load_file(path, display=display, lenient=True)
     ctx = FileContext(display, path, loaded, org)
     validate_loaded(ctx)
     return ctx

@@ -13,51 +13,74 @@ from platformctl.core.catalog import refs as refs_mod
 from platformctl.core.catalog import schema as S
 from platformctl.core.catalog.org import OrgRules
 from platformctl.core.catalog.org import reference_problems as org_reference_problems
-from platformctl.core.catalog.validation.context import FileContext, dotted, kind_names
+from platformctl.core.catalog.validation.context import FileContext, dotted, js_truthy, kind_names
 from platformctl.core.catalog.validation.model import RelationRef
+
+# Relation fields no kind schema types: any YAML value reaches parseEntityRef.
+UNTYPED_RELATION_FIELDS = frozenset({"dependencyOf"})
+TEMPLATE_API_VERSION = "scaffolder.backstage.io/v1beta3"
 
 
 def parse_relations(
-    ctx: FileContext, doc: yamlio.Document, kind: str, namespace: str, spec: Any, ref: str
+    ctx: FileContext,
+    doc: yamlio.Document,
+    kind: str,
+    namespace: str,
+    spec: Any,
+    ref: str,
+    api_version: Any = None,
 ) -> None:
-    """Parse every relation field of a built-in kind (Backstage's default kinds per field)."""
-    if isinstance(spec, dict):
-        for field_name, default_kind in refs_mod.RELATION_FIELDS.get(kind, ()):
-            value = spec.get(field_name)
-            if not value:
-                continue
-            targets = value if isinstance(value, list) else [value]
-            for i, target in enumerate(targets):
-                if not isinstance(target, str):
-                    continue
-                path = ("spec", field_name, i) if isinstance(value, list) else ("spec", field_name)
-                try:
-                    parsed = refs_mod.parse_entity_ref(target, default_kind, namespace)
-                except refs_mod.EntityRefError as exc:
-                    ctx.add(
-                        "backstage/invalid-ref" if kind != "Template" else "refs/invalid-ref",
-                        f"spec.{field_name}: {exc}",
-                        doc=doc,
-                        path=path,
-                        entity=ref,
-                        hint=f"write a full reference such as resource:default/{target}"
-                        if default_kind is None
-                        else "use [<kind>:][<namespace>/]<name>",
-                    )
-                    continue
-                ctx.relations.append(
-                    RelationRef(
-                        ref,
-                        f"spec.{field_name}",
-                        str(parsed),
-                        ctx.display,
-                        None,
-                        None,
-                        doc.index,
-                        False,
-                        where=(doc, path),
-                    )
+    """Parse every relation field of a built-in kind (Backstage's default kinds per field),
+    the way BuiltinKindsEntityProcessor (and ScaffolderEntitiesProcessor for a v1beta3
+    Template's owner) does: a falsy field is skipped, a list is read item by item, anything
+    else as one reference."""
+    if not isinstance(spec, dict):
+        return
+    # Backstage parses a Template's owner only for the scaffolder's own apiVersion
+    backstage_parses = kind != "Template" or api_version == TEMPLATE_API_VERSION
+    for field_name, default_kind in refs_mod.RELATION_FIELDS.get(kind, ()):
+        if field_name not in spec:
+            continue
+        value = spec[field_name]
+        if not js_truthy(value):
+            continue
+        targets = value if isinstance(value, list) else [value]
+        for i, target in enumerate(targets):
+            if not isinstance(target, str) and field_name not in UNTYPED_RELATION_FIELDS:
+                continue  # the kind schema reports the type
+            path = ("spec", field_name, i) if isinstance(value, list) else ("spec", field_name)
+            try:
+                parsed = refs_mod.check_relation_target(target, default_kind, namespace)
+            except refs_mod.EntityRefError as exc:
+                hint = (
+                    f"write a full reference such as resource:default/{target}"
+                    if default_kind is None and isinstance(target, str)
+                    else "use [<kind>:][<namespace>/]<name>"
                 )
+                ctx.add(
+                    "backstage/invalid-ref" if backstage_parses else "refs/invalid-ref",
+                    f"spec.{field_name}: {exc}",
+                    doc=doc,
+                    path=path,
+                    entity=ref,
+                    hint=hint,
+                )
+                continue
+            if parsed is None:
+                continue
+            ctx.relations.append(
+                RelationRef(
+                    ref,
+                    f"spec.{field_name}",
+                    str(parsed),
+                    ctx.display,
+                    None,
+                    None,
+                    doc.index,
+                    False,
+                    where=(doc, path),
+                )
+            )
 
 
 def relation_fields(kind: str, org: OrgRules) -> tuple[tuple[str, str | None], ...]:
