@@ -175,6 +175,7 @@ _OMAP_TAG = "tag:yaml.org,2002:omap"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _YAML_PREFIX = "tag:yaml.org,2002:"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 # Tag our resolver gives every scalar without an explicit tag, so ``!!str 12`` stays a string.
 _UNTAGGED = "platformctl:untagged"
 
@@ -235,6 +236,17 @@ _PLAIN_SPECIAL_11 = _PLAIN_SPECIAL | frozenset("yYnNoO")
 
 class TagError(ValueError):
     """An explicit tag the yaml package rejects (the document fails to read)."""
+
+
+class JsSymbol:
+    """``!!merge`` on a scalar: the yaml package gives a JavaScript Symbol, which is neither a
+    string nor an object to Backstage's schema checks."""
+
+    def __repr__(self) -> str:
+        return "Symbol(<<)"
+
+    def __str__(self) -> str:
+        return "Symbol(<<)"
 
 
 class JsObject(dict):  # type: ignore[type-arg]
@@ -392,7 +404,11 @@ def _explicit(tag: str, value: str, v11: bool = False) -> Any:
         resolved = _resolve_float(value, v11)
         return value if resolved is _NO_MATCH else resolved
     if tag == _TIMESTAMP_TAG:
+        if v11 and not _TIMESTAMP.match(value):
+            return value  # a default tag of the yaml-1.1 schema: unmatched, it only warns
         return _timestamp(value)
+    if tag == _MERGE_TAG and not v11:
+        return JsSymbol()
     if tag == _BINARY_TAG:
         return _binary(value)
     if tag == _YAML_PREFIX:
@@ -481,6 +497,7 @@ def _composer_class() -> type:
 
 
 _COMPOSER: type | None = None
+_QUOTES = ("'", '"')
 _VERBATIM = re.compile(r"(?:&\S+\s+)?(!<!!?>)")
 
 
@@ -537,6 +554,25 @@ class _Builder:
             return _explicit(node.tag, node.value, self.v11)
         except TagError as exc:
             raise self.problem("yaml/tag", str(exc), node, "remove the tag") from None
+
+    def check_continuation(self, key_node: Any, value_node: Any) -> None:
+        """A quoted value of a block mapping that runs over several lines: the yaml package
+        wants every further line indented past the key (libyaml does not check)."""
+        if not self.text:
+            return
+        column = key_node.start_mark.column
+        start = value_node.start_mark.index
+        end = value_node.end_mark.index
+        for line in self.text[start:end].split("\n")[1:]:
+            stripped = line.lstrip(" ")
+            if stripped and len(line) - len(stripped) <= column:
+                raise self.problem(
+                    "yaml/syntax",
+                    "a line of this quoted value is not indented past its key "
+                    "(missing closing quote?)",
+                    value_node,
+                    "indent the continuation lines, or close the quote",
+                )
 
     def check_tag(self, node: Any) -> None:
         """Tags the yaml package refuses: ``!<!>``/``!<!!>`` (verbatim, unresolved), ``!!``."""
@@ -649,6 +685,13 @@ class _Builder:
                     kmark = key_node.start_mark
                     self.key_positions[child] = (kmark.line + 1, kmark.column + 1)
                     self.first.setdefault(id(key_node), (node_id, 2 * pair_index))
+                    if (
+                        value_node.id == "scalar"
+                        and value_node.style in _QUOTES
+                        and value_node.end_mark.line != value_node.start_mark.line
+                        and not node.flow_style
+                    ):
+                        self.check_continuation(key_node, value_node)
                     result[key] = self.build(
                         value_node, child, depth + 1, node_id, 2 * pair_index + 1
                     )
@@ -715,6 +758,12 @@ class _Builder:
                 ):
                     value = value_node.value
                     if value_node.style or (value and value[0] not in special):
+                        if (
+                            value_node.style in _QUOTES
+                            and value_node.end_mark.line != value_node.start_mark.line
+                            and not node.flow_style
+                        ):
+                            self.check_continuation(key_node, value_node)
                         result[key] = value
                     else:
                         result[key] = resolve(value) if value else None
@@ -785,9 +834,21 @@ def _flow_text(node: Any) -> str:
         items = ", ".join(_flow_text(item) for item in node.value)
         return f"[ {items} ]" if node.value else "[]"
     parts = []
+    explicit = any(key.id != "scalar" for key, _ in node.value)
     for key, value in node.value:
         empty = value.id == "scalar" and value.value in ("", "~", "null") and not value.style
-        parts.append(_flow_text(key) if empty else f"{_flow_text(key)}: {_flow_text(value)}")
+        if explicit:
+            # a collection key inside the key: the yaml package writes "? key" / ": value"
+            # lines, so the resulting text has line breaks (and ``^.+$`` does not match it)
+            parts.append(
+                f"  ? {_flow_text(key)}" + ("" if empty else f"\n  : {_flow_text(value)}")
+                if key.id != "scalar"
+                else f"  {_flow_text(key)}" + ("" if empty else f": {_flow_text(value)}")
+            )
+        else:
+            parts.append(_flow_text(key) if empty else f"{_flow_text(key)}: {_flow_text(value)}")
+    if explicit:
+        return "{\n" + ",\n".join(parts) + "\n}"
     return "{ " + ", ".join(parts) + " }" if parts else "{}"
 
 
@@ -812,6 +873,20 @@ def _json_key(value: Any) -> str:
 # while libyaml parses, and swapped back in the values.
 _FOREIGN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _STAND_IN_BASE = 0xF0000  # supplementary private use area A
+# A tag with no value right before "}", "]" or ",": libyaml cannot scan it, the yaml package
+# reads the tag on an empty scalar.  Replaced by that empty scalar of the same length.
+_TAG_BEFORE_FLOW_END = re.compile(r"(?<=[\s\[{,])(!(?:!|[\w-]*!)?[\w.:/-]*)(?=[,\]}])")
+_LEADING_DOC_END = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n)*(\.\.\.)(?=[ \t\n]|\Z)")
+
+
+def _empty_tagged(match: re.Match[str]) -> str:
+    tag = match.group(1)
+    if tag == "!!timestamp" or len(tag) < 2:
+        return tag  # the yaml package rejects it too / no room for a stand-in
+    stand_in = "~" if tag == "!!null" else "''"
+    return stand_in.ljust(len(tag))
+
+
 _VERBATIM_BANG = re.compile(r"(?<![^\s\[{,:-])!<!!?>")
 
 
@@ -830,6 +905,13 @@ def prepare(text: str) -> Prepared:
         # verbatim "!<!>"/"!<!!>" tags: libyaml reads them as the non-specific tag, the yaml
         # package refuses them; an undefined handle of the same length makes libyaml refuse too
         prepared.text = _VERBATIM_BANG.sub(lambda m: "!" + "x" * (len(m.group()) - 2) + "!", text)
+    if "!" in prepared.text and _TAG_BEFORE_FLOW_END.search(prepared.text):
+        prepared.text = _TAG_BEFORE_FLOW_END.sub(_empty_tagged, prepared.text)
+    if _LEADING_DOC_END.match(prepared.text):
+        # "..." before any document: the yaml package reads an empty document there
+        match = _LEADING_DOC_END.match(prepared.text)
+        assert match is not None
+        prepared.text = prepared.text[: match.start(1)] + "---" + prepared.text[match.end(1) :]
     if "%" in prepared.text:
         prepared.text, prepared.versions = _directives(prepared.text)
     if _FOREIGN.search(prepared.text) and not re.search("[\U000f0000-\U000fffff]", text):
@@ -1017,6 +1099,10 @@ def iter_documents(
     no_aliases = "*" not in text
     source = Source(text, prepared=True)
     index = 0
+    # A document is held back until the next one parses: when libyaml then fails with "did
+    # not find expected <document start>", it had ended that document early (two flow
+    # mappings in a row, say) and the yaml package blames the held-back document.
+    pending: Document | None = None
     try:
         while True:
             try:
@@ -1025,29 +1111,35 @@ def iter_documents(
                 node = loader.get_node()
             except yaml.MarkedYAMLError as exc:
                 mark = exc.problem_mark or exc.context_mark
+                blamed = index
+                if pending is not None and "expected <document start>" in (exc.problem or ""):
+                    blamed, pending = pending.index, None
                 problems.append(
                     YamlProblem(
                         "yaml/syntax",
                         _syntax_message(exc, _char_at(original, mark)),
                         mark.line + 1 if mark else None,
                         mark.column + 1 if mark else None,
-                        index,
+                        blamed,
                         hint=_syntax_hint(exc, _char_at(original, mark)),
                     )
                 )
-                return
+                break
             except yaml.YAMLError as exc:
                 problems.append(YamlProblem("yaml/syntax", str(exc).strip(), 1, 1, index))
-                return
+                break
             except RecursionError:
                 problems.append(
                     YamlProblem(
                         "yaml/too-deep", f"nesting deeper than {max_depth} levels", 1, 1, index
                     )
                 )
-                return
+                break
+            if pending is not None:
+                yield pending
+                pending = None
             if node is None:
-                yield Document(index, None, 1, 1)
+                pending = Document(index, None, 1, 1)
                 index += 1
                 continue
             versions = prepared.versions
@@ -1062,7 +1154,7 @@ def iter_documents(
                     data = _restore(data, prepared.swapped)
             except _Abort as abort:
                 problems.append(abort.problem)
-                return
+                break
             except RecursionError:
                 mark = node.start_mark
                 problems.append(
@@ -1074,10 +1166,10 @@ def iter_documents(
                         index,
                     )
                 )
-                return
+                break
             problems.extend(builder.warnings)
             mark = node.start_mark
-            yield Document(
+            pending = Document(
                 index,
                 data,
                 mark.line + 1,
@@ -1085,6 +1177,8 @@ def iter_documents(
                 source=source,
             )
             index += 1
+        if pending is not None:
+            yield pending
     finally:
         dispose = getattr(loader, "dispose", None)
         if dispose:

@@ -144,7 +144,23 @@ def is_valid_url(value: Any) -> bool:
         host, _, port = host_port.partition(":")
         if not host or any(c in _FORBIDDEN_HOST for c in host):
             return False
+        if not host.isascii() and not _idna_ok(host):
+            return False
     return not port or (port.isdigit() and int(port) <= 65535)
+    return True
+
+
+def _idna_ok(host: str) -> bool:
+    """A non-ASCII host goes through IDNA (domain to ASCII): characters it prohibits, such as
+    the U+FFFD that invalid UTF-8 becomes, make ``new URL()`` fail."""
+    for label in host.split("."):
+        if label.isascii():
+            continue
+        try:
+            label.encode("idna")
+        except UnicodeError as exc:
+            if "label too long" not in str(exc) and "label empty" not in str(exc):
+                return False
     return True
 
 

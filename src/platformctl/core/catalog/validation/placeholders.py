@@ -73,8 +73,8 @@ def resolve_placeholder(ctx: FileContext, doc: yamlio.Document, ref: str, p: Pla
         )
         return None
     fallback: Any = f"(contents of {target})"
-    if "://" in target or ctx.real is None:
-        return fallback
+    if "://" in target or ctx.real is None or "\x00" in target:
+        return fallback  # (a NUL cannot be in a file name: Backstage fails to read it too)
     file = (ctx.real.parent / target).resolve()
     if not file.is_file():
         what = "is a folder, not a file" if file.is_dir() else "does not exist"

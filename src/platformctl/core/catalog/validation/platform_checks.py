@@ -23,7 +23,7 @@ def location_targets_check(
     if isinstance(spec.get("targets"), list):
         targets += [(("spec", "targets", i), t) for i, t in enumerate(spec["targets"])]
     for path, target in targets:
-        if not isinstance(target, str) or "://" in target or any(c in target for c in "*?["):
+        if not isinstance(target, str) or "://" in target or any(c in target for c in "*?[\x00"):
             continue
         if not (ctx.real.parent / target).exists():
             ctx.add(
@@ -39,7 +39,12 @@ def location_targets_check(
 
 def techdocs_check(ctx: FileContext, doc: yamlio.Document, meta: dict[str, Any], ref: str) -> None:
     value = (meta.get("annotations") or {}).get(ANNOTATION_TECHDOCS)
-    if not isinstance(value, str) or not value.startswith("dir:") or ctx.real is None:
+    if (
+        not isinstance(value, str)
+        or not value.startswith("dir:")
+        or ctx.real is None
+        or "\x00" in value
+    ):
         return
     folder = (ctx.real.parent / value[4:]).resolve()
     if not any((folder / n).is_file() for n in ("mkdocs.yml", "mkdocs.yaml")):
