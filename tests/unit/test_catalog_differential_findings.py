@@ -83,3 +83,9 @@ def test_refs_with_empty_parts_in_less_common_kinds(kind: str, spec: str) -> Non
         f"apiVersion: backstage.io/v1alpha1\nkind: {kind}\nmetadata: {{name: e}}\nspec:\n  {spec}\n"
     )
     assert _errors(text) == ["backstage/invalid-ref"]
+
+
+def test_link_host_that_idna_rejects_is_not_a_url() -> None:
+    link = '{{url: "https://git\\ufffdhub.com/x"}}'
+    text = COMPONENT.replace("{{name: svc}}", "{{name: svc, links: [" + link + "]}}")
+    assert _errors(text.format(extra="")) == ["backstage/field-format"]

@@ -106,3 +106,32 @@ def test_lenient_decoding_reads_bad_utf8_as_replacement_characters() -> None:
 def test_nan_from_a_float_tag() -> None:
     (data,) = _docs("a: !!float .NaN\n")
     assert math.isnan(data["a"])
+
+
+def test_document_libyaml_ends_early_is_the_one_blamed() -> None:
+    loaded = yamlio.load_text("x: 1\n---\n{a: 1}\n{b: 2}\n")
+    assert [d.data for d in loaded.documents] == [{"x": 1}]
+    assert [p.document for p in loaded.problems if p.severity == "error"] == [1]
+
+
+def test_quoted_continuation_must_be_indented_past_its_key() -> None:
+    assert _error('a:\n  b: "x\n  y"\n').rule == "yaml/syntax"
+    assert _docs('a:\n  b: "x\n   y"\n') == [{"a": {"b": "x y"}}]
+
+
+def test_tag_right_before_a_flow_indicator_tags_an_empty_value() -> None:
+    assert _docs("a: {b: !!str, c: [!!null]}\n") == [{"a": {"b": "", "c": [None]}}]
+
+
+def test_document_end_before_any_document_is_an_empty_document() -> None:
+    assert _docs("...\n---\na: 1\n") == [None, {"a": 1}]
+
+
+def test_merge_tag_is_neither_string_nor_object() -> None:
+    (data,) = _docs("a: !!merge x\n")
+    assert isinstance(data["a"], yamlio.JsSymbol)
+
+
+def test_collection_key_inside_a_key_stringifies_with_line_breaks() -> None:
+    (data,) = yamlio.load_text("a:\n  ? [a]: b\n").documents
+    assert list(data.data["a"]) == ["{\n  ? [ a ]\n  : b\n}"]
