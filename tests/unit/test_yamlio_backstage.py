@@ -135,3 +135,38 @@ def test_merge_tag_is_neither_string_nor_object() -> None:
 def test_collection_key_inside_a_key_stringifies_with_line_breaks() -> None:
     (data,) = yamlio.load_text("a:\n  ? [a]: b\n").documents
     assert list(data.data["a"]) == ["{\n  ? [ a ]\n  : b\n}"]
+
+
+def test_yaml_11_merges_merge_keys() -> None:
+    text = "%YAML 1.1\n---\na: &a {x: 1, z: 2}\nb:\n  x: 0\n  <<: *a\n  z: 3\n"
+    assert _docs(text) == [{"a": {"x": 1, "z": 2}, "b": {"x": 0, "z": 3}}]
+    assert _docs("a: &a {x: 1}\nb:\n  <<: *a\n") == [{"a": {"x": 1}, "b": {"<<": {"x": 1}}}]
+    assert _error("%YAML 1.1\n---\na: &a 1\nb:\n  <<: *a\n").rule == "yaml/merge"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: [x, 2.5, true, null]\n---\nc: {d: e}\n",
+        "---\n# c\na: 1\n---\n---\nb: 2\n",
+        "1: a\nnull: b\n",
+        "a: 1_000\nb: 0b1\nc: -0x1F\n",  # yaml-rs would make numbers of these
+        "a: !!str 1\nb: &x 2\nc: *x\n",
+        "a:\n\t- b\n",
+        "a: 1\na: 2\n",
+        "a: 'x\n",
+    ],
+)
+def test_fast_path_reads_like_the_reference(text: str) -> None:
+    fast = yamlio._fast_documents(text, yamlio.MAX_DEPTH)
+    problems: list[yamlio.YamlProblem] = []
+    yamlio._FAST_LOADS, saved = False, yamlio._FAST_LOADS  # the libyaml reference path
+    try:
+        reference = list(yamlio.iter_documents(text, problems=problems))
+    finally:
+        yamlio._FAST_LOADS = saved
+    if fast is not None:
+        assert [(d.index, d.data, d.line) for d in fast] == [
+            (d.index, d.data, d.line) for d in reference
+        ]
+        assert not [p for p in problems if p.severity == "error"]

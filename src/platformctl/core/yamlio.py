@@ -555,6 +555,45 @@ class _Builder:
         except TagError as exc:
             raise self.problem("yaml/tag", str(exc), node, "remove the tag") from None
 
+    def merge_mapping(self, node: Any, build_value: Any) -> dict[str, Any]:
+        """A mapping with ``<<`` keys under ``%YAML 1.1``: the yaml package's yaml-1.1 schema
+        merges them even with ``merge: false``.  Keys already there win over merged ones;
+        later keys overwrite; a merge source that is not a mapping is an error."""
+        result: dict[str, Any] = {}
+        explicit: set[str] = set()
+        for i, (key_node, value_node) in enumerate(node.value):
+            if key_node.id != "scalar":
+                key = self.complex_key(key_node)
+            elif not key_node.style and key_node.tag == _UNTAGGED:
+                key = _json_key(self.resolve_plain(key_node.value) if key_node.value else None)
+            else:
+                key = key_node.value
+            value = build_value(value_node, key, i)
+            if _is_merge_key(key_node):
+                sources = value if isinstance(value, list) else [value]
+                for source in sources:
+                    if not isinstance(source, dict) or isinstance(source, JsObject):
+                        raise self.problem(
+                            "yaml/merge",
+                            "Merge sources must be maps or map aliases",
+                            value_node,
+                            "merge (<<) only mappings, or drop the %YAML 1.1 directive",
+                        )
+                    for k, v in source.items():
+                        if k not in result:
+                            result[k] = v
+                continue
+            if key in explicit:
+                raise self.problem(
+                    "yaml/duplicate-key",
+                    f"duplicate key {key!r}",
+                    key_node,
+                    "remove or rename one of the keys: YAML 1.2 requires unique keys",
+                )
+            explicit.add(key)
+            result[key] = value
+        return result
+
     def check_continuation(self, key_node: Any, value_node: Any) -> None:
         """A quoted value of a block mapping that runs over several lines: the yaml package
         wants every further line indented past the key (libyaml does not check)."""
@@ -663,6 +702,15 @@ class _Builder:
             return result_value
         self.active.add(node_id)
         try:
+            if kind == "mapping" and self.v11 and _has_merge_key(node):
+                merged = self.merge_mapping(
+                    node,
+                    lambda value_node, key, i: self.build(
+                        value_node, (*path, key), depth + 1, node_id, 2 * i + 1
+                    ),
+                )
+                self.values[node_id] = merged
+                return merged
             if kind == "mapping":
                 result: dict[str, Any] = {}
                 self.values[node_id] = result
@@ -731,6 +779,10 @@ class _Builder:
                 return value if node.style else (resolve(value) if value else None)
             return self.tagged_scalar(node)
         depth += 1
+        if kind == "mapping" and self.v11 and _has_merge_key(node):
+            return self.merge_mapping(
+                node, lambda value_node, key, i: self.build_plain(value_node, depth)
+            )
         if kind == "mapping":
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -776,6 +828,19 @@ class _Builder:
         if node.tag != _SEQ_TAG:
             return self.tagged_collection(node, items)
         return items
+
+
+def _is_merge_key(key_node: Any) -> bool:
+    return (
+        key_node.id == "scalar"
+        and key_node.value == "<<"
+        and not key_node.style
+        and key_node.tag == _UNTAGGED
+    )
+
+
+def _has_merge_key(node: Any) -> bool:
+    return any(_is_merge_key(key_node) for key_node, _ in node.value)
 
 
 def _key_text(key_node: Any) -> str:
@@ -1088,6 +1153,10 @@ def iter_documents(
     global _COMPOSER
     import yaml
 
+    fast = _fast_documents(text, max_depth)
+    if fast is not None:
+        yield from fast
+        return
     if _COMPOSER is None:
         _COMPOSER = _composer_class()
     original = text
@@ -1183,6 +1252,138 @@ def iter_documents(
         dispose = getattr(loader, "dispose", None)
         if dispose:
             dispose()
+
+
+# --- the fast path ---------------------------------------------------------------------------
+#
+# yaml-rs (a Rust YAML 1.2 parser) builds plain Python values several times faster than
+# libyaml's node graph plus our builder.  It reads the YAML 1.2 core schema the way the yaml
+# package does except for a few scalar forms, so it is only used on text that has none of
+# them and none of the constructs whose reading is settled above (tags, anchors and aliases,
+# directives, "..."/content after "---", control characters, tabs, CR, complex keys); any error
+# or surprise falls back to the libyaml path, which stays the reference and reports problems
+# with positions.  Positions of fast documents are found on demand from the text (``Source``).
+
+_FAST_CHARS = re.compile("[\t\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+# Each pattern runs only when a cheap ``in`` test says it might match (one combined pattern
+# with a context group in front is ten times slower).
+_FAST_PROPS = re.compile(r"(?:^|(?<=[\s\[{,]))[!&*]", re.M)  # tags, anchors, aliases
+_FAST_MARKERS = re.compile(r"^(?:%|\.\.\.|---[ \t]*[^ \t\n#]|[ \t]*\?(?:[ \t]|$))", re.M)
+# plain scalars yaml-rs makes numbers of and YAML 1.2 core leaves as strings
+_FAST_NUMBERS = re.compile(
+    r"(?:^|(?<=[\s\[{,]))(?:[-+]?[0-9.][0-9._]*_[0-9._]*|[-+]?0b[0-1_]+|[-+]0x[0-9a-fA-F_]+)"
+    r"[ \t]*(?:$|[,\]}#:])",
+    re.M,
+)
+
+
+def _fast_gate(text: str) -> bool:
+    """True when the text has something only the reference path reads right."""
+    if _FAST_CHARS.search(text):
+        return True
+    if ("!" in text or "&" in text or "*" in text) and _FAST_PROPS.search(text):
+        return True
+    if ("%" in text or "..." in text or "---" in text or "?" in text) and _FAST_MARKERS.search(
+        text
+    ):
+        return True
+    return ("_" in text or "0b" in text or "0x" in text) and bool(_FAST_NUMBERS.search(text))
+
+
+_DOC_START = re.compile(r"^---[ \t]*(?:#[^\n]*)?$", re.M)
+_FAST_LOADS: Any = None
+
+
+class _NotFast(Exception):
+    pass
+
+
+def _fast_loads() -> Any:
+    global _FAST_LOADS
+    if _FAST_LOADS is None:
+        try:
+            from yaml_rs import loads  # type: ignore[import-not-found,unused-ignore]
+        except ImportError:  # pragma: no cover - yaml-rs is a dependency
+            _FAST_LOADS = False
+        else:
+            _FAST_LOADS = loads
+    return _FAST_LOADS
+
+
+def _fast_documents(text: str, max_depth: int) -> list[Document] | None:
+    loads = _fast_loads()
+    if not loads or _fast_gate(text):
+        return None
+    source = Source(text)
+    documents: list[Document] = []
+    starts = [m.end() for m in _DOC_START.finditer(text)]
+    bounds = [m.start() for m in _DOC_START.finditer(text)]
+    chunks: list[tuple[int, str]] = []
+    head = text[: bounds[0]] if bounds else text
+    if any(line.strip() and not line.lstrip().startswith("#") for line in head.split("\n")):
+        chunks.append((0, head))
+    for i, start in enumerate(starts):
+        end = bounds[i + 1] if i + 1 < len(bounds) else len(text)
+        chunks.append((start, text[start:end]))
+    try:
+        for index, (offset, chunk) in enumerate(chunks):
+            data = loads(chunk, parse_datetime=False)
+            if data is not None and not isinstance(data, str):
+                data = _fast_checked(data, 0, max_depth)
+            line, column = _first_content(text, offset)
+            documents.append(Document(index, data, line, column, source=source))
+    except (_NotFast, RecursionError):
+        return None
+    except Exception:  # noqa: BLE001 - any parse error: the reference path reports it
+        return None
+    return documents
+
+
+def _fast_checked(value: Any, depth: int, max_depth: int) -> Any:
+    """Keys as the yaml package makes them (``1:`` is "1"); anything yaml-rs built that the
+    reference path would not (tuples and frozensets as keys, dates) means: not fast."""
+    if depth > max_depth:
+        raise _NotFast
+    if type(value) is dict:
+        out = value
+        for key in value:
+            if type(key) is not str:
+                if key is None or type(key) in (bool, int, float):
+                    out = {(k if type(k) is str else _json_key(k)): v for k, v in value.items()}
+                    if len(out) != len(value):
+                        raise _NotFast
+                    break
+                raise _NotFast
+        for key, item in out.items():
+            if type(item) is dict or type(item) is list:
+                out[key] = _fast_checked(item, depth + 1, max_depth)
+            elif not (item is None or type(item) in _FAST_SCALARS):
+                raise _NotFast
+        return out
+    if type(value) is list:
+        for i, item in enumerate(value):
+            if type(item) is dict or type(item) is list:
+                value[i] = _fast_checked(item, depth + 1, max_depth)
+            elif not (item is None or type(item) in _FAST_SCALARS):
+                raise _NotFast
+        return value
+    if value is None or type(value) in _FAST_SCALARS:
+        return value
+    raise _NotFast
+
+
+_FAST_SCALARS = (str, int, float, bool)
+
+
+def _first_content(text: str, offset: int) -> Pos:
+    """1-based line and column of the first content of the document starting at ``offset``."""
+    line = text.count("\n", 0, offset) + 1
+    for raw in text[offset:].split("\n"):
+        stripped = raw.lstrip(" ")
+        if stripped and not stripped.startswith("#"):
+            return line, len(raw) - len(stripped) + 1
+        line += 1
+    return line, 1
 
 
 def _char_at(text: str, mark: Any) -> str:
