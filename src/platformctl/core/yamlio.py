@@ -1326,12 +1326,15 @@ def _fast_documents(text: str, max_depth: int) -> list[Document] | None:
         end = bounds[i + 1] if i + 1 < len(bounds) else len(text)
         chunks.append((start, text[start:end]))
     try:
+        line, counted = 1, 0
         for index, (offset, chunk) in enumerate(chunks):
             data = loads(chunk, parse_datetime=False)
             if data is not None and not isinstance(data, str):
                 data = _fast_checked(data, 0, max_depth)
-            line, column = _first_content(text, offset)
-            documents.append(Document(index, data, line, column, source=source))
+            line += text.count("\n", counted, offset)
+            counted = offset
+            line_at, column = _first_content(text, offset, line)
+            documents.append(Document(index, data, line_at, column, source=source))
     except (_NotFast, RecursionError):
         return None
     except Exception:  # noqa: BLE001 - any parse error: the reference path reports it
@@ -1375,13 +1378,18 @@ def _fast_checked(value: Any, depth: int, max_depth: int) -> Any:
 _FAST_SCALARS = (str, int, float, bool)
 
 
-def _first_content(text: str, offset: int) -> Pos:
-    """1-based line and column of the first content of the document starting at ``offset``."""
-    line = text.count("\n", 0, offset) + 1
-    for raw in text[offset:].split("\n"):
-        stripped = raw.lstrip(" ")
-        if stripped and not stripped.startswith("#"):
-            return line, len(raw) - len(stripped) + 1
+def _first_content(text: str, offset: int, line: int) -> Pos:
+    """1-based line and column of the first content at or after ``offset`` (on ``line``)."""
+    end = len(text)
+    while offset < end:
+        stop = text.find("\n", offset)
+        stop = end if stop == -1 else stop
+        indent = offset
+        while indent < stop and text[indent] == " ":
+            indent += 1
+        if indent < stop and text[indent] != "#":
+            return line, indent - offset + 1
+        offset = stop + 1
         line += 1
     return line, 1
 

@@ -21,6 +21,30 @@ UNTYPED_RELATION_FIELDS = frozenset({"dependencyOf"})
 TEMPLATE_API_VERSION = "scaffolder.backstage.io/v1beta3"
 
 
+_CACHE_SIZE = 50_000
+_PROBLEMS: dict[tuple[Any, ...], list[Any]] = {}
+_PARSED: dict[tuple[str, str | None, str], refs_mod.EntityRef | str] = {}
+
+
+def _parsed_target(target: Any, default_kind: str | None, namespace: str) -> Any:
+    """``check_relation_target``, remembered for strings (they recur across entities)."""
+    if not isinstance(target, str):
+        return refs_mod.check_relation_target(target, default_kind, namespace)
+    key = (target, default_kind, namespace)
+    cached = _PARSED.get(key)
+    if cached is None:
+        if len(_PARSED) > _CACHE_SIZE:
+            _PARSED.clear()
+        try:
+            cached = refs_mod.check_relation_target(target, default_kind, namespace)
+        except refs_mod.EntityRefError as exc:
+            cached = str(exc)
+        _PARSED[key] = cached  # type: ignore[assignment]
+    if isinstance(cached, str):
+        raise refs_mod.EntityRefError(cached)
+    return cached
+
+
 def parse_relations(
     ctx: FileContext,
     doc: yamlio.Document,
@@ -50,7 +74,7 @@ def parse_relations(
                 continue  # the kind schema reports the type
             path = ("spec", field_name, i) if isinstance(value, list) else ("spec", field_name)
             try:
-                parsed = refs_mod.check_relation_target(target, default_kind, namespace)
+                parsed = _parsed_target(target, default_kind, namespace)
             except refs_mod.EntityRefError as exc:
                 hint = (
                     f"write a full reference such as resource:default/{target}"
@@ -109,7 +133,7 @@ def reference_checks(
     org = ctx.org
     # Backstage already rejects empty parts (backstage/invalid-ref) of the kinds it processes
     backstage_parses = kind in refs_mod.RELATION_FIELDS
-    known = kind_names(org)
+    known = tuple(kind_names(org))
     for field_name, default_kind in relation_fields(kind, org):
         value = spec.get(field_name)
         if not value:
@@ -119,13 +143,21 @@ def reference_checks(
             if not isinstance(target, str):
                 continue
             path = ("spec", field_name, i) if isinstance(value, list) else ("spec", field_name)
-            for problem in org_reference_problems(
-                target,
-                default_kind,
-                field=dotted(path),
-                owner_kinds=org.owner_kinds if field_name == "owner" else None,
-                known_kinds=known,
-            ):
+            owner_kinds = org.owner_kinds if field_name == "owner" else None
+            # the same few references recur in every entity (owner: team-a): check each once
+            key = (target, default_kind, path, owner_kinds, known)
+            problems = _PROBLEMS.get(key)
+            if problems is None:
+                if len(_PROBLEMS) > _CACHE_SIZE:
+                    _PROBLEMS.clear()
+                problems = _PROBLEMS[key] = org_reference_problems(
+                    target,
+                    default_kind,
+                    field=dotted(path),
+                    owner_kinds=owner_kinds,
+                    known_kinds=known,
+                )
+            for problem in problems:
                 if problem.empty and backstage_parses:
                     continue
                 ctx.add(
