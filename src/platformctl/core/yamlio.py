@@ -1292,6 +1292,7 @@ def _fast_gate(text: str) -> bool:
 
 _DOC_START = re.compile(r"^---[ \t]*(?:#[^\n]*)?$", re.M)
 _FAST_LOADS: Any = None
+_CONTENT_LINE = re.compile(r"^[ \t]*[^\s#]", re.M)
 
 
 class _NotFast(Exception):
@@ -1316,11 +1317,12 @@ def _fast_documents(text: str, max_depth: int) -> list[Document] | None:
         return None
     source = Source(text)
     documents: list[Document] = []
-    starts = [m.end() for m in _DOC_START.finditer(text)]
-    bounds = [m.start() for m in _DOC_START.finditer(text)]
+    markers = [(m.start(), m.end()) for m in _DOC_START.finditer(text)] if "---" in text else []
+    starts = [end for _, end in markers]
+    bounds = [start for start, _ in markers]
     chunks: list[tuple[int, str]] = []
     head = text[: bounds[0]] if bounds else text
-    if any(line.strip() and not line.lstrip().startswith("#") for line in head.split("\n")):
+    if _CONTENT_LINE.search(head):
         chunks.append((0, head))
     for i, start in enumerate(starts):
         end = bounds[i + 1] if i + 1 < len(bounds) else len(text)
