@@ -13,13 +13,13 @@ from platformctl.core import yamlio
 
 
 def _docs(text: str) -> list[object]:
-    loaded = yamlio.load_text(text)
+    loaded = yamlio.load_text(text, backstage=True)
     assert not [p for p in loaded.problems if p.severity == "error"], loaded.problems
     return [d.data for d in loaded.documents]
 
 
 def _error(text: str) -> yamlio.YamlProblem:
-    loaded = yamlio.load_text(text)
+    loaded = yamlio.load_text(text, backstage=True)
     errors = [p for p in loaded.problems if p.severity == "error"]
     assert errors, loaded.documents
     return errors[0]
@@ -116,6 +116,8 @@ def test_document_libyaml_ends_early_is_the_one_blamed() -> None:
 
 def test_quoted_continuation_must_be_indented_past_its_key() -> None:
     assert _error('a:\n  b: "x\n  y"\n').rule == "yaml/syntax"
+    # only for catalog files: libyaml's reading stays for Kubernetes objects and config
+    assert yamlio.load_text('a:\n  b: "x\n  y"\n').documents[0].data == {"a": {"b": "x y"}}
     assert _docs('a:\n  b: "x\n   y"\n') == [{"a": {"b": "x y"}}]
 
 

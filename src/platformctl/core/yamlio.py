@@ -512,9 +512,16 @@ class _Builder:
     """
 
     def __init__(
-        self, index: int, max_aliases: int, max_depth: int, v11: bool = False, text: str = ""
+        self,
+        index: int,
+        max_aliases: int,
+        max_depth: int,
+        v11: bool = False,
+        text: str = "",
+        backstage: bool = False,
     ) -> None:
         self.index = index
+        self.backstage = backstage
         self.v11 = v11
         self.text = text
         self.resolve_plain = resolve_plain_11 if v11 else resolve_plain
@@ -597,8 +604,8 @@ class _Builder:
     def check_continuation(self, key_node: Any, value_node: Any) -> None:
         """A quoted value of a block mapping that runs over several lines: the yaml package
         wants every further line indented past the key (libyaml does not check)."""
-        if not self.text:
-            return
+        if not self.text or not self.backstage:
+            return  # libyaml's reading is fine for other YAML (Kubernetes objects, config)
         column = key_node.start_mark.column
         start = value_node.start_mark.index
         end = value_node.end_mark.index
@@ -1148,8 +1155,12 @@ def iter_documents(
     max_aliases: int = MAX_ALIASES,
     max_depth: int = MAX_DEPTH,
     problems: list[YamlProblem],
+    backstage: bool = False,
 ) -> Iterator[Document]:
-    """Yield each document; parse errors are appended to ``problems`` and end the stream."""
+    """Yield each document; parse errors are appended to ``problems`` and end the stream.
+
+    ``backstage``: also refuse what only Backstage's yaml package refuses (a quoted value's
+    continuation line not indented past its key), for catalog files."""
     global _COMPOSER
     import yaml
 
@@ -1213,7 +1224,7 @@ def iter_documents(
                 continue
             versions = prepared.versions
             v11 = versions is not None and index < len(versions) and versions[index] == "1.1"
-            builder = _Builder(index, max_aliases, max_depth, v11, text)
+            builder = _Builder(index, max_aliases, max_depth, v11, text, backstage)
             try:
                 if no_aliases:
                     data = builder.build_plain(node, 0)
@@ -1431,21 +1442,30 @@ def load_text(
     *,
     max_aliases: int = MAX_ALIASES,
     max_depth: int = MAX_DEPTH,
+    backstage: bool = False,
 ) -> LoadedFile:
     problems: list[YamlProblem] = []
     docs = list(
-        iter_documents(text, max_aliases=max_aliases, max_depth=max_depth, problems=problems)
+        iter_documents(
+            text,
+            max_aliases=max_aliases,
+            max_depth=max_depth,
+            problems=problems,
+            backstage=backstage,
+        )
     )
     return LoadedFile(name, docs, problems, text)
 
 
 def load_bytes(
-    data: bytes, name: str = "<bytes>", *, max_bytes: int = MAX_BYTES, lenient: bool = False
+    data: bytes, name: str = "<bytes>", *, max_bytes: int = MAX_BYTES, backstage: bool = False
 ) -> LoadedFile:
-    text, problems = decode(data, max_bytes=max_bytes, lenient=lenient)
+    """``backstage``: read as Backstage's catalog reads files (``decode(lenient=True)``, and
+    see ``iter_documents``)."""
+    text, problems = decode(data, max_bytes=max_bytes, lenient=backstage)
     if text is None:
         return LoadedFile(name, [], problems, None)
-    loaded = load_text(text, name)
+    loaded = load_text(text, name, backstage=backstage)
     loaded.problems[:0] = problems
     return loaded
 
@@ -1455,10 +1475,10 @@ def load_file(
     *,
     max_bytes: int = MAX_BYTES,
     display: str | None = None,
-    lenient: bool = False,
+    backstage: bool = False,
 ) -> LoadedFile:
     """Read and parse a file; unreadable files come back as a problem, never an exception.
-    ``lenient``: bytes are decoded as Backstage does (see ``decode``)."""
+    ``backstage``: read it as Backstage's catalog does (see ``load_bytes``)."""
     name = display or str(path)
     try:
         size = Path(path).stat().st_size
@@ -1484,7 +1504,7 @@ def load_file(
         return LoadedFile(
             name, [], [YamlProblem("yaml/unreadable", f"cannot read file: {exc.strerror or exc}")]
         )
-    return load_bytes(data, name, max_bytes=max_bytes, lenient=lenient)
+    return load_bytes(data, name, max_bytes=max_bytes, backstage=backstage)
 
 
 def load_one(path: str | Path, *, display: str | None = None, allow_empty: bool = True) -> Document:

@@ -228,7 +228,7 @@ def validate_text(text: str, name: str, *, config: Config | None = None) -> Vali
     """Validate catalog YAML given as text (``name`` is used in findings). Relative
     placeholder and techdocs checks are skipped: there is no folder to look in."""
     org = org_rules_from_config(config)
-    loaded = yamlio.load_text(text, name)
+    loaded = yamlio.load_text(text, name, backstage=True)
     ctx = FileContext(name, None, loaded, org)
     validate_loaded(ctx)
     return _finish([ctx], False, org)

@@ -94,7 +94,7 @@ def resolve_placeholder(ctx: FileContext, doc: yamlio.Document, ref: str, p: Pla
         content = file.read_text(encoding="utf-8")
         if p.resolver == "json":
             return json.loads(content)
-        loaded = yamlio.load_text(content, str(file))
+        loaded = yamlio.load_text(content, str(file), backstage=True)
         problems = [x for x in loaded.problems if x.severity == "error"]
         docs = [d for d in loaded.documents if not d.empty]
         if problems:

@@ -22,7 +22,7 @@ from platformctl.core.catalog.validation.entity import process_entity
 
 def validate_file(path: Path, display: str, org: OrgRules) -> FileContext:
     # Backstage reads any bytes: invalid UTF-8 and NULs are characters, not errors
-    loaded = yamlio.load_file(path, display=display, lenient=True)
+    loaded = yamlio.load_file(path, display=display, backstage=True)
     ctx = FileContext(display, path, loaded, org)
     validate_loaded(ctx)
     return ctx
