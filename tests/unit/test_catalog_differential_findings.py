@@ -89,3 +89,27 @@ def test_link_host_that_idna_rejects_is_not_a_url() -> None:
     link = '{{url: "https://git\\ufffdhub.com/x"}}'
     text = COMPONENT.replace("{{name: svc}}", "{{name: svc, links: [" + link + "]}}")
     assert _errors(text.format(extra="")) == ["backstage/field-format"]
+
+
+@pytest.mark.parametrize(
+    ("target", "valid"),
+    [
+        ("./openapi.yaml", True),
+        ("https://petstore.swagger.io/v2/swagger.json", True),
+        ("https://petstore.\\ufffdswagger.io/v2/swagger.json", False),  # bad UTF-8 in the host
+        ("//", False),  # scheme-relative without a host
+    ],
+)
+def test_placeholder_target_must_form_a_url(target: str, valid: bool) -> None:
+    text = f"""\
+apiVersion: backstage.io/v1alpha1
+kind: API
+metadata: {{name: pets}}
+spec:
+  type: openapi
+  lifecycle: production
+  owner: team-a
+  definition:
+    $text: "{target}"
+"""
+    assert _errors(text) == ([] if valid else ["backstage/placeholder"])

@@ -172,3 +172,7 @@ def test_fast_path_reads_like_the_reference(text: str) -> None:
             (d.index, d.data, d.line) for d in reference
         ]
         assert not [p for p in problems if p.severity == "error"]
+
+
+def test_tag_directive_for_the_primary_handle_is_not_libyamls_business() -> None:
+    assert _docs("%TAG ! tag:example.com,20\ufeff00:\n---\na: !x 1\n") == [{"a": "1"}]

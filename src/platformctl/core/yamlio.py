@@ -1020,7 +1020,12 @@ def _directives(text: str) -> tuple[str, list[str | None]]:
                     version = line[5:].split("#")[0].strip() or None
                     lines[i] = "#" + line[1:]
                     directive_lines.append(i)
-                elif not (line.startswith("%TAG") and line[4:5] in (" ", "\t")):
+                elif (
+                    not (line.startswith("%TAG") and line[4:5] in (" ", "\t"))
+                    or (line[5:].split() or [""])[0] == "!"
+                ):
+                    # unknown directives, and a %TAG for the primary handle "!": local tags
+                    # read as plain strings either way, and libyaml is pickier about the prefix
                     lines[i] = "#" + line[1:]
                     directive_lines.append(i)
             elif marker == "---":

@@ -4,10 +4,12 @@ targets are read when they exist next to the file; otherwise a stand-in value is
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from platformctl.core import yamlio
+from platformctl.core.catalog import rules as R
 from platformctl.core.catalog.validation.context import FileContext, dotted
 from platformctl.core.catalog.validation.model import PLACEHOLDER_RESOLVERS
 
@@ -57,6 +59,21 @@ def substitute(
     return value, True
 
 
+def _forms_url(target: str) -> bool:
+    """``new URL(target, <this file's https URL>)`` succeeds: relative paths always do; an
+    absolute or scheme-relative (``//host``) target needs a valid host."""
+    text = target.strip("".join(chr(c) for c in range(0x21))).replace("\t", "").replace("\n", "")
+    text = text.replace("\r", "")
+    if _SCHEME.match(text):
+        return R.is_valid_url(text)
+    if text[:2] in ("//", "\\\\", "/\\", "\\/"):
+        return R.is_valid_url("https:" + text)
+    return True
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 def resolve_placeholder(ctx: FileContext, doc: yamlio.Document, ref: str, p: Placeholder) -> Any:
     target = p.target
     where = dotted(p.path)
@@ -70,6 +87,18 @@ def resolve_placeholder(ctx: FileContext, doc: yamlio.Document, ref: str, p: Pla
             path=p.path,
             entity=ref,
             hint=f"write ${p.resolver}: ./relative/file or ${p.resolver}: https://...",
+        )
+        return None
+    if not _forms_url(target):
+        p.failed = True
+        ctx.add(
+            "backstage/placeholder",
+            f"placeholder ${p.resolver} at {where} could not form a URL out of {target!r} "
+            "(resolved against this file's URL)",
+            doc=doc,
+            path=p.path,
+            entity=ref,
+            hint="write a relative path or an absolute URL with a valid host",
         )
         return None
     fallback: Any = f"(contents of {target})"
