@@ -98,6 +98,7 @@ def test_link_host_that_idna_rejects_is_not_a_url() -> None:
         ("https://petstore.swagger.io/v2/swagger.json", True),
         ("https://petstore.\\ufffdswagger.io/v2/swagger.json", False),  # bad UTF-8 in the host
         ("//", False),  # scheme-relative without a host
+        ("https:\\ufffd//github.com/x.yaml", True),  # same scheme as the base: relative
     ],
 )
 def test_placeholder_target_must_form_a_url(target: str, valid: bool) -> None:

@@ -64,7 +64,11 @@ def _forms_url(target: str) -> bool:
     absolute or scheme-relative (``//host``) target needs a valid host."""
     text = target.strip("".join(chr(c) for c in range(0x21))).replace("\t", "").replace("\n", "")
     text = text.replace("\r", "")
-    if _SCHEME.match(text):
+    scheme = _SCHEME.match(text)
+    if scheme:
+        rest = text[scheme.end() :]
+        if scheme.group()[:-1].lower() == "https" and rest[:1] not in ("/", "\\"):
+            return True  # "https:x" is relative to the file's own https URL
         return R.is_valid_url(text)
     if text[:2] in ("//", "\\\\", "/\\", "\\/"):
         return R.is_valid_url("https:" + text)
