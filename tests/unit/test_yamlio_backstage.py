@@ -10,6 +10,7 @@ import math
 import pytest
 
 from platformctl.core import yamlio
+from platformctl.core.yamlread import fast as fast_path
 
 
 def _docs(text: str) -> list[object]:
@@ -162,11 +163,12 @@ def test_yaml_11_merges_merge_keys() -> None:
 def test_fast_path_reads_like_the_reference(text: str) -> None:
     fast = yamlio._fast_documents(text, yamlio.MAX_DEPTH)
     problems: list[yamlio.YamlProblem] = []
-    yamlio._FAST_LOADS, saved = False, yamlio._FAST_LOADS  # the libyaml reference path
+    saved = fast_path._FAST_LOADS
+    fast_path._FAST_LOADS = False  # the libyaml reference path
     try:
         reference = list(yamlio.iter_documents(text, problems=problems))
     finally:
-        yamlio._FAST_LOADS = saved
+        fast_path._FAST_LOADS = saved
     if fast is not None:
         assert [(d.index, d.data, d.line) for d in fast] == [
             (d.index, d.data, d.line) for d in reference
