@@ -178,3 +178,13 @@ def test_fast_path_reads_like_the_reference(text: str) -> None:
 
 def test_tag_directive_for_the_primary_handle_is_not_libyamls_business() -> None:
     assert _docs("%TAG ! tag:example.com,20\ufeff00:\n---\na: !x 1\n") == [{"a": "1"}]
+
+
+def test_version_directive_must_be_a_version() -> None:
+    assert _error("%YAML 1.1xx\n---\na: 1\n").rule == "yaml/syntax"
+
+
+def test_fast_path_leaves_open_quotes_to_the_reference_in_catalog_files() -> None:
+    text = 'a:\n  b: "x\\\n  y"\n'  # the continuation line is not indented past "b"
+    assert _error(text).rule == "yaml/syntax"
+    assert yamlio.load_text(text).documents[0].data == {"a": {"b": "xy"}}

@@ -282,7 +282,7 @@ def iter_documents(
     global _COMPOSER
     import yaml
 
-    fast = _fast_documents(text, max_depth)
+    fast = _fast_documents(text, max_depth, backstage)
     if fast is not None:
         yield from fast
         return
@@ -383,10 +383,10 @@ def iter_documents(
             dispose()
 
 
-def _fast_documents(text: str, max_depth: int) -> list[Document] | None:
+def _fast_documents(text: str, max_depth: int, backstage: bool = False) -> list[Document] | None:
     """The documents of ``text`` through the yaml-rs fast path (see
     :mod:`platformctl.core.yamlread.fast`), or None when the reference path must read it."""
-    values = _fast.fast_values(text, max_depth)
+    values = _fast.fast_values(text, max_depth, backstage)
     if values is None:
         return None
     source = Source(text)

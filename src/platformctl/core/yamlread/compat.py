@@ -75,6 +75,9 @@ def prepare(text: str) -> Prepared:
     return prepared
 
 
+_VERSION = re.compile(r"[0-9]+\.[0-9]+\Z")
+
+
 def _directives(text: str) -> tuple[str, list[str | None]]:
     """The yaml package's reading of directives: ``%YAML``/unknown directives before a
     document are consumed (``%TAG`` is left to libyaml), the ``%YAML`` version stays in force
@@ -90,7 +93,10 @@ def _directives(text: str) -> tuple[str, list[str | None]]:
         if not in_document:
             if line.startswith("%"):
                 if line.startswith("%YAML") and line[5:6] in (" ", "\t"):
-                    version = line[5:].split("#")[0].strip() or None
+                    written = line[5:].split("#")[0].strip()
+                    if not _VERSION.match(written):
+                        continue  # "Unsupported YAML version": libyaml refuses it too
+                    version = written
                     lines[i] = "#" + line[1:]
                     directive_lines.append(i)
                 elif (

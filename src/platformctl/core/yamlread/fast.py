@@ -66,10 +66,23 @@ def _fast_loads() -> Any:
     return _FAST_LOADS
 
 
-def fast_values(text: str, max_depth: int) -> list[tuple[int, Any, int, int]] | None:
+# A quoted scalar left open at the end of its line: its next lines must be indented past the
+# key for Backstage's yaml package, which yaml-rs does not always check (the reference path
+# does, for catalog files).
+_OPEN_QUOTE = re.compile(
+    r"""^[ \t]*(?:-[ \t]+)*(?:[^"'#\n]*:[ \t]+)?(?:"(?:[^"\\\n]|\\.)*(?:\\)?|'(?:[^'\n]|'')*)$""",
+    re.M,
+)
+
+
+def fast_values(
+    text: str, max_depth: int, backstage: bool = False
+) -> list[tuple[int, Any, int, int]] | None:
     """(index, value, line, column) of each document, or None: use the reference path."""
     loads = _fast_loads()
     if not loads or _fast_gate(text):
+        return None
+    if backstage and ('"' in text or "'" in text) and _OPEN_QUOTE.search(text):
         return None
     documents: list[tuple[int, Any, int, int]] = []
     markers = [(m.start(), m.end()) for m in _DOC_START.finditer(text)] if "---" in text else []
