@@ -188,3 +188,8 @@ def test_fast_path_leaves_open_quotes_to_the_reference_in_catalog_files() -> Non
     text = 'a:\n  b: "x\\\n  y"\n'  # the continuation line is not indented past "b"
     assert _error(text).rule == "yaml/syntax"
     assert yamlio.load_text(text).documents[0].data == {"a": {"b": "xy"}}
+
+
+def test_alias_of_a_multiline_quoted_value_is_not_a_continuation_problem() -> None:
+    text = 'a:\n  b: &x "one\\\n    two"\n  c:\n    d: *x\n'
+    assert _docs(text) == [{"a": {"b": "onetwo", "c": {"d": "onetwo"}}}]

@@ -193,6 +193,8 @@ class _Builder:
         wants every further line indented past the key (libyaml does not check)."""
         if not self.text or not self.backstage:
             return  # libyaml's reading is fine for other YAML (Kubernetes objects, config)
+        if value_node.start_mark.index < key_node.start_mark.index:
+            return  # an alias: the anchored value was checked where it was written
         column = key_node.start_mark.column
         start = value_node.start_mark.index
         end = value_node.end_mark.index
