@@ -66,13 +66,10 @@ def _fast_loads() -> Any:
     return _FAST_LOADS
 
 
-# A quoted scalar left open at the end of its line: its next lines must be indented past the
-# key for Backstage's yaml package, which yaml-rs does not always check (the reference path
-# does, for catalog files).
-_OPEN_QUOTE = re.compile(
-    r"""^[ \t]*(?:-[ \t]+)*(?:[^"'#\n]*:[ \t]+)?(?:"(?:[^"\\\n]|\\.)*(?:\\)?|'(?:[^'\n]|'')*)$""",
-    re.M,
-)
+# A double-quoted value continued after an escaped line break ("...\\" + newline): yaml-rs
+# does not check the next line's indentation there (it does everywhere else), Backstage's
+# parser does, and so does the reference path for catalog files.
+_ESCAPED_BREAK = "\\\n"
 
 
 def fast_values(
@@ -82,7 +79,7 @@ def fast_values(
     loads = _fast_loads()
     if not loads or _fast_gate(text):
         return None
-    if backstage and ('"' in text or "'" in text) and _OPEN_QUOTE.search(text):
+    if backstage and _ESCAPED_BREAK in text:
         return None
     documents: list[tuple[int, Any, int, int]] = []
     markers = [(m.start(), m.end()) for m in _DOC_START.finditer(text)] if "---" in text else []
