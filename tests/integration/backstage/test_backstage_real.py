@@ -269,15 +269,8 @@ def test_new_register_reports_rejection_and_keeps_repo(cli, backend, tmp_path, m
     subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
     monkeypatch.chdir(tmp_path)
     result = cli(
-        "new",
-        "python-service",
-        name,
-        "--defaults",
-        "--remote",
-        str(bare),
-        "--register",
-        "--register-timeout",
-        "30",
+        "new", "python-service", name, "--defaults", "--remote", str(bare), "--register",
+        "--register-timeout", "30",
     )
     assert result.exit_code == 2, result.output
     assert "was created, but registering it in Backstage failed" in result.stderr
