@@ -1,6 +1,8 @@
 """Sessions: tests (default suite), golden (render golden paths and run the generated projects'
-own tooling), backstage (against a real Backstage catalog backend), reports (HTML reports in
-headless Chromium), kube (against the real kube-apiserver and etcd), lint, bench, docs.
+own tooling), backstage (against a real Backstage catalog backend, plus the differential fuzzer's
+fixed-seed sample against Backstage's own packages), fuzz (that fuzzer at scale), reports
+(HTML reports in headless Chromium), kube (against the real kube-apiserver and etcd), lint,
+bench, docs.
 
 CI (`.ci/run`) runs: nox -s tests golden backstage reports kube
 """
@@ -191,10 +193,71 @@ def backstage(session: nox.Session) -> None:
         with session.chdir(backend):
             session.run("npm", "ci", "--no-audit", "--no-fund", external=True, env=npm_env)
         stamp.write_text(wanted)
-    env = {"PLATFORMCTL_BACKSTAGE_IT": "1"}
+    env = {"PLATFORMCTL_BACKSTAGE_IT": "1", "BACKSTAGE_ORACLE_DEPS": _oracle_deps(session)}
     session.run(
         "pytest", "-m", "backstage", "-q", "-p", "no:cacheprovider", *session.posargs, env=env
     )
+
+
+# The exact packages shared/oracle/setup.sh pins (the validation oracle's Backstage code).
+ORACLE_PACKAGES = (
+    "@backstage/catalog-model@1.10.1",
+    "@backstage/plugin-scaffolder-common@2.3.0",
+    "@backstage/errors@1.3.2",
+    "yaml@2.9.1",
+    "lodash@4.18.1",
+)
+
+
+def _oracle_deps(session: nox.Session) -> str:
+    """Install the oracle's pinned npm packages into a folder beside the session's virtualenv
+    (not session.create_tmp(), which would move TMPDIR into this repository) and return it.
+    The backend's node_modules hoist other versions of yaml/lodash, so the oracle gets its own."""
+    import shutil
+
+    if shutil.which("npm") is None or shutil.which("node") is None:
+        session.error("this session needs Node.js 20 and npm on PATH (the Backstage oracle)")
+    deps = Path(session.virtualenv.location).resolve() / "backstage-oracle"
+    stamp = deps / "node_modules" / ".platformctl-oracle"
+    wanted = " ".join(ORACLE_PACKAGES) + "\n"
+    if stamp.is_file() and stamp.read_text() == wanted:
+        session.log(f"oracle packages are up to date in {deps}")
+        return str(deps)
+    deps.mkdir(parents=True, exist_ok=True)
+    (deps / "package.json").write_text('{"private": true}\n')
+    session.run(
+        "npm", "install", "--no-audit", "--no-fund", "--save-exact", "--prefix", str(deps),
+        *ORACLE_PACKAGES, external=True,
+    )  # fmt: skip
+    stamp.write_text(wanted)
+    return str(deps)
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """The differential fuzzer at scale: `nox -s fuzz -- --count 20000 [--seed N]` mutates
+    corpus documents and fails on any verdict, file_blocked or rule that differs from
+    Backstage's own packages (tests/integration/backstage/test_catalog_differential.py).
+    Disagreeing cases are kept in .nox/fuzz-cases/."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="nox -s fuzz --")
+    parser.add_argument("--count", type=int, default=20000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(session.posargs)
+    _install(session)
+    keep = Path(session.virtualenv.location).resolve().parent / "fuzz-cases"
+    env = {
+        "PLATFORMCTL_BACKSTAGE_IT": "1",
+        "BACKSTAGE_ORACLE_DEPS": _oracle_deps(session),
+        "PLATFORMCTL_FUZZ_COUNT": str(args.count),
+        "PLATFORMCTL_FUZZ_SEED": str(args.seed),
+        "PLATFORMCTL_FUZZ_KEEP": str(keep),
+    }
+    session.run(
+        "pytest", "-m", "backstage", "-q", "-p", "no:cacheprovider", "-s",
+        "tests/integration/backstage/test_catalog_differential.py", env=env,
+    )  # fmt: skip
 
 
 @nox.session

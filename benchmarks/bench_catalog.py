@@ -3,11 +3,16 @@
 (a) ``platformctl --help``: median wall time over 20 runs and its ratio to ``python -c pass``
     (budget: ratio <= 3);
 (b) ``catalog validate`` on a generated tree of 10,000 entities in 2,000 files: entities per
-    second, in-process (the core) and through the CLI in a subprocess (budget: >= 20,000/s).
+    second, in-process (the core) and through the CLI in a subprocess (budget: >= 20,000/s);
+(c) issue 17: the CLI (``--format json``) side by side with Backstage's own validator
+    (``@backstage/catalog-model`` in Node, benchmarks/backstage_validate.mjs) on that tree,
+    interleaved runs, medians and their ratio (goal: >= 4.7x).  The npm packages are installed
+    once into benchmarks/.cache/backstage (or $PLATFORMCTL_BENCH_CACHE).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -17,6 +22,13 @@ import time
 from pathlib import Path
 
 RUNS = 20
+HERE = Path(__file__).resolve().parent
+# the versions shared/oracle/setup.sh pins
+BACKSTAGE_PACKAGES = (
+    "@backstage/catalog-model@1.10.1",
+    "@backstage/plugin-scaffolder-common@2.3.0",
+    "yaml@2.9.1",
+)
 FILES = 2_000
 PER_FILE = 5
 
@@ -133,6 +145,86 @@ def bench_validate(root: Path, entities: int, repeat: int = 3) -> dict[str, floa
     return out
 
 
+def backstage_deps() -> Path | None:
+    """The folder holding Backstage's packages (installed with npm on first use), or None
+    without Node/npm."""
+    import shutil
+
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        return None
+    cache = Path(os.environ.get("PLATFORMCTL_BENCH_CACHE") or HERE / ".cache") / "backstage"
+    stamp = cache / "node_modules" / ".platformctl-bench"
+    wanted = " ".join(BACKSTAGE_PACKAGES)
+    if not (stamp.is_file() and stamp.read_text() == wanted):
+        cache.mkdir(parents=True, exist_ok=True)
+        (cache / "package.json").write_text('{"private": true}\n')
+        subprocess.run(
+            ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(cache),
+             *BACKSTAGE_PACKAGES],
+            check=True,
+        )  # fmt: skip
+        stamp.write_text(wanted)
+    return cache
+
+
+def compile_bytecode() -> None:
+    """Byte-compile platformctl and its dependencies first, as ``pip install`` does: uv does
+    not by default, and with PYTHONDONTWRITEBYTECODE (set on this workplace) every CLI run
+    would otherwise compile ~90 modules from source (a quarter of a second)."""
+    import compileall
+    import sysconfig
+
+    import platformctl
+
+    for folder in {Path(platformctl.__file__).parent, Path(sysconfig.get_paths()["purelib"])}:
+        compileall.compile_dir(folder, quiet=1, workers=0)
+
+
+def bench_side_by_side(root: Path, entities: int, runs: int = 5) -> dict[str, object]:
+    """Interleaved runs of our CLI and Backstage's validator on the same tree: wall time of
+    each process (start-up included), medians, ratio; the load average says how busy the
+    machine was."""
+    deps = backstage_deps()
+    if deps is None:
+        return {"skipped": "node/npm not found"}
+    compile_bytecode()
+    env = {**os.environ, "NO_COLOR": "1"}
+    ours: list[float] = []
+    theirs: list[float] = []
+    node_validated = 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-m", "platformctl", "catalog", "validate", str(root), "-f", "json"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=root, check=False,
+        )  # fmt: skip
+        ours.append(time.perf_counter() - start)
+        if proc.returncode != 0:
+            raise RuntimeError(f"CLI exit {proc.returncode}: {proc.stderr.decode()[-500:]}")
+        start = time.perf_counter()
+        node = subprocess.run(
+            ["node", str(HERE / "backstage_validate.mjs"), str(deps), str(root)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        theirs.append(time.perf_counter() - start)
+        summary = json.loads(node.stdout)
+        node_validated = summary["valid"]
+        if summary["entities"] != entities:
+            raise RuntimeError(f"Backstage saw {summary['entities']} entities, not {entities}")
+    ours_s, theirs_s = statistics.median(ours), statistics.median(theirs)
+    return {
+        "runs": runs,
+        "platformctl_cli_s": round(ours_s, 3),
+        "platformctl_entities_per_s": round(entities / ours_s),
+        "backstage_node_s": round(theirs_s, 3),
+        "backstage_valid": node_validated,
+        "ratio": round(theirs_s / ours_s, 2),
+        "platformctl_runs_s": [round(x, 3) for x in ours],
+        "backstage_runs_s": [round(x, 3) for x in theirs],
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
 def main() -> dict[str, object]:
     results: dict[str, object] = {}
     results["help"] = bench_help()
@@ -144,6 +236,7 @@ def main() -> dict[str, object]:
             "entities": entities,
             **bench_validate(root, entities),
         }
+        results["backstage"] = bench_side_by_side(root, entities)
     h = results["help"]
     v = results["validate"]
     assert isinstance(h, dict) and isinstance(v, dict)
@@ -180,6 +273,20 @@ def main() -> dict[str, object]:
             f"{v['cli_s']} s; budget >= 20,000/s",
         ),
     ]
+    b = results["backstage"]
+    assert isinstance(b, dict)
+    if "ratio" in b:
+        rows.append(
+            (
+                "vs Backstage (Node), CLI --format json",
+                f"{b['ratio']}x",
+                f"median {b['platformctl_cli_s']} s ({b['platformctl_entities_per_s']:,}/s) vs "
+                f"{b['backstage_node_s']} s over {b['runs']} interleaved runs; load "
+                f"{b['load_average'][0]}; goal >= 4.7x",
+            )
+        )
+    else:
+        rows.append(("vs Backstage (Node)", "skipped", str(b.get("skipped"))))
     width = max(len(r[0]) for r in rows)
     for name, value, note in rows:
         print(f"  {name:<{width}}  {value:>22}  {note}")

@@ -183,7 +183,8 @@ def _alias_bomb() -> str:
 BAD_INPUT: dict[str, tuple[bytes, str, str]] = {
     # name: (content, rule, line:col)
     "malformed": (b"apiVersion: backstage.io/v1alpha1\nkind: [Component\n", "yaml/syntax", "3:1"),
-    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "yaml/binary", "1:1"),
+    # Backstage reads any bytes as text (bad UTF-8 -> U+FFFD): a PNG is one string document
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "yaml/not-a-mapping", "1:1"),
     "alias-bomb": (_alias_bomb().encode(), "yaml/alias-limit", ""),
     "deep": (b"a: " + b"[" * 200 + b"]" * 200 + b"\n", "yaml/too-deep", ""),
     "list": (
@@ -192,11 +193,6 @@ BAD_INPUT: dict[str, tuple[bytes, str, str]] = {
         "1:1",
     ),
     "scalar": (b"just a string\n", "yaml/not-a-mapping", "1:1"),
-    "latin1": (
-        b"apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: caf\xe9\n",
-        "yaml/encoding",
-        "4:12",
-    ),
     "tabs": (
         b"apiVersion: backstage.io/v1alpha1\nkind: User\nspec:\n\tmemberOf: []\n",
         "yaml/syntax",
@@ -338,3 +334,25 @@ def test_owner_kinds_from_the_platform(cli, tree: Path, monkeypatch: pytest.Monk
     result = cli("catalog", "validate", "good")
     assert result.exit_code == 1
     assert "owners must be a Group (component:default/checkout) [org/owner-kind]" in result.stdout
+
+
+def test_invalid_utf8_is_read_like_backstage(cli, tree: Path) -> None:
+    """Backstage decodes catalog files with Buffer.toString('utf8'): a Latin-1 byte becomes
+    U+FFFD (a warning here), and the entity fails on what that makes of its name, not the
+    whole file (found by the differential fuzzer)."""
+    (tree / "x.catalog.yaml").write_bytes(
+        b"apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: caf\xe9\n"
+        b"spec: {type: team, children: []}\n"
+    )
+    result = cli("catalog", "validate", "x.catalog.yaml")
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert any(
+        line.startswith("x.catalog.yaml:4:12: warning") and line.endswith("[yaml/encoding]")
+        for line in lines
+    ), result.stdout
+    assert any(
+        line.startswith("x.catalog.yaml:4:9: error") and line.endswith("[backstage/field-format]")
+        for line in lines
+    ), result.stdout
+    assert "[backstage/file-rejected]" not in result.stdout

@@ -7,8 +7,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [
-    *sorted((ROOT / "src" / "platformctl" / "core" / "catalog").glob("*.py")),
+    *sorted((ROOT / "src" / "platformctl" / "core" / "catalog").rglob("*.py")),
     ROOT / "src" / "platformctl" / "core" / "yamlio.py",
+    *sorted((ROOT / "src" / "platformctl" / "core" / "yamlread").glob("*.py")),
     ROOT / "src" / "platformctl" / "cli" / "catalog_validate.py",
     ROOT / "src" / "platformctl" / "cli" / "catalog_remote.py",
 ]

@@ -9,6 +9,11 @@ Python values ourselves with the YAML 1.2 core schema instead of PyYAML's YAML 1
 * duplicate keys are errors; more than ``max_aliases`` alias expansions abort the file;
 * documents larger than ``max_bytes`` or nested deeper than ``max_depth`` are refused.
 
+Where Backstage's ``yaml`` package reads differently from libyaml (``%YAML 1.1``, explicit tags,
+control characters, invalid UTF-8 in catalog files...) we follow the package; text without any
+such construct goes through yaml-rs, several times faster.  The pieces live in
+:mod:`platformctl.core.yamlread`; this module is the API.
+
 Every mapping key and every value gets a 1-based (line, column) position, reachable through
 ``Document.position(path)``.  Nothing here raises on bad input except ``load_one``: problems
 come back as ``YamlProblem`` values so a linter can report them and move on.
@@ -16,14 +21,52 @@ come back as ``YamlProblem`` values so a linter can report them and move on.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from platformctl.core.errors import InputFileError
+from platformctl.core.yamlread import fast as _fast
+from platformctl.core.yamlread.build import (
+    _Abort,
+    _Builder,
+    _composer_class,
+    _node_position,
+)
+from platformctl.core.yamlread.compat import _restore, prepare
+from platformctl.core.yamlread.problem import YamlProblem
+from platformctl.core.yamlread.scalars import (
+    JsObject,
+    JsSymbol,
+    TagError,
+    resolve_plain,
+    resolve_plain_11,
+)
+
+__all__ = [
+    "MAX_ALIASES",
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "Document",
+    "JsObject",
+    "JsSymbol",
+    "LoadedFile",
+    "Source",
+    "TagError",
+    "YamlProblem",
+    "decode",
+    "dotted",
+    "expect_mapping",
+    "iter_documents",
+    "load_bytes",
+    "load_file",
+    "load_one",
+    "load_text",
+    "resolve_plain",
+    "resolve_plain_11",
+    "type_name",
+]
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ALIASES = 100
@@ -31,19 +74,7 @@ MAX_DEPTH = 64
 
 PathKey = tuple[Any, ...]
 Pos = tuple[int, int]
-
-
-@dataclass(frozen=True)
-class YamlProblem:
-    """Why a file (or one of its documents) could not be read."""
-
-    rule: str  # yaml/syntax, yaml/duplicate-key, yaml/too-large, ...
-    message: str
-    line: int | None = None
-    column: int | None = None
-    document: int | None = None  # index of the document, None for the whole file
-    hint: str | None = None
-    severity: str = "error"
+_COMPOSER: type | None = None
 
 
 @dataclass
@@ -90,21 +121,26 @@ class Source:
     """The text of a YAML stream (or the file to read it from again), composed into node
     graphs only when a position is asked for."""
 
-    __slots__ = ("text", "path", "_nodes")
+    __slots__ = ("text", "path", "_nodes", "_prepared")
 
-    def __init__(self, text: str | None = None, path: str | Path | None = None) -> None:
+    def __init__(
+        self, text: str | None = None, path: str | Path | None = None, *, prepared: bool = False
+    ) -> None:
         self.text = text
         self.path = path
         self._nodes: list[Any] | None = None
+        self._prepared = prepared  # ``text`` is already as libyaml reads it (see ``prepare``)
 
     def node(self, index: int) -> Any:
         if self._nodes is None:
             text = self.text
             if text is None and self.path is not None:
                 try:
-                    text = decode(Path(self.path).read_bytes())[0]
+                    text = decode(Path(self.path).read_bytes(), lenient=True)[0]
                 except OSError:
                     text = None
+            if text is not None and not self._prepared:
+                text = prepare(text).text
             self._nodes = _compose_all(text) if text is not None else []
         return self._nodes[index] if 0 <= index < len(self._nodes) else None
 
@@ -142,409 +178,6 @@ class LoadedFile:
         return not any(p.severity == "error" for p in self.problems)
 
 
-# --- YAML 1.2 core schema ------------------------------------------------------------------
-
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_TRUE = frozenset({"true", "True", "TRUE"})
-_FALSE = frozenset({"false", "False", "FALSE"})
-_INT_DEC = re.compile(r"[-+]?[0-9]+\Z")
-_INT_OCT = re.compile(r"0o[0-7]+\Z")
-_INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
-_INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
-_NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
-# Characters that can start a number: everything else is a string without any regex work.
-_NUMERIC_START = frozenset("0123456789+-.")
-# First characters of every plain scalar the core schema resolves to something but a string.
-_PLAIN_SPECIAL = _NUMERIC_START | frozenset("tTfFnN~")
-
-_STR = "tag:yaml.org,2002:str"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT_TAG = "tag:yaml.org,2002:float"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-# Tag our resolver gives every scalar without an explicit tag, so ``!!str 12`` stays a string.
-_UNTAGGED = "platformctl:untagged"
-
-
-def resolve_plain(value: str) -> Any:
-    """Resolve an untagged plain scalar the way YAML 1.2's core schema does."""
-    if value in _NULLS:
-        return None
-    first = value[0]
-    if first in "tTfF":
-        if value in _TRUE:
-            return True
-        if value in _FALSE:
-            return False
-        return value
-    if first not in _NUMERIC_START:
-        return value
-    if _INT_DEC.match(value):
-        return int(value, 10)
-    if _INT_OCT.match(value):
-        return int(value[2:], 8)
-    if _INT_HEX.match(value):
-        return int(value[2:], 16)
-    if _FLOAT.match(value):
-        return float(value)
-    if _INF.match(value):
-        return -math.inf if value.startswith("-") else math.inf
-    if _NAN.match(value):
-        return math.nan
-    return value
-
-
-def _explicit(tag: str, value: str) -> Any:
-    if tag == _STR:
-        return value
-    if tag == _NULL:
-        return None
-    if tag == _BOOL:
-        if value in _TRUE:
-            return True
-        if value in _FALSE:
-            return False
-    if tag in (_INT, _FLOAT_TAG):
-        resolved = resolve_plain(value)
-        if isinstance(resolved, (int, float)) and not isinstance(resolved, bool):
-            return float(resolved) if tag == _FLOAT_TAG else resolved
-    # Unknown or local tags (``!Ref``): the yaml package keeps the string value.
-    return value
-
-
-class _Abort(Exception):
-    def __init__(self, problem: YamlProblem) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
-
-
-def _composer_class() -> type:
-    from yaml.nodes import ScalarNode, SequenceNode
-    from yaml.resolver import BaseResolver
-
-    parser: Any
-    try:
-        from yaml.cyaml import CParser  # type: ignore[attr-defined]  # libyaml, not in ``yaml``
-
-        parser = CParser
-    except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
-        parser = None
-    if parser is None:  # pragma: no cover - PyYAML wheels ship libyaml
-        from yaml.composer import Composer
-        from yaml.parser import Parser
-        from yaml.reader import Reader
-        from yaml.scanner import Scanner
-
-        class _PyComposer(Reader, Scanner, Parser, Composer, BaseResolver):
-            DEFAULT_SCALAR_TAG = _UNTAGGED  # type: ignore[misc]
-
-            def __init__(self, stream: str) -> None:
-                Reader.__init__(self, stream)
-                Scanner.__init__(self)
-                Parser.__init__(self)
-                Composer.__init__(self)
-                BaseResolver.__init__(self)
-
-        return _PyComposer
-
-    class _CComposer(parser, BaseResolver):  # type: ignore[misc, valid-type]
-        DEFAULT_SCALAR_TAG = _UNTAGGED  # type: ignore[misc]
-
-        def __init__(self, stream: str) -> None:
-            parser.__init__(self, stream)
-            BaseResolver.__init__(self)
-
-        # BaseResolver has no implicit or path resolvers, so resolution is a constant per node
-        # kind; these short-cuts skip three Python calls per node (hot in catalog validate).
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-            if kind is ScalarNode:
-                return _UNTAGGED
-            return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
-
-        # libyaml's composer calls these once per node and ignores the result: C builtins
-        # that do nothing cost less than Python methods (builtins do not bind ``self``).
-        descend_resolver: Any = {}.get  # (node, index) -> None
-        ascend_resolver: Any = ().__len__  # () -> 0
-
-    return _CComposer
-
-
-_COMPOSER: type | None = None
-
-
-class _Builder:
-    """Turns a PyYAML node graph into plain values, recording positions.
-
-    An alias shares its anchor's node object, so a node met a second time is an alias use.
-    Like the ``yaml`` package, an alias resolves to the anchor's already-built value (no
-    re-expansion), and uses are counted the way ``yaml`` counts them: each use costs the number
-    of alias expansions inside the anchored value, and a document whose total passes
-    ``max_aliases`` is rejected as a resource-exhaustion attempt.
-    """
-
-    def __init__(self, index: int, max_aliases: int, max_depth: int) -> None:
-        self.index = index
-        self.max_aliases = max_aliases
-        self.max_depth = max_depth
-        self.values: dict[int, Any] = {}
-        self.first: dict[int, tuple[int, int]] = {}  # node id -> (parent id, slot)
-        self.uses: dict[int, int] = {}
-        self.weights: dict[int, int] = {}
-        self.active: set[int] = set()
-        self.positions: dict[PathKey, Pos] = {}
-        self.key_positions: dict[PathKey, Pos] = {}
-        self.warnings: list[YamlProblem] = []
-
-    def complex_key(self, key_node: Any) -> str:
-        """A list or mapping used as a key: the ``yaml`` package (and so Backstage) turns it
-        into its flow-style text, e.g. ``{{ name }}: x`` has the key ``"{ name }"``."""
-        text = _flow_text(key_node)
-        mark = key_node.start_mark
-        self.warnings.append(
-            YamlProblem(
-                "yaml/complex-key",
-                f"a {key_node.id} is used as a mapping key; it becomes the string {text!r}",
-                mark.line + 1,
-                mark.column + 1,
-                self.index,
-                "unrendered template syntax ({{ ... }})? render the template before validating",
-                severity="warning",
-            )
-        )
-        return text
-
-    def problem(self, rule: str, message: str, node: Any, hint: str | None = None) -> _Abort:
-        mark = node.start_mark
-        return _Abort(
-            YamlProblem(rule, message, mark.line + 1, mark.column + 1, self.index, hint)
-        )
-
-    def _weight(self, node: Any) -> int:
-        node_id = id(node)
-        cached = self.weights.get(node_id)
-        if cached is not None:
-            return cached
-        if node.id == "scalar":
-            weight = 1
-        else:
-            weight = 1
-            children = (
-                [v for pair in node.value for v in pair] if node.id == "mapping" else node.value
-            )
-            for slot, child in enumerate(children):
-                child_id = id(child)
-                if self.first.get(child_id) == (node_id, slot) or child_id not in self.uses:
-                    weight = max(weight, self._weight(child))
-                else:
-                    weight = max(weight, self.uses[child_id] * self._weight(child))
-        self.weights[node_id] = weight
-        return weight
-
-    def build(self, node: Any, path: PathKey, depth: int, parent: int = 0, slot: int = 0) -> Any:
-        mark = node.start_mark
-        self.positions[path] = (mark.line + 1, mark.column + 1)
-        node_id = id(node)
-        if node_id in self.first and self.first[node_id] != (parent, slot):
-            if node_id in self.active:
-                raise self.problem("yaml/alias-cycle", "recursive alias", node)
-            uses = self.uses.get(node_id, 0) + 1
-            self.uses[node_id] = uses
-            if uses * self._weight(node) > self.max_aliases:
-                raise self.problem(
-                    "yaml/alias-limit",
-                    f"more than {self.max_aliases} alias expansions (possible alias bomb)",
-                    node,
-                    "remove the anchors/aliases; catalog files do not need them",
-                )
-            return self.values[node_id]
-        self.first[node_id] = (parent, slot)
-        if depth > self.max_depth:
-            raise self.problem(
-                "yaml/too-deep",
-                f"nesting deeper than {self.max_depth} levels",
-                node,
-                "flatten the document",
-            )
-        kind = node.id
-        if kind == "scalar":
-            value = node.value
-            tag = node.tag
-            if tag == _UNTAGGED:
-                result_value: Any = value if node.style else (
-                    resolve_plain(value) if value else None
-                )
-            else:
-                result_value = _explicit(tag, value)
-            self.values[node_id] = result_value
-            return result_value
-        self.active.add(node_id)
-        try:
-            if kind == "mapping":
-                result: dict[str, Any] = {}
-                self.values[node_id] = result
-                for pair_index, (key_node, value_node) in enumerate(node.value):
-                    if key_node.id != "scalar":
-                        key = self.complex_key(key_node)
-                    elif not key_node.style and key_node.tag == _UNTAGGED:
-                        key_value = key_node.value
-                        key = _json_key(resolve_plain(key_value) if key_value else None)
-                    else:
-                        key = key_node.value
-                    if key in result:
-                        raise self.problem(
-                            "yaml/duplicate-key",
-                            f"duplicate key {key!r}",
-                            key_node,
-                            "remove or rename one of the keys: YAML 1.2 requires unique keys",
-                        )
-                    child = (*path, key)
-                    kmark = key_node.start_mark
-                    self.key_positions[child] = (kmark.line + 1, kmark.column + 1)
-                    self.first.setdefault(id(key_node), (node_id, 2 * pair_index))
-                    result[key] = self.build(
-                        value_node, child, depth + 1, node_id, 2 * pair_index + 1
-                    )
-                return result
-            items: list[Any] = []
-            self.values[node_id] = items
-            for i, item in enumerate(node.value):
-                items.append(self.build(item, (*path, i), depth + 1, node_id, i))
-            return items
-        finally:
-            self.active.discard(node_id)
-
-
-    def build_plain(self, node: Any, depth: int) -> Any:
-        """``build`` for documents that contain no alias (the common case): same values and
-        errors, without the per-node alias bookkeeping and without recording positions
-        (``Document.position`` finds them in the node graph when a finding needs one).
-        Scalar children are handled inline (most nodes are scalars) to save a call per node."""
-        if depth > self.max_depth:
-            raise self.problem(
-                "yaml/too-deep",
-                f"nesting deeper than {self.max_depth} levels",
-                node,
-                "flatten the document",
-            )
-        kind = node.id
-        if kind == "scalar":
-            if node.tag == _UNTAGGED:
-                value = node.value
-                return value if node.style else (resolve_plain(value) if value else None)
-            return _explicit(node.tag, node.value)
-        depth += 1
-        if kind == "mapping":
-            result: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                if key_node.id != "scalar":
-                    key = self.complex_key(key_node)
-                elif not key_node.style and key_node.tag == _UNTAGGED:
-                    key_value = key_node.value
-                    if key_value and key_value[0] not in _PLAIN_SPECIAL:
-                        key = key_value  # a word: no resolution can change it
-                    else:
-                        key = _json_key(resolve_plain(key_value) if key_value else None)
-                else:
-                    key = key_node.value
-                if key in result:
-                    raise self.problem(
-                        "yaml/duplicate-key",
-                        f"duplicate key {key!r}",
-                        key_node,
-                        "remove or rename one of the keys: YAML 1.2 requires unique keys",
-                    )
-                if (
-                    value_node.id == "scalar"
-                    and value_node.tag == _UNTAGGED
-                    and depth <= self.max_depth
-                ):
-                    value = value_node.value
-                    if value_node.style or (value and value[0] not in _PLAIN_SPECIAL):
-                        result[key] = value
-                    else:
-                        result[key] = resolve_plain(value) if value else None
-                else:
-                    result[key] = self.build_plain(value_node, depth)
-            return result
-        return [self.build_plain(item, depth) for item in node.value]
-
-
-def _key_text(key_node: Any) -> str:
-    """The plain key a mapping key node becomes (as ``_Builder`` makes it)."""
-    if key_node.id != "scalar":
-        return _flow_text(key_node)
-    value = key_node.value
-    if key_node.style or key_node.tag != _UNTAGGED or (value and value[0] not in _PLAIN_SPECIAL):
-        return str(value)
-    return _json_key(resolve_plain(value) if value else None)
-
-
-def _node_position(root: Any, path: PathKey, key: bool) -> Pos:
-    """Walk ``path`` down the node graph; the deepest node reached gives the position."""
-    node = root
-    key_node = None
-    reached = 0
-    for part in path:
-        kind = node.id
-        if kind == "mapping":
-            for candidate, value_node in node.value:
-                text = candidate.value
-                if candidate.id == "scalar" and (
-                    candidate.style
-                    or candidate.tag != _UNTAGGED
-                    or (text and text[0] not in _PLAIN_SPECIAL)
-                ):
-                    matched = text == part  # the key is the text itself
-                else:
-                    matched = _key_text(candidate) == part
-                if matched:
-                    node, key_node = value_node, candidate
-                    break
-            else:
-                break
-        elif kind == "sequence" and isinstance(part, int) and not isinstance(part, bool):
-            if not 0 <= part < len(node.value):
-                break
-            node, key_node = node.value[part], None
-        else:
-            break
-        reached += 1
-    mark = (
-        key_node.start_mark
-        if key and key_node is not None and reached == len(path)
-        else node.start_mark
-    )
-    return (mark.line + 1, mark.column + 1)
-
-
-def _flow_text(node: Any) -> str:
-    """Flow-style text of a node, as the ``yaml`` package stringifies collection keys."""
-    if node.id == "scalar":
-        return str(node.value)
-    if node.id == "sequence":
-        items = ", ".join(_flow_text(item) for item in node.value)
-        return f"[ {items} ]" if node.value else "[]"
-    parts = []
-    for key, value in node.value:
-        empty = value.id == "scalar" and value.value in ("", "~", "null") and not value.style
-        parts.append(_flow_text(key) if empty else f"{_flow_text(key)}: {_flow_text(value)}")
-    return "{ " + ", ".join(parts) + " }" if parts else "{}"
-
-
-def _json_key(value: Any) -> str:
-    """Map keys as JSON.stringify would make them (``true:`` -> ``"true"``)."""
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return str(value)
-
-
 def _first_bad_utf8(data: bytes) -> tuple[int, int]:
     try:
         data.decode("utf-8")
@@ -556,8 +189,13 @@ def _first_bad_utf8(data: bytes) -> tuple[int, int]:
     return 1, 1  # pragma: no cover
 
 
-def decode(data: bytes, *, max_bytes: int = MAX_BYTES) -> tuple[str | None, list[YamlProblem]]:
-    """Bytes -> text, or the reason the bytes are not a YAML text file."""
+def decode(
+    data: bytes, *, max_bytes: int = MAX_BYTES, lenient: bool = False
+) -> tuple[str | None, list[YamlProblem]]:
+    """Bytes -> text, or the reason the bytes are not a YAML text file.
+
+    ``lenient``: read bytes the way Backstage's catalog does (``Buffer.toString('utf8')``):
+    invalid UTF-8 becomes U+FFFD and NUL bytes are characters; both only warn."""
     problems: list[YamlProblem] = []
     if len(data) > max_bytes:
         return None, [
@@ -568,23 +206,51 @@ def decode(data: bytes, *, max_bytes: int = MAX_BYTES) -> tuple[str | None, list
                 hint="catalog and configuration files are small; check that this is the right file",
             )
         ]
-    if b"\x00" in data[:8192] or b"\x00" in data:
+    if lenient:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            line, column = _first_bad_utf8(data)
+            text = data.decode("utf-8", errors="replace")
+            problems.append(
+                YamlProblem(
+                    "yaml/encoding",
+                    "file is not valid UTF-8 (Backstage reads the bad bytes as U+FFFD)",
+                    line,
+                    column,
+                    hint="save the file as UTF-8",
+                    severity="warning",
+                )
+            )
+        if "\x00" in text:
+            problems.append(
+                YamlProblem(
+                    "yaml/binary",
+                    "file contains NUL characters",
+                    1,
+                    1,
+                    hint="is this a text file?",
+                    severity="warning",
+                )
+            )
+    elif b"\x00" in data[:8192] or b"\x00" in data:
         return None, [
             YamlProblem("yaml/binary", "binary file (contains NUL bytes), not YAML", 1, 1)
         ]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        line, column = _first_bad_utf8(data)
-        return None, [
-            YamlProblem(
-                "yaml/encoding",
-                "file is not valid UTF-8",
-                line,
-                column,
-                hint="save the file as UTF-8",
-            )
-        ]
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            line, column = _first_bad_utf8(data)
+            return None, [
+                YamlProblem(
+                    "yaml/encoding",
+                    "file is not valid UTF-8",
+                    line,
+                    column,
+                    hint="save the file as UTF-8",
+                )
+            ]
     if text.startswith("\ufeff"):
         # Backstage (the yaml package) accepts a byte-order mark; we say so and go on.
         text = text[1:]
@@ -607,19 +273,34 @@ def iter_documents(
     max_aliases: int = MAX_ALIASES,
     max_depth: int = MAX_DEPTH,
     problems: list[YamlProblem],
+    backstage: bool = False,
 ) -> Iterator[Document]:
-    """Yield each document; parse errors are appended to ``problems`` and end the stream."""
+    """Yield each document; parse errors are appended to ``problems`` and end the stream.
+
+    ``backstage``: also refuse what only Backstage's yaml package refuses (a quoted value's
+    continuation line not indented past its key), for catalog files."""
     global _COMPOSER
     import yaml
 
+    fast = _fast_documents(text, max_depth, backstage)
+    if fast is not None:
+        yield from fast
+        return
     if _COMPOSER is None:
         _COMPOSER = _composer_class()
+    original = text
+    prepared = prepare(text)
+    text = prepared.text
     loader = _COMPOSER(text)
     # Without a '*' there can be no alias: every node is met once, and the cheaper builder
     # without alias bookkeeping gives the same result.
     no_aliases = "*" not in text
-    source = Source(text)
+    source = Source(text, prepared=True)
     index = 0
+    # A document is held back until the next one parses: when libyaml then fails with "did
+    # not find expected <document start>", it had ended that document early (two flow
+    # mappings in a row, say) and the yaml package blames the held-back document.
+    pending: Document | None = None
     try:
         while True:
             try:
@@ -628,40 +309,50 @@ def iter_documents(
                 node = loader.get_node()
             except yaml.MarkedYAMLError as exc:
                 mark = exc.problem_mark or exc.context_mark
+                blamed = index
+                if pending is not None and "expected <document start>" in (exc.problem or ""):
+                    blamed, pending = pending.index, None
                 problems.append(
                     YamlProblem(
                         "yaml/syntax",
-                        _syntax_message(exc, _char_at(text, mark)),
+                        _syntax_message(exc, _char_at(original, mark)),
                         mark.line + 1 if mark else None,
                         mark.column + 1 if mark else None,
-                        index,
-                        hint=_syntax_hint(exc, _char_at(text, mark)),
+                        blamed,
+                        hint=_syntax_hint(exc, _char_at(original, mark)),
                     )
                 )
-                return
+                break
             except yaml.YAMLError as exc:
                 problems.append(YamlProblem("yaml/syntax", str(exc).strip(), 1, 1, index))
-                return
+                break
             except RecursionError:
                 problems.append(
                     YamlProblem(
                         "yaml/too-deep", f"nesting deeper than {max_depth} levels", 1, 1, index
                     )
                 )
-                return
+                break
+            if pending is not None:
+                yield pending
+                pending = None
             if node is None:
-                yield Document(index, None, 1, 1)
+                pending = Document(index, None, 1, 1)
                 index += 1
                 continue
-            builder = _Builder(index, max_aliases, max_depth)
+            versions = prepared.versions
+            v11 = versions is not None and index < len(versions) and versions[index] == "1.1"
+            builder = _Builder(index, max_aliases, max_depth, v11, text, backstage)
             try:
                 if no_aliases:
                     data = builder.build_plain(node, 0)
                 else:
                     data = builder.build(node, (), 0)
+                if prepared.swapped:
+                    data = _restore(data, prepared.swapped)
             except _Abort as abort:
                 problems.append(abort.problem)
-                return
+                break
             except RecursionError:
                 mark = node.start_mark
                 problems.append(
@@ -673,10 +364,10 @@ def iter_documents(
                         index,
                     )
                 )
-                return
+                break
             problems.extend(builder.warnings)
             mark = node.start_mark
-            yield Document(
+            pending = Document(
                 index,
                 data,
                 mark.line + 1,
@@ -684,10 +375,22 @@ def iter_documents(
                 source=source,
             )
             index += 1
+        if pending is not None:
+            yield pending
     finally:
         dispose = getattr(loader, "dispose", None)
         if dispose:
             dispose()
+
+
+def _fast_documents(text: str, max_depth: int, backstage: bool = False) -> list[Document] | None:
+    """The documents of ``text`` through the yaml-rs fast path (see
+    :mod:`platformctl.core.yamlread.fast`), or None when the reference path must read it."""
+    values = _fast.fast_values(text, max_depth, backstage)
+    if values is None:
+        return None
+    source = Source(text)
+    return [Document(i, data, line, column, source=source) for i, data, line, column in values]
 
 
 def _char_at(text: str, mark: Any) -> str:
@@ -725,40 +428,61 @@ def load_text(
     *,
     max_aliases: int = MAX_ALIASES,
     max_depth: int = MAX_DEPTH,
+    backstage: bool = False,
 ) -> LoadedFile:
     problems: list[YamlProblem] = []
     docs = list(
-        iter_documents(text, max_aliases=max_aliases, max_depth=max_depth, problems=problems)
+        iter_documents(
+            text,
+            max_aliases=max_aliases,
+            max_depth=max_depth,
+            problems=problems,
+            backstage=backstage,
+        )
     )
     return LoadedFile(name, docs, problems, text)
 
 
-def load_bytes(data: bytes, name: str = "<bytes>", *, max_bytes: int = MAX_BYTES) -> LoadedFile:
-    text, problems = decode(data, max_bytes=max_bytes)
+def load_bytes(
+    data: bytes, name: str = "<bytes>", *, max_bytes: int = MAX_BYTES, backstage: bool = False
+) -> LoadedFile:
+    """``backstage``: read as Backstage's catalog reads files (``decode(lenient=True)``, and
+    see ``iter_documents``)."""
+    text, problems = decode(data, max_bytes=max_bytes, lenient=backstage)
     if text is None:
         return LoadedFile(name, [], problems, None)
-    loaded = load_text(text, name)
+    loaded = load_text(text, name, backstage=backstage)
     loaded.problems[:0] = problems
     return loaded
 
 
 def load_file(
-    path: str | Path, *, max_bytes: int = MAX_BYTES, display: str | None = None
+    path: str | Path,
+    *,
+    max_bytes: int = MAX_BYTES,
+    display: str | None = None,
+    backstage: bool = False,
 ) -> LoadedFile:
-    """Read and parse a file; unreadable files come back as a problem, never an exception."""
+    """Read and parse a file; unreadable files come back as a problem, never an exception.
+    ``backstage``: read it as Backstage's catalog does (see ``load_bytes``)."""
     name = display or str(path)
     try:
         size = Path(path).stat().st_size
         if size > max_bytes:
-            return LoadedFile(name, [], decode(b"x" * 0, max_bytes=max_bytes)[1] or [
-                YamlProblem(
-                    "yaml/too-large",
-                    f"file is {size / 1048576:.1f} MiB, "
-                    f"over the {max_bytes / 1048576:.0f} MiB limit",
-                    hint="catalog and configuration files are small; "
-                    "check that this is the right file",
-                )
-            ])
+            return LoadedFile(
+                name,
+                [],
+                decode(b"x" * 0, max_bytes=max_bytes)[1]
+                or [
+                    YamlProblem(
+                        "yaml/too-large",
+                        f"file is {size / 1048576:.1f} MiB, "
+                        f"over the {max_bytes / 1048576:.0f} MiB limit",
+                        hint="catalog and configuration files are small; "
+                        "check that this is the right file",
+                    )
+                ],
+            )
         data = Path(path).read_bytes()
     except IsADirectoryError:
         return LoadedFile(name, [], [YamlProblem("yaml/unreadable", "is a directory, not a file")])
@@ -766,7 +490,7 @@ def load_file(
         return LoadedFile(
             name, [], [YamlProblem("yaml/unreadable", f"cannot read file: {exc.strerror or exc}")]
         )
-    return load_bytes(data, name, max_bytes=max_bytes)
+    return load_bytes(data, name, max_bytes=max_bytes, backstage=backstage)
 
 
 def load_one(path: str | Path, *, display: str | None = None, allow_empty: bool = True) -> Document:

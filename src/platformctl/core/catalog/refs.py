@@ -75,6 +75,54 @@ def parse_entity_ref(
     return EntityRef(kind, namespace, name)
 
 
+def _js_truthy(value: object) -> bool:
+    if value is None or value is False or value == "":
+        return False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value == value and value != 0
+    return True
+
+
+def check_relation_target(
+    ref: object, default_kind: str | None, default_namespace: str = DEFAULT_NAMESPACE
+) -> EntityRef | None:
+    """``parseEntityRef`` on any YAML value, as BuiltinKindsEntityProcessor calls it on each
+    item of a relation field: a string is parsed; any other value is read as the compound form
+    ``{kind, namespace, name}`` (so a number, a list or ``{}`` lacks a name, while
+    ``{name: x}`` is a valid reference).  Raises EntityRefError; the parsed ref for strings,
+    None for a valid compound form."""
+    if isinstance(ref, str) or not _js_truthy(ref):
+        return parse_entity_ref(ref, default_kind, default_namespace)  # type: ignore[arg-type]
+    fields = ref if isinstance(ref, dict) else {}
+    kind = fields.get("kind")
+    namespace = fields.get("namespace")
+    kind = default_kind if kind is None else kind
+    namespace = (default_namespace or DEFAULT_NAMESPACE) if namespace is None else namespace
+    shown = _json_text(ref)
+    if not _js_truthy(kind):
+        raise EntityRefError(
+            f'entity reference {shown} has no kind (e.g. did not start with "component:" '
+            "or similar) and this field has no default kind"
+        )
+    if not _js_truthy(namespace):
+        raise EntityRefError(f"entity reference {shown} has a missing or empty namespace")
+    if not _js_truthy(fields.get("name")):
+        raise EntityRefError(
+            f"entity reference {shown} has a missing or empty name "
+            "(write a string such as kind:namespace/name)"
+        )
+    return None
+
+
+def _json_text(value: object) -> str:
+    import json
+
+    try:
+        return json.dumps(value, default=str, allow_nan=True)
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def stringify_entity_ref(kind: str, namespace: str | None, name: str) -> str:
     """``kind:namespace/name`` with the kind lower-cased (Backstage lower-cases all parts;
     we keep the namespace and name as written so messages match the file)."""

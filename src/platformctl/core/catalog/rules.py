@@ -112,11 +112,25 @@ _SPECIAL = {"http", "https", "ws", "wss", "ftp"}
 _FORBIDDEN_HOST = set(" #%/:<>?@[\\]^|\t\n\r\x00")
 
 
+# http(s)://host[:port][/path...] with an ASCII host of labels and printable ASCII after it
+_PLAIN_HTTP_URL = re.compile(
+    r"https?://([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)"
+    r"(?::[0-9]{1,4})?(?:[/?#][!-~]*)?\Z"
+)
+
+
 def is_valid_url(value: Any) -> bool:
     """Approximates WHATWG ``new URL(value)`` (no base): a scheme is required, and the
     special schemes (http, https, ws, wss, ftp) need a non-empty, well-formed host."""
     if not isinstance(value, str):
         return False
+    plain = _PLAIN_HTTP_URL.match(value)
+    if plain:
+        last = plain.group(1).rsplit(".", 1)[-1]
+        # a host ending in a number is an IPv4 address to the URL parser: the general path
+        if not (last.isdigit() or last[:2].lower() == "0x"):
+            return True  # the common case, settled without the general walk below
     text = value.strip(
         "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"
         "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "
@@ -144,7 +158,23 @@ def is_valid_url(value: Any) -> bool:
         host, _, port = host_port.partition(":")
         if not host or any(c in _FORBIDDEN_HOST for c in host):
             return False
+        if not host.isascii() and not _idna_ok(host):
+            return False
     return not port or (port.isdigit() and int(port) <= 65535)
+    return True
+
+
+def _idna_ok(host: str) -> bool:
+    """A non-ASCII host goes through IDNA (domain to ASCII): characters it prohibits, such as
+    the U+FFFD that invalid UTF-8 becomes, make ``new URL()`` fail."""
+    for label in host.split("."):
+        if label.isascii():
+            continue
+        try:
+            label.encode("idna")
+        except UnicodeError as exc:
+            if "label too long" not in str(exc) and "label empty" not in str(exc):
+                return False
     return True
 
 

@@ -1,0 +1,129 @@
+"""Which files ``catalog validate`` reads: catalog files found under folders (respecting
+``.gitignore``), and how each is named in findings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from platformctl.core.catalog.validation.model import CATALOG_FILENAMES, CATALOG_SUFFIX, SKIP_DIRS
+
+
+def display_name(path: Path, base: Path, prefix: str | None = None) -> str:
+    """``path`` relative to ``base`` (``prefix`` = ``str(base) + os.sep``, a fast path for
+    the common case of files under ``base``)."""
+    text = str(path)
+    if prefix and text.startswith(prefix) and ".." not in text:
+        return text[len(prefix) :]
+    try:
+        return os.path.relpath(path, base)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return text
+
+
+def discover(root: Path) -> list[Path]:
+    """Catalog files under ``root``: catalog-info.yaml/.yml and *.catalog.yaml, respecting
+    .gitignore inside a git work tree (via ``git ls-files``), else skipping .git/node_modules/
+    .venv.  Sorted, as paths under ``root``."""
+    root = Path(root)
+    names = git_files(root)
+    if names is None:
+        names = walk_files(root)
+    found = [
+        root / n
+        for n in names
+        if os.path.basename(n) in CATALOG_FILENAMES or os.path.basename(n).endswith(CATALOG_SUFFIX)
+    ]
+    for n in names:
+        # git lists an untracked nested repository as one "folder/" entry: search it too
+        if n.endswith("/") and os.path.basename(n.rstrip("/")) not in SKIP_DIRS:
+            found.extend(discover(root / n))
+    return sorted({p for p in found if p.is_file()})
+
+
+def walk_files(root: Path) -> list[str]:
+    """Files under ``root`` outside a git work tree: SKIP_DIRS are skipped and ``.gitignore``
+    files are still honoured (an unpacked archive or a copy without ``.git``)."""
+    names: list[str] = []
+    ignores: list[tuple[str, Any]] = []  # (folder relative to root, its .gitignore spec)
+    for folder, dirs, files in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        rel = "" if rel == "." else rel
+        if ".gitignore" in files:
+            spec = gitignore_spec(Path(folder) / ".gitignore")
+            if spec is not None:
+                ignores.append((rel, spec))
+
+        def ignored(name: str, is_dir: bool, rel: str = rel) -> bool:
+            path = os.path.join(rel, name) if rel else name
+            for base, spec in ignores:
+                if base and not path.startswith(base + os.sep):
+                    continue
+                inner = path[len(base) + 1 :] if base else path
+                if spec.match_file(inner.replace(os.sep, "/") + ("/" if is_dir else "")):
+                    return True
+            return False
+
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not ignored(d, True))
+        for f in files:
+            if not ignores or not ignored(f, False):
+                names.append(os.path.join(rel, f) if rel else f)
+    return names
+
+
+def gitignore_spec(path: Path) -> Any:
+    try:
+        import pathspec  # a dependency of copier
+
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except (ImportError, OSError, ValueError):
+        return None
+
+
+def git_files(root: Path) -> list[str] | None:
+    try:
+        inside = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        if inside.returncode != 0 or inside.stdout.strip() != "true":
+            return None
+        listed = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if listed.returncode != 0:
+        return None
+    return [n for n in listed.stdout.split("\0") if n]
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Directories are searched with ``discover``; files are taken as given (even if their
+    name is not a catalog file name); missing paths stay in the list and are reported."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for path in paths:
+        candidates = discover(path) if Path(path).is_dir() else [Path(path)]
+        for candidate in candidates:
+            if candidate not in seen:
+                seen.add(candidate)
+                out.append(candidate)
+    return out

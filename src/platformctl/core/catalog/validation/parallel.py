@@ -1,0 +1,123 @@
+"""Fan-out for large trees: forked worker processes validate batches of files and ship back
+compact results (findings, entity tuples, relations with their positions), not node graphs."""
+
+from __future__ import annotations
+
+import gc
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from platformctl.core import yamlio
+from platformctl.core.catalog import schema as S
+from platformctl.core.catalog.org import OrgRules
+from platformctl.core.catalog.validation.context import FileContext
+from platformctl.core.catalog.validation.model import EntityRecord, RelationRef
+from platformctl.core.catalog.validation.reading import validate_file
+from platformctl.core.report import Finding
+
+PARALLEL_MIN_FILES = 400
+
+
+def worker_count(files: int, jobs: int | None) -> int:
+    """Processes to use: ``jobs`` or ``PLATFORMCTL_JOBS`` when given; otherwise 1 for small
+    inputs, else the cores that are not already busy (load average, like ``make -l``): on a
+    loaded machine extra processes only add fork and pickling cost."""
+    if jobs is None and os.environ.get("PLATFORMCTL_JOBS", "").isdigit():
+        jobs = int(os.environ["PLATFORMCTL_JOBS"])
+    if jobs is not None:
+        return max(1, jobs)
+    if files < PARALLEL_MIN_FILES:
+        return 1
+    cpus = os.cpu_count() or 1
+    try:
+        busy = int(os.getloadavg()[0])
+    except (AttributeError, OSError):  # pragma: no cover - no load average (Windows)
+        busy = 0
+    return max(1, min(cpus - busy, 8))
+
+
+@dataclass
+class _Shipped:
+    """What a worker sends back for one file: no node graph, just what the report needs."""
+
+    display: str
+    findings: list[Finding]
+    entities: list[tuple[str, str, str, str, int, dict, tuple[int, int]]]
+    relations: list[RelationRef]
+    input_error: bool
+    positions: dict[int, dict[tuple[Any, ...], tuple[int, int]]] = field(default_factory=dict)
+
+
+def _work(batch: list[tuple[str, str]], org: OrgRules) -> list[_Shipped]:
+    gc.disable()
+    out = []
+    for path, display in batch:
+        ctx = validate_file(Path(path), display, org)
+        out.append(
+            _Shipped(
+                display,
+                ctx.findings,
+                [
+                    (
+                        e.ref,
+                        e.kind,
+                        e.namespace,
+                        e.name,
+                        e.document,
+                        e.data,
+                        (e.doc.line, e.doc.column),
+                    )
+                    for e in ctx.entities
+                ],
+                ctx.relations,
+                ctx.input_error,
+            )
+        )
+    return out
+
+
+def validate_parallel(
+    files: list[Path], displays: list[str], org: OrgRules, workers: int
+) -> list[FileContext]:
+    """``workers - 1`` forked processes take the tail of the file list in batches while this
+    process validates the head itself (no pickling for its share)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    for kind in ("Component", "API", "Resource", "System", "Group", "User"):
+        S.kind_schema(kind).is_valid(None)  # compile before the fork: the workers inherit them
+    pairs = [(str(p), d) for p, d in zip(files, displays, strict=True)]
+    # This process also unpickles the workers' results and resolves references: a smaller share.
+    own = int(len(pairs) / workers * 0.8)
+    rest = pairs[own:]
+    size = max(1, len(rest) // ((workers - 1) * 3))
+    batches = [rest[i : i + size] for i in range(0, len(rest), size)]
+    context: Any
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - no fork (Windows): the platform default
+        context = multiprocessing.get_context()
+    contexts: list[FileContext] = []
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+        futures = [pool.submit(_work, batch, org) for batch in batches]
+        batch_of = dict(zip(futures, batches, strict=True))
+        contexts.extend(validate_file(Path(p), d, org) for p, d in pairs[:own])
+        for future in futures:
+            for (path, _), shipped in zip(batch_of[future], future.result(), strict=True):
+                ctx = FileContext(
+                    shipped.display, None, yamlio.LoadedFile(shipped.display, [], []), org
+                )
+                ctx.findings = shipped.findings
+                ctx.relations = shipped.relations
+                ctx.input_error = shipped.input_error
+                # positions (rarely needed: duplicate entities) are read from the file again
+                source = yamlio.Source(path=path)
+                for ref, kind, ns, name, index, data, (line, col) in shipped.entities:
+                    doc = yamlio.Document(index, data, line, col, source=source)
+                    ctx.entities.append(
+                        EntityRecord(ref, kind, ns, name, shipped.display, index, data, doc)
+                    )
+                contexts.append(ctx)
+    return contexts

@@ -1,0 +1,526 @@
+"""libyaml's node graph (PyYAML's C composer) turned into plain values with the YAML 1.2
+reading of :mod:`.scalars`, alias accounting, depth limits and positions."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from platformctl.core.yamlread.problem import YamlProblem
+from platformctl.core.yamlread.scalars import (
+    _MAP_TAG,
+    _OMAP_TAG,
+    _PLAIN_SPECIAL,
+    _PLAIN_SPECIAL_11,
+    _SEQ_TAG,
+    _SET_TAG,
+    _UNTAGGED,
+    _YAML_PREFIX,
+    JsObject,
+    TagError,
+    _explicit,
+    resolve_plain,
+    resolve_plain_11,
+)
+
+PathKey = tuple[Any, ...]
+Pos = tuple[int, int]
+
+
+class _Abort(Exception):
+    def __init__(self, problem: YamlProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _composer_class() -> type:
+    from yaml.nodes import ScalarNode, SequenceNode
+    from yaml.resolver import BaseResolver
+
+    parser: Any
+    try:
+        from yaml.cyaml import CParser  # type: ignore[attr-defined]  # libyaml, not in ``yaml``
+
+        parser = CParser
+    except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
+        parser = None
+    if parser is None:  # pragma: no cover - PyYAML wheels ship libyaml
+        from yaml.composer import Composer
+        from yaml.parser import Parser
+        from yaml.reader import Reader
+        from yaml.scanner import Scanner
+
+        class _PyComposer(Reader, Scanner, Parser, Composer, BaseResolver):
+            DEFAULT_SCALAR_TAG = _UNTAGGED  # type: ignore[misc]
+
+            def __init__(self, stream: str) -> None:
+                Reader.__init__(self, stream)
+                Scanner.__init__(self)
+                Parser.__init__(self)
+                Composer.__init__(self)
+                BaseResolver.__init__(self)
+
+        return _PyComposer
+
+    class _CComposer(parser, BaseResolver):  # type: ignore[misc, valid-type]
+        DEFAULT_SCALAR_TAG = _UNTAGGED  # type: ignore[misc]
+
+        def __init__(self, stream: str) -> None:
+            parser.__init__(self, stream)
+            BaseResolver.__init__(self)
+
+        # BaseResolver has no implicit or path resolvers, so resolution is a constant per node
+        # kind; these short-cuts skip three Python calls per node (hot in catalog validate).
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            if kind is ScalarNode:
+                return _UNTAGGED
+            return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
+
+        # libyaml's composer calls these once per node and ignores the result: C builtins
+        # that do nothing cost less than Python methods (builtins do not bind ``self``).
+        descend_resolver: Any = {}.get  # (node, index) -> None
+        ascend_resolver: Any = ().__len__  # () -> 0
+
+    return _CComposer
+
+
+_QUOTES = ("'", '"')
+_VERBATIM = re.compile(r"(?:&\S+\s+)?(!<!!?>)")
+
+
+class _Builder:
+    """Turns a PyYAML node graph into plain values, recording positions.
+
+    An alias shares its anchor's node object, so a node met a second time is an alias use.
+    Like the ``yaml`` package, an alias resolves to the anchor's already-built value (no
+    re-expansion), and uses are counted the way ``yaml`` counts them: each use costs the number
+    of alias expansions inside the anchored value, and a document whose total passes
+    ``max_aliases`` is rejected as a resource-exhaustion attempt.
+    """
+
+    def __init__(
+        self,
+        index: int,
+        max_aliases: int,
+        max_depth: int,
+        v11: bool = False,
+        text: str = "",
+        backstage: bool = False,
+    ) -> None:
+        self.index = index
+        self.backstage = backstage
+        self.v11 = v11
+        self.text = text
+        self.resolve_plain = resolve_plain_11 if v11 else resolve_plain
+        self.special = _PLAIN_SPECIAL_11 if v11 else _PLAIN_SPECIAL
+        self.max_aliases = max_aliases
+        self.max_depth = max_depth
+        self.values: dict[int, Any] = {}
+        self.first: dict[int, tuple[int, int]] = {}  # node id -> (parent id, slot)
+        self.uses: dict[int, int] = {}
+        self.weights: dict[int, int] = {}
+        self.active: set[int] = set()
+        self.positions: dict[PathKey, Pos] = {}
+        self.key_positions: dict[PathKey, Pos] = {}
+        self.warnings: list[YamlProblem] = []
+
+    def complex_key(self, key_node: Any) -> str:
+        """A list or mapping used as a key: the ``yaml`` package (and so Backstage) turns it
+        into its flow-style text, e.g. ``{{ name }}: x`` has the key ``"{ name }"``."""
+        text = _flow_text(key_node)
+        mark = key_node.start_mark
+        self.warnings.append(
+            YamlProblem(
+                "yaml/complex-key",
+                f"a {key_node.id} is used as a mapping key; it becomes the string {text!r}",
+                mark.line + 1,
+                mark.column + 1,
+                self.index,
+                "unrendered template syntax ({{ ... }})? render the template before validating",
+                severity="warning",
+            )
+        )
+        return text
+
+    def tagged_scalar(self, node: Any) -> Any:
+        self.check_tag(node)
+        try:
+            return _explicit(node.tag, node.value, self.v11)
+        except TagError as exc:
+            raise self.problem("yaml/tag", str(exc), node, "remove the tag") from None
+
+    def merge_mapping(self, node: Any, build_value: Any) -> dict[str, Any]:
+        """A mapping with ``<<`` keys under ``%YAML 1.1``: the yaml package's yaml-1.1 schema
+        merges them even with ``merge: false``.  Keys already there win over merged ones;
+        later keys overwrite; a merge source that is not a mapping is an error."""
+        result: dict[str, Any] = {}
+        explicit: set[str] = set()
+        for i, (key_node, value_node) in enumerate(node.value):
+            if key_node.id != "scalar":
+                key = self.complex_key(key_node)
+            elif not key_node.style and key_node.tag == _UNTAGGED:
+                key = _json_key(self.resolve_plain(key_node.value) if key_node.value else None)
+            else:
+                key = key_node.value
+            value = build_value(value_node, key, i)
+            if _is_merge_key(key_node):
+                sources = value if isinstance(value, list) else [value]
+                for source in sources:
+                    if not isinstance(source, dict) or isinstance(source, JsObject):
+                        raise self.problem(
+                            "yaml/merge",
+                            "Merge sources must be maps or map aliases",
+                            value_node,
+                            "merge (<<) only mappings, or drop the %YAML 1.1 directive",
+                        )
+                    for k, v in source.items():
+                        if k not in result:
+                            result[k] = v
+                continue
+            if key in explicit:
+                raise self.problem(
+                    "yaml/duplicate-key",
+                    f"duplicate key {key!r}",
+                    key_node,
+                    "remove or rename one of the keys: YAML 1.2 requires unique keys",
+                )
+            explicit.add(key)
+            result[key] = value
+        return result
+
+    def check_continuation(self, key_node: Any, value_node: Any) -> None:
+        """A quoted value of a block mapping that runs over several lines: the yaml package
+        wants every further line indented past the key (libyaml does not check)."""
+        if not self.text or not self.backstage:
+            return  # libyaml's reading is fine for other YAML (Kubernetes objects, config)
+        if value_node.start_mark.index < key_node.start_mark.index:
+            return  # an alias: the anchored value was checked where it was written
+        column = key_node.start_mark.column
+        start = value_node.start_mark.index
+        end = value_node.end_mark.index
+        for line in self.text[start:end].split("\n")[1:]:
+            stripped = line.lstrip(" ")
+            if stripped and len(line) - len(stripped) <= column:
+                raise self.problem(
+                    "yaml/syntax",
+                    "a line of this quoted value is not indented past its key "
+                    "(missing closing quote?)",
+                    value_node,
+                    "indent the continuation lines, or close the quote",
+                )
+
+    def check_tag(self, node: Any) -> None:
+        """Tags the yaml package refuses: ``!<!>``/``!<!!>`` (verbatim, unresolved), ``!!``."""
+        tag = node.tag
+        if tag in ("!", "!!"):
+            start = node.start_mark.index
+            match = _VERBATIM.match(self.text, start) if self.text else None
+            if match:
+                raise self.problem(
+                    "yaml/tag",
+                    f"Verbatim tags aren't resolved, so {match.group(1)} is invalid.",
+                    node,
+                    "remove the tag",
+                )
+        elif tag == _YAML_PREFIX:
+            raise self.problem("yaml/tag", "The !! tag has no suffix", node, "remove the tag")
+
+    def tagged_collection(self, node: Any, value: Any) -> Any:
+        """``!!set`` on a mapping and ``!!omap`` on a sequence become a JavaScript Set/Map."""
+        self.check_tag(node)
+        if (node.tag == _SET_TAG and node.id == "mapping") or (
+            node.tag == _OMAP_TAG and node.id == "sequence"
+        ):
+            return JsObject()
+        return value
+
+    def problem(self, rule: str, message: str, node: Any, hint: str | None = None) -> _Abort:
+        mark = node.start_mark
+        return _Abort(YamlProblem(rule, message, mark.line + 1, mark.column + 1, self.index, hint))
+
+    def _weight(self, node: Any) -> int:
+        node_id = id(node)
+        cached = self.weights.get(node_id)
+        if cached is not None:
+            return cached
+        if node.id == "scalar":
+            weight = 1
+        else:
+            weight = 1
+            children = (
+                [v for pair in node.value for v in pair] if node.id == "mapping" else node.value
+            )
+            for slot, child in enumerate(children):
+                child_id = id(child)
+                if self.first.get(child_id) == (node_id, slot) or child_id not in self.uses:
+                    weight = max(weight, self._weight(child))
+                else:
+                    weight = max(weight, self.uses[child_id] * self._weight(child))
+        self.weights[node_id] = weight
+        return weight
+
+    def build(self, node: Any, path: PathKey, depth: int, parent: int = 0, slot: int = 0) -> Any:
+        mark = node.start_mark
+        self.positions[path] = (mark.line + 1, mark.column + 1)
+        node_id = id(node)
+        if node_id in self.first and self.first[node_id] != (parent, slot):
+            if node_id in self.active:
+                raise self.problem("yaml/alias-cycle", "recursive alias", node)
+            uses = self.uses.get(node_id, 0) + 1
+            self.uses[node_id] = uses
+            if uses * self._weight(node) > self.max_aliases:
+                raise self.problem(
+                    "yaml/alias-limit",
+                    f"more than {self.max_aliases} alias expansions (possible alias bomb)",
+                    node,
+                    "remove the anchors/aliases; catalog files do not need them",
+                )
+            return self.values[node_id]
+        self.first[node_id] = (parent, slot)
+        if depth > self.max_depth:
+            raise self.problem(
+                "yaml/too-deep",
+                f"nesting deeper than {self.max_depth} levels",
+                node,
+                "flatten the document",
+            )
+        kind = node.id
+        if kind == "scalar":
+            value = node.value
+            tag = node.tag
+            if tag == _UNTAGGED:
+                result_value: Any = (
+                    value if node.style else (self.resolve_plain(value) if value else None)
+                )
+            else:
+                result_value = self.tagged_scalar(node)
+            self.values[node_id] = result_value
+            return result_value
+        self.active.add(node_id)
+        try:
+            if kind == "mapping" and self.v11 and _has_merge_key(node):
+                merged = self.merge_mapping(
+                    node,
+                    lambda value_node, key, i: self.build(
+                        value_node, (*path, key), depth + 1, node_id, 2 * i + 1
+                    ),
+                )
+                self.values[node_id] = merged
+                return merged
+            if kind == "mapping":
+                result: dict[str, Any] = {}
+                self.values[node_id] = result
+                for pair_index, (key_node, value_node) in enumerate(node.value):
+                    if key_node.id != "scalar":
+                        key = self.complex_key(key_node)
+                    elif not key_node.style and key_node.tag == _UNTAGGED:
+                        key_value = key_node.value
+                        key = _json_key(self.resolve_plain(key_value) if key_value else None)
+                    else:
+                        key = key_node.value
+                    if key in result:
+                        raise self.problem(
+                            "yaml/duplicate-key",
+                            f"duplicate key {key!r}",
+                            key_node,
+                            "remove or rename one of the keys: YAML 1.2 requires unique keys",
+                        )
+                    child = (*path, key)
+                    kmark = key_node.start_mark
+                    self.key_positions[child] = (kmark.line + 1, kmark.column + 1)
+                    self.first.setdefault(id(key_node), (node_id, 2 * pair_index))
+                    if (
+                        value_node.id == "scalar"
+                        and value_node.style in _QUOTES
+                        and value_node.end_mark.line != value_node.start_mark.line
+                        and not node.flow_style
+                    ):
+                        self.check_continuation(key_node, value_node)
+                    result[key] = self.build(
+                        value_node, child, depth + 1, node_id, 2 * pair_index + 1
+                    )
+                if node.tag != _MAP_TAG:
+                    self.values[node_id] = self.tagged_collection(node, result)
+                    return self.values[node_id]
+                return result
+            items: list[Any] = []
+            self.values[node_id] = items
+            for i, item in enumerate(node.value):
+                items.append(self.build(item, (*path, i), depth + 1, node_id, i))
+            if node.tag != _SEQ_TAG:
+                self.values[node_id] = self.tagged_collection(node, items)
+                return self.values[node_id]
+            return items
+        finally:
+            self.active.discard(node_id)
+
+    def build_plain(self, node: Any, depth: int) -> Any:
+        """``build`` for documents that contain no alias (the common case): same values and
+        errors, without the per-node alias bookkeeping and without recording positions
+        (``Document.position`` finds them in the node graph when a finding needs one).
+        Scalar children are handled inline (most nodes are scalars) to save a call per node."""
+        if depth > self.max_depth:
+            raise self.problem(
+                "yaml/too-deep",
+                f"nesting deeper than {self.max_depth} levels",
+                node,
+                "flatten the document",
+            )
+        kind = node.id
+        resolve = self.resolve_plain
+        special = self.special
+        if kind == "scalar":
+            if node.tag == _UNTAGGED:
+                value = node.value
+                return value if node.style else (resolve(value) if value else None)
+            return self.tagged_scalar(node)
+        depth += 1
+        if kind == "mapping" and self.v11 and _has_merge_key(node):
+            return self.merge_mapping(
+                node, lambda value_node, key, i: self.build_plain(value_node, depth)
+            )
+        if kind == "mapping":
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.id != "scalar":
+                    key = self.complex_key(key_node)
+                elif not key_node.style and key_node.tag == _UNTAGGED:
+                    key_value = key_node.value
+                    if key_value and key_value[0] not in special:
+                        key = key_value  # a word: no resolution can change it
+                    else:
+                        key = _json_key(resolve(key_value) if key_value else None)
+                else:
+                    key = key_node.value
+                if key in result:
+                    raise self.problem(
+                        "yaml/duplicate-key",
+                        f"duplicate key {key!r}",
+                        key_node,
+                        "remove or rename one of the keys: YAML 1.2 requires unique keys",
+                    )
+                if (
+                    value_node.id == "scalar"
+                    and value_node.tag == _UNTAGGED
+                    and depth <= self.max_depth
+                ):
+                    value = value_node.value
+                    if value_node.style or (value and value[0] not in special):
+                        if (
+                            value_node.style in _QUOTES
+                            and value_node.end_mark.line != value_node.start_mark.line
+                            and not node.flow_style
+                        ):
+                            self.check_continuation(key_node, value_node)
+                        result[key] = value
+                    else:
+                        result[key] = resolve(value) if value else None
+                else:
+                    result[key] = self.build_plain(value_node, depth)
+            if node.tag != _MAP_TAG:
+                return self.tagged_collection(node, result)
+            return result
+        items = [self.build_plain(item, depth) for item in node.value]
+        if node.tag != _SEQ_TAG:
+            return self.tagged_collection(node, items)
+        return items
+
+
+def _is_merge_key(key_node: Any) -> bool:
+    return (
+        key_node.id == "scalar"
+        and key_node.value == "<<"
+        and not key_node.style
+        and key_node.tag == _UNTAGGED
+    )
+
+
+def _has_merge_key(node: Any) -> bool:
+    return any(_is_merge_key(key_node) for key_node, _ in node.value)
+
+
+def _key_text(key_node: Any) -> str:
+    """The plain key a mapping key node becomes (as ``_Builder`` makes it)."""
+    if key_node.id != "scalar":
+        return _flow_text(key_node)
+    value = key_node.value
+    if key_node.style or key_node.tag != _UNTAGGED or (value and value[0] not in _PLAIN_SPECIAL):
+        return str(value)
+    return _json_key(resolve_plain(value) if value else None)
+
+
+def _node_position(root: Any, path: PathKey, key: bool) -> Pos:
+    """Walk ``path`` down the node graph; the deepest node reached gives the position."""
+    node = root
+    key_node = None
+    reached = 0
+    for part in path:
+        kind = node.id
+        if kind == "mapping":
+            for candidate, value_node in node.value:
+                text = candidate.value
+                if candidate.id == "scalar" and (
+                    candidate.style
+                    or candidate.tag != _UNTAGGED
+                    or (text and text[0] not in _PLAIN_SPECIAL)
+                ):
+                    matched = text == part  # the key is the text itself
+                else:
+                    matched = _key_text(candidate) == part
+                if matched:
+                    node, key_node = value_node, candidate
+                    break
+            else:
+                break
+        elif kind == "sequence" and isinstance(part, int) and not isinstance(part, bool):
+            if not 0 <= part < len(node.value):
+                break
+            node, key_node = node.value[part], None
+        else:
+            break
+        reached += 1
+    mark = (
+        key_node.start_mark
+        if key and key_node is not None and reached == len(path)
+        else node.start_mark
+    )
+    return (mark.line + 1, mark.column + 1)
+
+
+def _flow_text(node: Any) -> str:
+    """Flow-style text of a node, as the ``yaml`` package stringifies collection keys."""
+    if node.id == "scalar":
+        return str(node.value)
+    if node.id == "sequence":
+        items = ", ".join(_flow_text(item) for item in node.value)
+        return f"[ {items} ]" if node.value else "[]"
+    parts = []
+    explicit = any(key.id != "scalar" for key, _ in node.value)
+    for key, value in node.value:
+        empty = value.id == "scalar" and value.value in ("", "~", "null") and not value.style
+        if explicit:
+            # a collection key inside the key: the yaml package writes "? key" / ": value"
+            # lines, so the resulting text has line breaks (and ``^.+$`` does not match it)
+            parts.append(
+                f"  ? {_flow_text(key)}" + ("" if empty else f"\n  : {_flow_text(value)}")
+                if key.id != "scalar"
+                else f"  {_flow_text(key)}" + ("" if empty else f": {_flow_text(value)}")
+            )
+        else:
+            parts.append(_flow_text(key) if empty else f"{_flow_text(key)}: {_flow_text(value)}")
+    if explicit:
+        return "{\n" + ",\n".join(parts) + "\n}"
+    return "{ " + ", ".join(parts) + " }" if parts else "{}"
+
+
+def _json_key(value: Any) -> str:
+    """Map keys as JSON.stringify would make them (``true:`` -> ``"true"``)."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)

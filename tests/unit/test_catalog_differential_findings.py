@@ -1,0 +1,116 @@
+"""Disagreements with Backstage that the differential fuzzer found, one test each
+(tests/integration/backstage/test_catalog_differential.py; expected verdicts are those of
+shared/oracle/backstage-validate.mjs, i.e. Backstage's own packages)."""
+
+from __future__ import annotations
+
+import pytest
+
+from platformctl.core.catalog.validate import validate_text
+
+COMPONENT = """\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {{name: svc}}
+spec:
+  type: service
+  lifecycle: production
+  owner: team-a
+{extra}
+"""
+
+
+def _errors(text: str) -> list[str]:
+    result = validate_text(text, "catalog-info.yaml")
+    return [
+        f.rule
+        for f in result.report.findings
+        if f.severity == "error" and f.rule.split("/")[0] in ("backstage", "yaml")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("[1]", False),  # parseEntityRef(1): no name
+        ("[null]", False),  # "must not be empty"
+        ("[[component:x]]", False),  # a list is read as {kind, namespace, name}: no name
+        ("{}", False),  # truthy in JavaScript: one reference without a name
+        ("[{}]", False),
+        ("{name: x}", False),  # dependencyOf has no default kind
+        ("{kind: component, name: x}", True),  # the compound form is a valid reference
+        ("[{kind: component, name: x, namespace: ''}]", False),  # empty namespace
+        ("0", True),  # falsy: the field is skipped
+        ("''", True),
+        ("[]", True),
+        ("[component:x, resource:y]", True),
+    ],
+)
+def test_value_types_inside_dependency_of(value: str, valid: bool) -> None:
+    errors = _errors(COMPONENT.format(extra=f"  dependencyOf: {value}"))
+    assert (errors == []) is valid, errors
+    if not valid:
+        assert errors == ["backstage/invalid-ref"]
+
+
+@pytest.mark.parametrize("owner", [":", "group:", "/x", "group:ns/"])
+def test_template_owner_is_parsed_by_the_scaffolder_processor(owner: str) -> None:
+    text = f"""\
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {{name: tpl}}
+spec:
+  type: service
+  owner: "{owner}"
+  steps: []
+"""
+    assert _errors(text) == ["backstage/invalid-ref"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "spec"),
+    [
+        ("Domain", "owner: team\n  subdomainOf: 'domain:'"),
+        ("System", "owner: team\n  domain: /d"),
+        ("Group", "type: team\n  children: []\n  parent: 'group:default/'"),
+        ("Group", "type: team\n  children: []\n  members: [':x']"),
+        ("User", "memberOf: ['a:']"),
+        ("Resource", "type: db\n  owner: team\n  dependencyOf: ['x']"),  # no default kind
+    ],
+)
+def test_refs_with_empty_parts_in_less_common_kinds(kind: str, spec: str) -> None:
+    text = (
+        f"apiVersion: backstage.io/v1alpha1\nkind: {kind}\nmetadata: {{name: e}}\nspec:\n  {spec}\n"
+    )
+    assert _errors(text) == ["backstage/invalid-ref"]
+
+
+def test_link_host_that_idna_rejects_is_not_a_url() -> None:
+    link = '{{url: "https://git\\ufffdhub.com/x"}}'
+    text = COMPONENT.replace("{{name: svc}}", "{{name: svc, links: [" + link + "]}}")
+    assert _errors(text.format(extra="")) == ["backstage/field-format"]
+
+
+@pytest.mark.parametrize(
+    ("target", "valid"),
+    [
+        ("./openapi.yaml", True),
+        ("https://petstore.swagger.io/v2/swagger.json", True),
+        ("https://petstore.\\ufffdswagger.io/v2/swagger.json", False),  # bad UTF-8 in the host
+        ("//", False),  # scheme-relative without a host
+        ("https:\\ufffd//github.com/x.yaml", True),  # same scheme as the base: relative
+    ],
+)
+def test_placeholder_target_must_form_a_url(target: str, valid: bool) -> None:
+    text = f"""\
+apiVersion: backstage.io/v1alpha1
+kind: API
+metadata: {{name: pets}}
+spec:
+  type: openapi
+  lifecycle: production
+  owner: team-a
+  definition:
+    $text: "{target}"
+"""
+    assert _errors(text) == ([] if valid else ["backstage/placeholder"])
