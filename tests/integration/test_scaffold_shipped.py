@@ -186,3 +186,43 @@ def test_python_service_1_1_0_with_a_person_owner_updates_codeowners(
     answers = (repo / ".copier-answers.yml").read_text()
     assert f"_commit: {latest.tag}" in answers and "codeowner" not in answers
     assert _git(repo, "status", "--porcelain", "--", "CODEOWNERS").startswith(" M")
+
+
+def _previous_release(name: str) -> tuple[str, str] | None:
+    """(the release before the latest, the latest's tag), or None for a first release."""
+    history = versions.load_history(ROOT, name)
+    assert history is not None and history.latest is not None
+    releases = sorted(history.versions, key=lambda v: versions.version_key(v.version))
+    return (releases[-2].version, releases[-1].tag) if len(releases) >= 2 else None
+
+
+@pytest.mark.parametrize("name", _shipped())
+def test_previous_release_updates_cleanly_to_the_latest(
+    name: str, cli, tmp_path: Path, monkeypatch
+) -> None:
+    """Every golden path with an earlier release: a repository created by that release (a
+    person as owner, the README quick start's answers) updates to the latest version with no
+    conflict, and the result is the tree a fresh repository of the latest version has."""
+    pair = _previous_release(name)
+    if pair is None:
+        pytest.skip(f"{name} has one release: nothing to update from yet")
+    previous, latest_tag = pair
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    author = ["--author", "Demo <demo@example.com>"]
+    result = cli("new", name, "demo-app", "--defaults", "--ref", previous, *author)
+    assert result.exit_code == 0, result.output
+    repo = tmp_path / "demo-app"
+
+    result = cli("update", str(repo))
+    assert result.exit_code == 0, result.output
+    assert "conflict" not in result.output.lower()
+    assert not list(repo.rglob("*.rej")) and not list(repo.rglob("*.orig"))
+    assert f"_commit: {latest_tag}" in (repo / ".copier-answers.yml").read_text()
+
+    fresh = tmp_path / "fresh"
+    result = cli("new", name, "demo-app", "--defaults", "--no-git", "--dest", str(fresh), *author)
+    assert result.exit_code == 0, result.output
+    updated, expected = _tree(repo), _tree(fresh)
+    assert sorted(updated) == sorted(expected)
+    assert [k for k in expected if updated[k] != expected[k]] == []
