@@ -114,3 +114,11 @@ spec:
     $text: "{target}"
 """
     assert _errors(text) == ([] if valid else ["backstage/placeholder"])
+
+
+@pytest.mark.parametrize("value", ["'!!'", "aGk=", "''"])
+@pytest.mark.parametrize("field", ["annotations", "labels"])
+def test_binary_is_read_as_the_buffers_json(field: str, value: str) -> None:
+    # doc.toJSON() gives {type: 'Buffer', data: [...]}: "data must be string", even when empty
+    text = COMPONENT.replace("{{name: svc}}", f"{{{{name: svc, {field}: !!binary {value}}}}}")
+    assert _errors(text.format(extra="")) == ["backstage/schema"]

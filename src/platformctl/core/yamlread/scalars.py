@@ -111,8 +111,8 @@ class JsSymbol:
 
 class JsObject(dict):  # type: ignore[type-arg]
     """A value the yaml package builds as a JavaScript object that is not a plain object
-    (``!!set`` and ``!!omap`` give a Set/Map, ``!!binary`` a Buffer): Backstage's schema
-    checks see an object with these enumerable keys, lodash's isPlainObject says no."""
+    (``!!set`` and ``!!omap`` give a Set/Map, ``!!binary`` a Buffer, whose toJSON() Backstage
+    reads): Backstage's schema checks see an object with these enumerable keys."""
 
 
 def _js_int(text: str, radix: int, offset: int = 0) -> float | int:
@@ -226,7 +226,9 @@ def _days_before_month(year: int, months: int) -> int:
 
 def _binary(value: str) -> JsObject:
     """``Buffer.from(value, 'base64')``: other characters are skipped, a dangling character
-    dropped."""
+    dropped.  Backstage reads documents with ``doc.toJSON()``, which calls the Buffer's own
+    ``toJSON()``: the entity holds ``{type: 'Buffer', data: [bytes]}``, not the bytes under
+    index keys (a JsObject still, for the merge-key check, which sees the Buffer)."""
     import base64
 
     chars = "".join(c for c in value.split("=")[0] if c.isascii() and (c.isalnum() or c in "+/-_"))
@@ -234,7 +236,7 @@ def _binary(value: str) -> JsObject:
     if len(chars) % 4 == 1:
         chars = chars[:-1]
     data = base64.b64decode(chars + "=" * (-len(chars) % 4)) if chars else b""
-    return JsObject((str(i), byte) for i, byte in enumerate(data))
+    return JsObject(type="Buffer", data=list(data))
 
 
 _NO_MATCH = object()
