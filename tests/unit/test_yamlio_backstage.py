@@ -194,3 +194,25 @@ def test_fast_path_leaves_open_quotes_to_the_reference_in_catalog_files() -> Non
 def test_alias_of_a_multiline_quoted_value_is_not_a_continuation_problem() -> None:
     text = 'a:\n  b: &x "one\\\n    two"\n  c:\n    d: *x\n'
     assert _docs(text) == [{"a": {"b": "onetwo", "c": {"d": "onetwo"}}}]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("? a\n- x\n", {"a": None}),
+        ("? a\n- x\n  y: 1\n- [z\nk: 1\n", {"a": None, "k": 1}),  # items are never read
+        ("m:\n- 1\n? [a]: b\n- x\nk: v\n", {"m": [1], "{\n  ? [ a ]\n  : b\n}": None, "k": "v"}),
+        ("top:\n  ? [a]: b\n  - x\n\n  # c\n  - y\n  k: v\n",
+         {"top": {"{\n  ? [ a ]\n  : b\n}": None, "k": "v"}}),
+        ("- ? a\n  - x\n  k: 1\n", [{"a": None, "k": 1}]),
+        ("d: |\n  ? a\n  - x\n", {"d": "? a\n- x\n"}),  # block scalar content stays
+    ],
+)  # fmt: skip
+def test_sequence_after_an_explicit_key_is_dropped(text: str, expected: object) -> None:
+    # The yaml package parses the items as the pair's value, then drops it (no ":"): no error.
+    assert _docs(text) == [expected]
+
+
+def test_sequence_after_an_explicit_key_then_a_value_is_still_refused() -> None:
+    # the yaml package reads a second pair with a null key (""), which libyaml cannot
+    assert _error("? a\n- x\n: v\n").rule == "yaml/syntax"

@@ -72,7 +72,98 @@ def prepare(text: str) -> Prepared:
 
         prepared.text = _FOREIGN.sub(stand_in, prepared.text)
         prepared.swapped = swapped
+    if "?" in prepared.text and _BLOCK_EXPLICIT_KEY.search(prepared.text):
+        prepared.text = _drop_sequences_after_explicit_keys(prepared.text)
     return prepared
+
+
+# --- a block sequence right after an explicit key ---------------------------------------------
+#
+# "? key" followed, without a ":" line, by "- item" lines at the indentation of the "?": the
+# yaml package's parser takes the sequence as the pair's value, and its composer then drops
+# that value, since the pair has no ":" (the key reads as null-valued, the items vanish, with
+# no error; errors inside the items are never reported either).  libyaml refuses the "-"
+# ("did not find expected key").  Where libyaml fails there, the items (every line up to the
+# next line at the "?"'s indentation or less that is not an item) are made comments for it.
+# Not when a ":" line follows the items: the yaml package then reads a second pair with a
+# null key, which libyaml cannot be made to read; it refuses the text as before.
+
+_BLOCK_EXPLICIT_KEY = re.compile(r"^(?:[ ]*-[ ]+)*[ ]*\?(?:[ \t\r]|$)", re.M)
+_COMPACT_PREFIX = re.compile(r"(?:[ ]*-[ ]+)*[ ]*")
+_MAX_DROPS = 50
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _is_indicator(line: str, column: int, char: str) -> bool:
+    after = line[column + 1 : column + 2]
+    return line[column : column + 1] == char and after in ("", " ", "\t", "\r")
+
+
+def _drop_sequences_after_explicit_keys(text: str) -> str:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for _ in range(_MAX_DROPS):
+        try:
+            for _event in yaml.parse(text, Loader=loader):
+                pass
+            return text
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            if mark is None or exc.problem != "did not find expected key":
+                return text
+            dropped = _drop_items(text.split("\n"), mark.line, mark.column)
+            if dropped is None:
+                return text
+            text = dropped
+        except yaml.YAMLError:
+            return text
+    return text
+
+
+def _drop_items(lines: list[str], first: int, column: int) -> str | None:
+    """``lines`` with the block sequence starting at ``lines[first]``, ``column`` made comments,
+    or None when it does not follow an explicit key at that column (see above)."""
+    if first >= len(lines):
+        return None
+    line = lines[first]
+    if _indent(line) != column or not _is_indicator(line, column, "-"):
+        return None
+    for j in range(first - 1, -1, -1):
+        before = lines[j]
+        stripped = before.strip()
+        if not stripped or stripped.startswith("#") or _indent(before) > column:
+            continue
+        if not (_is_indicator(before, column, "?") and _COMPACT_PREFIX.fullmatch(before[:column])):
+            return None
+        break
+    else:
+        return None
+    end = first
+    while end < len(lines):
+        line = lines[end]
+        stripped = line.strip()
+        indent = _indent(line)
+        if (
+            stripped
+            and not stripped.startswith("#")
+            and indent <= column
+            and not (indent == column and _is_indicator(line, column, "-"))
+        ):
+            break
+        end += 1
+    after = lines[end] if end < len(lines) else ""
+    if _indent(after) == column and _is_indicator(after, column, ":"):
+        return None
+    for k in range(first, end):
+        line = lines[k]
+        indent = _indent(line)
+        if line[indent:].strip():
+            lines[k] = line[:indent] + "#" + line[indent + 1 :]
+    return "\n".join(lines)
 
 
 _VERSION = re.compile(r"[0-9]+\.[0-9]+\Z")
