@@ -216,3 +216,18 @@ def test_sequence_after_an_explicit_key_is_dropped(text: str, expected: object) 
 def test_sequence_after_an_explicit_key_then_a_value_is_still_refused() -> None:
     # the yaml package reads a second pair with a null key (""), which libyaml cannot
     assert _error("? a\n- x\n: v\n").rule == "yaml/syntax"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: !<tag:y\x7faml.org,2002:str> x\nb: 1\n", {"a": "x", "b": 1}),  # unknown: a string
+        ("a: !<tag:x\u00e9y> 1\n", {"a": "1"}),
+        ("a: !<a%zz> 1\n", {"a": "1"}),
+        ("a: !<!foo\ufffd> {x: 1}\n", {"a": {"x": 1}}),
+        ('a: "x !<\x7f> y"\nb: !<\x7f> 1\n', {"a": "x !<\x7f> y", "b": "1"}),  # quoted: kept
+    ],
+)  # fmt: skip
+def test_verbatim_tag_is_any_non_space_text(text: str, expected: object) -> None:
+    # the yaml package reads "!<" up to ">" (libyaml: URI characters only)
+    assert _docs(text) == [expected]

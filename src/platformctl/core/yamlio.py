@@ -348,8 +348,8 @@ def iter_documents(
                     data = builder.build_plain(node, 0)
                 else:
                     data = builder.build(node, (), 0)
-                if prepared.swapped:
-                    data = _restore(data, prepared.swapped)
+                if prepared.swapped or prepared.retagged:
+                    data = _restore(data, prepared.swapped or {}, prepared.retagged)
             except _Abort as abort:
                 problems.append(abort.problem)
                 break

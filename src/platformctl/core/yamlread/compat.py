@@ -34,6 +34,33 @@ def _empty_tagged(match: re.Match[str]) -> str:
 
 _VERBATIM_BANG = re.compile(r"(?<![^\s\[{,:-])!<!!?>")
 
+# A verbatim tag is any run of non-space characters up to ">" for the yaml package (an unknown
+# tag: the value reads as it would untagged, or as a string); libyaml takes only URI characters
+# there.  Others (corrupted bytes, non-ASCII) become "~" for libyaml: no tag the yaml package
+# knows has either, so an unknown tag stays unknown.  The same text inside a quoted value is
+# put back (``Prepared.retagged``).
+_VERBATIM_TAG = re.compile(r"(?<![^\s\[{,])!<[^\s>]*>")
+_URI_CHARS = re.compile(r"[0-9A-Za-z!$&'()*+,\-./:;=?@\[\]_~]|%[0-9A-Fa-f]{2}")
+
+
+def _uri_safe(match: re.Match[str], prepared: Prepared) -> str:
+    tag = match.group()
+    body, out, i = tag[2:-1], [], 0
+    while i < len(body):
+        char = _URI_CHARS.match(body, i)
+        if char:
+            out.append(char.group())
+            i = char.end()
+        else:
+            out.append("~")
+            i += 1
+    safe = "!<" + "".join(out) + ">"
+    if safe != tag:
+        if prepared.retagged is None:
+            prepared.retagged = {}
+        prepared.retagged[safe] = tag
+    return safe
+
 
 @dataclass
 class Prepared:
@@ -42,6 +69,7 @@ class Prepared:
     text: str
     versions: list[str | None] | None = None  # the %YAML version in force for each document
     swapped: dict[str, str] | None = None  # stand-in -> original character
+    retagged: dict[str, str] | None = None  # verbatim tag made URI-safe -> original text
 
 
 def prepare(text: str) -> Prepared:
@@ -50,6 +78,8 @@ def prepare(text: str) -> Prepared:
         # verbatim "!<!>"/"!<!!>" tags: libyaml reads them as the non-specific tag, the yaml
         # package refuses them; an undefined handle of the same length makes libyaml refuse too
         prepared.text = _VERBATIM_BANG.sub(lambda m: "!" + "x" * (len(m.group()) - 2) + "!", text)
+    if "!<" in prepared.text:
+        prepared.text = _VERBATIM_TAG.sub(lambda m: _uri_safe(m, prepared), prepared.text)
     if "!" in prepared.text and _TAG_BEFORE_FLOW_END.search(prepared.text):
         prepared.text = _TAG_BEFORE_FLOW_END.sub(_empty_tagged, prepared.text)
     if _LEADING_DOC_END.match(prepared.text):
@@ -221,15 +251,20 @@ def _directives(text: str) -> tuple[str, list[str | None]]:
     return "\n".join(lines), versions
 
 
-def _restore(value: Any, swapped: dict[str, str]) -> Any:
+def _restore(value: Any, swapped: dict[str, str], retagged: dict[str, str] | None = None) -> Any:
     if isinstance(value, str):
-        return (
-            "".join(swapped.get(c, c) for c in value) if any(c in swapped for c in value) else value
-        )
+        if any(c in swapped for c in value):
+            value = "".join(swapped.get(c, c) for c in value)
+        if retagged and "!<" in value:
+            for safe, tag in retagged.items():
+                value = value.replace(safe, tag)
+        return value
     if isinstance(value, JsObject):
         return value
     if isinstance(value, dict):
-        return {_restore(k, swapped): _restore(v, swapped) for k, v in value.items()}
+        return {
+            _restore(k, swapped, retagged): _restore(v, swapped, retagged) for k, v in value.items()
+        }
     if isinstance(value, list):
-        return [_restore(v, swapped) for v in value]
+        return [_restore(v, swapped, retagged) for v in value]
     return value
