@@ -231,3 +231,17 @@ def test_sequence_after_an_explicit_key_then_a_value_is_still_refused() -> None:
 def test_verbatim_tag_is_any_non_space_text(text: str, expected: object) -> None:
     # the yaml package reads "!<" up to ">" (libyaml: URI characters only)
     assert _docs(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "directive",
+    ["%TAG !e!\ufffd tag:e.com:", "%TAG !e!\ufffd\ufffd tag:e.com:", "%TAG !e!x!y tag:e.com:"],
+)
+def test_tag_directive_with_a_handle_no_tag_can_name(directive: str) -> None:
+    # the yaml package records any handle; a tag only names one ending in "!" with tag characters
+    assert _docs(f"{directive}\n---\na: 1\n") == [{"a": 1}]
+
+
+def test_tag_directive_the_yaml_package_refuses_stays_refused() -> None:
+    assert _error("%TAG !e!\ufffd tag:e.com: x\n---\na: 1\n").rule == "yaml/syntax"
+    assert _error("%TAG !e!\ufffd tag:e.com:\n---\na: !e!x 1\n").rule == "yaml/syntax"

@@ -197,6 +197,22 @@ def _drop_items(lines: list[str], first: int, column: int) -> str | None:
 
 
 _VERSION = re.compile(r"[0-9]+\.[0-9]+\Z")
+# A %TAG handle libyaml accepts; the yaml package takes any word as a handle, but a tag can only
+# name one that ends with "!" and has only the characters its lexer reads in a tag.
+_LIBYAML_HANDLE = re.compile(r"!(?:[0-9A-Za-z_-]*!)?\Z")
+_YAML_TAG_CHARS = re.compile(r"[0-9A-Za-z\-#;/?:@&=+$_.!~*'()]*\Z")
+
+
+def _unusable_tag_handle(line: str) -> bool:
+    """A ``%TAG`` directive (two parts, as the yaml package needs) whose handle libyaml refuses
+    and no tag can ever name: the yaml package records it and nothing comes of it."""
+    parts = line.split("#")[0].split()
+    if len(parts) != 3:
+        return False
+    handle = parts[1]
+    if _LIBYAML_HANDLE.match(handle):
+        return False
+    return not handle.endswith("!") or not _YAML_TAG_CHARS.match(handle)
 
 
 def _directives(text: str) -> tuple[str, list[str | None]]:
@@ -223,6 +239,7 @@ def _directives(text: str) -> tuple[str, list[str | None]]:
                 elif (
                     not (line.startswith("%TAG") and line[4:5] in (" ", "\t"))
                     or (line[5:].split() or [""])[0] == "!"
+                    or _unusable_tag_handle(line)
                 ):
                     # unknown directives, and a %TAG for the primary handle "!": local tags
                     # read as plain strings either way, and libyaml is pickier about the prefix
