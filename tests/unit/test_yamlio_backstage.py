@@ -245,3 +245,23 @@ def test_tag_directive_with_a_handle_no_tag_can_name(directive: str) -> None:
 def test_tag_directive_the_yaml_package_refuses_stays_refused() -> None:
     assert _error("%TAG !e!\ufffd tag:e.com: x\n---\na: 1\n").rule == "yaml/syntax"
     assert _error("%TAG !e!\ufffd tag:e.com:\n---\na: !e!x 1\n").rule == "yaml/syntax"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"\xef\xbb\xbf  a: 1\nb: 2\n", [{"a": 1, "b": 2}]),  # the spaces are no indentation
+        (b"\xef\xbb\xbf  a:\n    b: 1\nc: 2\n", [{"a": {"b": 1}, "c": 2}]),
+        (b"\xef\xbb\xbf  # c\n  a: 1\n  b: 2\n", [{"a": 1, "b": 2}]),  # only the BOM's line
+    ],
+)
+def test_spaces_after_a_leading_bom_are_no_indentation(data: bytes, expected: object) -> None:
+    loaded = yamlio.load_bytes(data, backstage=True)
+    assert [p.rule for p in loaded.problems] == ["yaml/bom"]
+    assert [d.data for d in loaded.documents] == expected
+
+
+def test_a_leading_bom_then_indented_mapping_is_refused() -> None:
+    # the yaml package: "All mapping items must start at the same column"
+    loaded = yamlio.load_bytes(b"\xef\xbb\xbf  a: 1\n  b: 2\n", backstage=True)
+    assert "yaml/syntax" in [p.rule for p in loaded.problems]

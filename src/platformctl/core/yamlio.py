@@ -21,6 +21,7 @@ come back as ``YamlProblem`` values so a linter can report them and move on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -254,6 +255,8 @@ def decode(
     if text.startswith("\ufeff"):
         # Backstage (the yaml package) accepts a byte-order mark; we say so and go on.
         text = text[1:]
+        if lenient and text.startswith(" "):
+            text = _unindent_bom_line(text)
         problems.append(
             YamlProblem(
                 "yaml/bom",
@@ -265,6 +268,24 @@ def decode(
             )
         )
     return text, problems
+
+
+_BOM_LINE = re.compile(r"( +)([^\n\r]*)")
+
+
+def _unindent_bom_line(text: str) -> str:
+    """The yaml package's parser reads the byte-order mark as a token, after which the spaces
+    of its line are no indentation: that line's content is at column 0 (``\ufeff  a: 1`` then
+    ``b: 2`` is one mapping).  libyaml gets the spaces moved to the end of the line (same
+    length: later lines keep their positions).  Not before a comment, a ``%`` or a document
+    marker, which the spaces keep from being one."""
+    match = _BOM_LINE.match(text)
+    if match is None:
+        return text
+    spaces, content = match.groups()
+    if not content.strip() or content[0] in "#%" or content[:3] in ("---", "..."):
+        return text
+    return content + spaces + text[match.end() :]
 
 
 def iter_documents(
