@@ -265,3 +265,17 @@ def test_a_leading_bom_then_indented_mapping_is_refused() -> None:
     # the yaml package: "All mapping items must start at the same column"
     loaded = yamlio.load_bytes(b"\xef\xbb\xbf  a: 1\n  b: 2\n", backstage=True)
     assert "yaml/syntax" in [p.rule for p in loaded.problems]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("{a: x, b:{c: d}}\n", {"a": "x", "b": {"c": "d"}}),
+        ("a: {a: x, b:[c, d]}\n", {"a": {"a": "x", "b": ["c", "d"]}}),
+        ("a: [x:[y], z:{w: 1}]\n", {"a": [{"x": ["y"]}, {"z": {"w": 1}}]}),
+        ("s:{a: 1}\n", {"s:{a": "1}"}),  # block context: one plain scalar for both parsers
+    ],
+)
+def test_flow_value_right_after_the_colon(text: str, expected: object) -> None:
+    # YAML 1.2: in a flow collection a ":" followed by a flow indicator ends a plain key
+    assert _docs(text) == [expected]

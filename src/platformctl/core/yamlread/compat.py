@@ -102,8 +102,10 @@ def prepare(text: str) -> Prepared:
 
         prepared.text = _FOREIGN.sub(stand_in, prepared.text)
         prepared.swapped = swapped
-    if "?" in prepared.text and _BLOCK_EXPLICIT_KEY.search(prepared.text):
-        prepared.text = _drop_sequences_after_explicit_keys(prepared.text)
+    if ("?" in prepared.text and _BLOCK_EXPLICIT_KEY.search(prepared.text)) or (
+        ":{" in prepared.text or ":[" in prepared.text
+    ):
+        prepared.text = _libyaml_fixups(prepared.text)
     return prepared
 
 
@@ -132,7 +134,16 @@ def _is_indicator(line: str, column: int, char: str) -> bool:
     return line[column : column + 1] == char and after in ("", " ", "\t", "\r")
 
 
-def _drop_sequences_after_explicit_keys(text: str) -> str:
+# --- a flow mapping's value right after "key:" -------------------------------------------------
+#
+# Inside a flow collection, "key:{" and "key:[" are a key and a flow value for the yaml
+# package (YAML 1.2: a ":" followed by a flow indicator ends a plain scalar); libyaml refuses
+# the ":" ("found unexpected ':'").  Where it fails there, a space goes after the ":" (the
+# only fix-up that moves text: the rest of that line is one column further right).
+
+
+def _libyaml_fixups(text: str) -> str:
+    """``text`` with the fix-ups above applied wherever libyaml fails for their reason."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -143,12 +154,16 @@ def _drop_sequences_after_explicit_keys(text: str) -> str:
             return text
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
-            if mark is None or exc.problem != "did not find expected key":
+            fixed = None
+            if mark is not None and exc.problem == "did not find expected key":
+                fixed = _drop_items(text.split("\n"), mark.line, mark.column)
+            elif mark is not None and exc.problem == "found unexpected ':'":
+                index = mark.index
+                if text[index : index + 1] == ":" and text[index + 1 : index + 2] in ("{", "["):
+                    fixed = text[: index + 1] + " " + text[index + 1 :]
+            if fixed is None:
                 return text
-            dropped = _drop_items(text.split("\n"), mark.line, mark.column)
-            if dropped is None:
-                return text
-            text = dropped
+            text = fixed
         except yaml.YAMLError:
             return text
     return text
