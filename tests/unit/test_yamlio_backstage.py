@@ -279,3 +279,22 @@ def test_a_leading_bom_then_indented_mapping_is_refused() -> None:
 def test_flow_value_right_after_the_colon(text: str, expected: object) -> None:
     # YAML 1.2: in a flow collection a ":" followed by a flow indicator ends a plain key
     assert _docs(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: [!!s\ufffd(tr 1, !!int 2]\n", {"a": ["\ufffd(tr 1", 2]}),
+        ("a: [!!int\ufffd5]\n", {"a": ["\ufffd5"]}),  # no schema tag matches such a scalar
+        ("a: [x, !x\u00e9y]\n", {"a": ["x", "\u00e9y"]}),
+    ],
+)
+def test_tag_against_a_plain_scalar_in_a_flow_sequence(text: str, expected: object) -> None:
+    # the yaml package ends the tag at a character it does not read in tags (libyaml: error)
+    assert _docs(text) == [expected]
+
+
+@pytest.mark.parametrize("text", ["a: !!s\ufffd(tr 1\n", "a: {b: !x\ufffdy}\n"])
+def test_tag_against_a_scalar_elsewhere_is_refused(text: str) -> None:
+    # "Tags and anchors must be separated from the next token by white space"
+    assert _error(text).rule == "yaml/syntax"

@@ -20,7 +20,7 @@ _FOREIGN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\uf
 _STAND_IN_BASE = 0xF0000  # supplementary private use area A
 # A tag with no value right before "}", "]" or ",": libyaml cannot scan it, the yaml package
 # reads the tag on an empty scalar.  Replaced by that empty scalar of the same length.
-_TAG_BEFORE_FLOW_END = re.compile(r"(?<=[\s\[{,])(!(?:!|[\w-]*!)?[\w.:/-]*)(?=[,\]}])")
+_TAG_BEFORE_FLOW_END = re.compile(r"(?<=[\s\[{,])(!(?:!|[\w-]*!)?[\w.:/-]*)(?=[,\]}])", re.ASCII)
 _LEADING_DOC_END = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n)*(\.\.\.)(?=[ \t\n]|\Z)")
 
 
@@ -102,8 +102,10 @@ def prepare(text: str) -> Prepared:
 
         prepared.text = _FOREIGN.sub(stand_in, prepared.text)
         prepared.swapped = swapped
-    if ("?" in prepared.text and _BLOCK_EXPLICIT_KEY.search(prepared.text)) or (
-        ":{" in prepared.text or ":[" in prepared.text
+    if (
+        ("?" in prepared.text and _BLOCK_EXPLICIT_KEY.search(prepared.text))
+        or (":{" in prepared.text or ":[" in prepared.text)
+        or ("!" in prepared.text and "[" in prepared.text and _TAG_AGAINST.search(prepared.text))
     ):
         prepared.text = _libyaml_fixups(prepared.text)
     return prepared
@@ -148,14 +150,23 @@ def _libyaml_fixups(text: str) -> str:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     for _ in range(_MAX_DROPS):
+        flow: list[bool] = []  # the open collections, innermost last: a flow sequence?
         try:
-            for _event in yaml.parse(text, Loader=loader):
-                pass
+            for event in yaml.parse(text, Loader=loader):
+                if isinstance(event, yaml.CollectionStartEvent):
+                    flow.append(
+                        bool(event.flow_style) and isinstance(event, yaml.SequenceStartEvent)
+                    )
+                elif isinstance(event, yaml.CollectionEndEvent):
+                    flow.pop()
             return text
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             fixed = None
-            if mark is not None and exc.problem == "did not find expected key":
+            if mark is not None and exc.problem == "did not find expected whitespace or line break":
+                if flow and flow[-1] and exc.context == "while scanning a tag":
+                    fixed = _untag_adjacent_scalar(text, mark.index)
+            elif mark is not None and exc.problem == "did not find expected key":
                 fixed = _drop_items(text.split("\n"), mark.line, mark.column)
             elif mark is not None and exc.problem == "found unexpected ':'":
                 index = mark.index
@@ -167,6 +178,40 @@ def _libyaml_fixups(text: str) -> str:
         except yaml.YAMLError:
             return text
     return text
+
+
+# --- a tag right against a plain scalar in a flow collection --------------------------------------
+#
+# "[!!s\ufffdx, 1]": the yaml package's lexer ends the tag at the first character it does not
+# read in a tag and, for an item of a flow sequence (elsewhere it is an error), puts the tag
+# on the plain scalar that follows.  libyaml wants a space there.  A tag that
+# cannot change such a scalar's reading (it starts with a character no schema tag matches)
+# is blanked for libyaml; !!binary, !!timestamp, !!merge and named handles are left as they are.
+
+_TAG_CHARS = frozenset(
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-;/?:@&=+$.~*'()%!"
+)
+_ADJACENT_TAG = re.compile(r"!!?[^!]*\Z")
+_TAG_AGAINST = re.compile(
+    r"(?:^|(?<=[\s\[,]))!!?[0-9A-Za-z_\-;/?:@&=+$.~*'()%]*[^\s0-9A-Za-z_\-;/?:@&=+$.~*'()%!,\[\]{}<]",
+    re.M,
+)
+_NOT_PLAIN_START = frozenset("[]{},\"'!&*|>#%@`?:- \t\r\n")
+_TAGS_THAT_READ = ("!!binary", "!!timestamp", "!!merge")
+
+
+def _untag_adjacent_scalar(text: str, index: int) -> str | None:
+    if index >= len(text) or text[index] in _NOT_PLAIN_START:
+        return None
+    begin = index
+    while begin > 0 and text[begin - 1] in _TAG_CHARS:
+        begin -= 1
+    if begin > 0 and text[begin - 1] not in " \t\n[{,":
+        return None
+    tag = text[begin:index]
+    if not _ADJACENT_TAG.match(tag) or tag in _TAGS_THAT_READ:
+        return None
+    return text[:begin] + " " * len(tag) + text[index:]
 
 
 def _drop_items(lines: list[str], first: int, column: int) -> str | None:
