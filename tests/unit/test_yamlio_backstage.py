@@ -298,3 +298,13 @@ def test_tag_against_a_plain_scalar_in_a_flow_sequence(text: str, expected: obje
 def test_tag_against_a_scalar_elsewhere_is_refused(text: str) -> None:
     # "Tags and anchors must be separated from the next token by white space"
     assert _error(text).rule == "yaml/syntax"
+
+
+def test_tag_against_a_plain_scalar_in_a_nested_flow_sequence() -> None:
+    text = "a: ['c:t', [!!s\ufffd(tr 1, !!int 2]]\nb: [x,\n  !x\ufffdy]\n"
+    assert _docs(text) == [{"a": ["c:t", ["\ufffd(tr 1", 2]], "b": ["x", "\ufffdy"]}]
+
+
+@pytest.mark.parametrize("text", ["{a: 1, !x\ufffdy: 2}\n", "[a, !x\ufffdy: 2]\n"])
+def test_tag_against_a_plain_key_is_refused(text: str) -> None:
+    assert _error(text).rule == "yaml/syntax"

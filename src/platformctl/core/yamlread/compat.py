@@ -150,21 +150,15 @@ def _libyaml_fixups(text: str) -> str:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     for _ in range(_MAX_DROPS):
-        flow: list[bool] = []  # the open collections, innermost last: a flow sequence?
         try:
-            for event in yaml.parse(text, Loader=loader):
-                if isinstance(event, yaml.CollectionStartEvent):
-                    flow.append(
-                        bool(event.flow_style) and isinstance(event, yaml.SequenceStartEvent)
-                    )
-                elif isinstance(event, yaml.CollectionEndEvent):
-                    flow.pop()
+            for _event in yaml.parse(text, Loader=loader):
+                pass
             return text
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             fixed = None
             if mark is not None and exc.problem == "did not find expected whitespace or line break":
-                if flow and flow[-1] and exc.context == "while scanning a tag":
+                if exc.context == "while scanning a tag":
                     fixed = _untag_adjacent_scalar(text, mark.index)
             elif mark is not None and exc.problem == "did not find expected key":
                 fixed = _drop_items(text.split("\n"), mark.line, mark.column)
@@ -183,10 +177,10 @@ def _libyaml_fixups(text: str) -> str:
 # --- a tag right against a plain scalar in a flow collection --------------------------------------
 #
 # "[!!s\ufffdx, 1]": the yaml package's lexer ends the tag at the first character it does not
-# read in a tag and, for an item of a flow sequence (elsewhere it is an error), puts the tag
-# on the plain scalar that follows.  libyaml wants a space there.  A tag that
-# cannot change such a scalar's reading (it starts with a character no schema tag matches)
-# is blanked for libyaml; !!binary, !!timestamp, !!merge and named handles are left as they are.
+# read in a tag and, for an item of a flow sequence (elsewhere, an implicit pair's key too, it
+# is an error), puts the tag on the plain scalar that follows.  libyaml wants a space there.
+# A tag that cannot change such a scalar's reading (it starts with a character no schema tag
+# matches) is blanked for libyaml; !!binary, !!timestamp, !!merge stay refused.
 
 _TAG_CHARS = frozenset(
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-;/?:@&=+$.~*'()%!"
@@ -211,7 +205,40 @@ def _untag_adjacent_scalar(text: str, index: int) -> str | None:
     tag = text[begin:index]
     if not _ADJACENT_TAG.match(tag) or tag in _TAGS_THAT_READ:
         return None
+    if not _at_flow_sequence_item(text[:begin]):
+        return None
+    end = _PLAIN_END.search(text, index)
+    if end is not None and end.group().startswith(":"):
+        return None  # an implicit pair's key: an error for the yaml package too
     return text[:begin] + " " * len(tag) + text[index:]
+
+
+_PLAIN_END = re.compile(r"[,\]\[{}]|:(?=[\s,\[\]{}])")
+
+
+def _at_flow_sequence_item(before: str) -> bool:
+    """Whether the text ends where an item of a flow sequence starts (by libyaml's tokens; its
+    events lag behind the scanner inside flow collections)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    open_: list[bool] = []  # innermost last: a flow sequence?
+    last: Any = None
+    try:
+        for token in yaml.scan(before, Loader=loader):
+            if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+                open_.append(isinstance(token, yaml.FlowSequenceStartToken))
+            elif open_ and isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)):
+                open_.pop()
+            if not isinstance(token, yaml.StreamEndToken):
+                last = token
+    except yaml.YAMLError:
+        return False
+    return (
+        bool(open_)
+        and open_[-1]
+        and isinstance(last, (yaml.FlowSequenceStartToken, yaml.FlowEntryToken))
+    )
 
 
 def _drop_items(lines: list[str], first: int, column: int) -> str | None:
