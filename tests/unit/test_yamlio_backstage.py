@@ -308,3 +308,15 @@ def test_tag_against_a_plain_scalar_in_a_nested_flow_sequence() -> None:
 @pytest.mark.parametrize("text", ["{a: 1, !x\ufffdy: 2}\n", "[a, !x\ufffdy: 2]\n"])
 def test_tag_against_a_plain_key_is_refused(text: str) -> None:
     assert _error(text).rule == "yaml/syntax"
+
+
+@pytest.mark.parametrize("text", ["a:\n  - 'x\n  - y'\n", "- 'x\n- y'\n", '- "x\n- y"\n'])
+def test_quoted_item_continued_at_the_dash_column_is_refused(text: str) -> None:
+    # the yaml package: "Missing closing 'quote" (libyaml reads 'x - y')
+    assert _error(text).rule == "yaml/syntax"
+
+
+def test_quoted_items_continued_past_the_dash() -> None:
+    assert _docs("a:\n- \"x\n  y\"\n- 'p\n q'\nb: ['x\n y']\n") == [
+        {"a": ["x y", "p q"], "b": ["x y"]}
+    ]

@@ -209,6 +209,19 @@ class _Builder:
                     "indent the continuation lines, or close the quote",
                 )
 
+    def check_items(self, node: Any) -> None:
+        """``check_continuation`` for the quoted items of a block sequence: their further lines
+        must be indented past the "-"."""
+        if node.flow_style or not self.backstage:
+            return
+        for item in node.value:
+            if (
+                item.id == "scalar"
+                and item.style in _QUOTES
+                and item.end_mark.line != item.start_mark.line
+            ):
+                self.check_continuation(node, item)
+
     def check_tag(self, node: Any) -> None:
         """Tags the yaml package refuses: ``!<!>``/``!<!!>`` (verbatim, unresolved), ``!!``."""
         tag = node.tag
@@ -345,6 +358,7 @@ class _Builder:
                 return result
             items: list[Any] = []
             self.values[node_id] = items
+            self.check_items(node)
             for i, item in enumerate(node.value):
                 items.append(self.build(item, (*path, i), depth + 1, node_id, i))
             if node.tag != _SEQ_TAG:
@@ -420,6 +434,7 @@ class _Builder:
             if node.tag != _MAP_TAG:
                 return self.tagged_collection(node, result)
             return result
+        self.check_items(node)
         items = [self.build_plain(item, depth) for item in node.value]
         if node.tag != _SEQ_TAG:
             return self.tagged_collection(node, items)
