@@ -14,9 +14,6 @@
 * Every failure becomes one PlatformError with a hint: unreachable or TLS failure and 5xx
   (exit 3), 401/403 (exit 3, auth denied), 404 (exit 1), 409 (exit 1 unless the caller
   handles it), 400 (exit 2), no URL configured (exit 2).
-
-``register_location`` is the high-level "get this file into the catalog" used by
-``catalog register`` and ``new --register``.
 """
 
 from __future__ import annotations
@@ -27,17 +24,19 @@ import random
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from platformctl import __version__
-from platformctl.core.errors import (
-    EnvironmentProblem,
-    PlatformError,
-    ProblemsFound,
-    UsageError,
+from platformctl.core.backstage.errors import (
+    BackstageAuthError,
+    BackstageBadRequest,
+    BackstageConflict,
+    BackstageNotFound,
+    BackstageUnreachable,
 )
+from platformctl.core.backstage.refs import EntityName, Location, entity_name
+from platformctl.core.errors import PlatformError, UsageError
 
 if TYPE_CHECKING:
     import httpx
@@ -54,112 +53,6 @@ RETRY_STATUSES = frozenset({502, 503, 504})
 RATE_LIMITED = 429
 LOCATION_FIELDS = ("kind", "metadata.namespace", "metadata.name")
 ORIGIN_ANNOTATION = "backstage.io/managed-by-origin-location"
-
-
-# --- errors ----------------------------------------------------------------------------------
-
-
-class BackstageUnreachable(EnvironmentProblem):
-    """Connection refused, DNS, timeout, TLS failure, 5xx after retries (exit 3)."""
-
-
-class BackstageAuthError(EnvironmentProblem):
-    """401 / 403: the token is missing, wrong or not allowed (exit 3)."""
-
-    def __init__(self, message: str, *, status: int, hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
-        self.status = status
-
-
-class BackstageNotFound(ProblemsFound):
-    """404: entity or location not found (exit 1)."""
-
-
-class BackstageConflict(ProblemsFound):
-    """409: already exists (exit 1 unless the caller turns it into success)."""
-
-
-class BackstageBadRequest(UsageError):
-    """400: Backstage refused the input (exit 2)."""
-
-
-# --- entity references -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EntityName:
-    kind: str
-    namespace: str
-    name: str
-
-    @property
-    def ref(self) -> str:
-        """The canonical, lower-case ``kind:namespace/name`` Backstage compares refs with."""
-        return f"{self.kind}:{self.namespace}/{self.name}".lower()
-
-    def __str__(self) -> str:
-        return f"{self.kind.lower()}:{self.namespace}/{self.name}"
-
-
-def parse_ref(
-    text: str, *, default_kind: str = "Component", default_namespace: str = "default"
-) -> EntityName:
-    """``kind:namespace/name``, ``kind:name``, ``namespace/name`` or ``name``."""
-    raw = text.strip()
-    kind, sep, rest = raw.partition(":")
-    if not sep:
-        kind, rest = default_kind, raw
-    namespace, sep, name = rest.partition("/")
-    if not sep:
-        namespace, name = default_namespace, rest
-    if not kind or not namespace or not name or "/" in name or ":" in rest:
-        raise UsageError(
-            f"invalid entity reference {text!r}",
-            hint="use kind:namespace/name (e.g. component:default/my-service) or a bare name",
-        )
-    return EntityName(kind, namespace, name)
-
-
-def entity_name(entity: Mapping[str, Any]) -> EntityName:
-    meta = entity.get("metadata") or {}
-    return EntityName(
-        str(entity.get("kind", "")),
-        str(meta.get("namespace") or "default"),
-        str(meta.get("name", "")),
-    )
-
-
-def portal_link(portal_url: str, name: EntityName) -> str:
-    """The entity page in the Backstage portal."""
-    base = portal_url.rstrip("/")
-    return (
-        f"{base}/catalog/{quote(name.namespace, safe='')}/{quote(name.kind.lower(), safe='')}"
-        f"/{quote(name.name, safe='')}"
-    )
-
-
-# --- the client ------------------------------------------------------------------------------
-
-
-@dataclass
-class Location:
-    id: str
-    type: str
-    target: str
-    entity_ref: str | None = None
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Location:
-        return cls(
-            str(data.get("id", "")),
-            str(data.get("type", "")),
-            str(data.get("target", "")),
-            data.get("entityRef"),
-        )
-
-    @property
-    def ref(self) -> str:
-        return f"{self.type}:{self.target}"
 
 
 @dataclass
@@ -553,203 +446,3 @@ def _float(value: Any, default: float) -> float:
         return float(value) if value is not None else default
     except (TypeError, ValueError):
         return default
-
-
-# --- register --------------------------------------------------------------------------------
-
-
-@dataclass
-class RegisterResult:
-    location: Location
-    entities: list[EntityName]  # what the location provides (the generated Location excluded)
-    links: dict[str, str]  # ref -> portal link
-    dry_run: bool = False
-    existed: bool = False  # already registered (409): not an error
-    visible: bool = False  # waited and every entity is in the catalog
-
-
-def location_for(target: str | Path, *, cwd: Path | None = None) -> tuple[str, str]:
-    """``(type, target)`` for a URL or a local path (a folder means its catalog-info.yaml).
-
-    Local files must exist: Backstage would accept a missing file and never show anything.
-    """
-    text = str(target)
-    if "://" in text:
-        if not text.startswith(("http://", "https://")):
-            raise UsageError(
-                f"unsupported location {text!r}",
-                hint="register an http(s) URL of the catalog file, or a local path",
-            )
-        return "url", text
-    path = Path(text).expanduser()
-    if not path.is_absolute():
-        path = (cwd or Path.cwd()) / path
-    if path.is_dir():
-        path = path / "catalog-info.yaml"
-    if not path.is_file():
-        raise UsageError(
-            f"{path} does not exist",
-            hint="pass the catalog file (or its folder), or run `platformctl catalog init` first",
-        )
-    return "file", str(path.resolve())
-
-
-def catalog_file_url(remote_url: str, branch: str, path: str = "catalog-info.yaml") -> str | None:
-    """The web URL Backstage reads for ``path`` on ``branch`` of a git remote, or None when the
-    remote is not a GitHub/GitLab/Bitbucket-style host (e.g. a local path or file:// remote).
-
-    ``git@github.com:acme/x.git`` -> ``https://github.com/acme/x/blob/main/catalog-info.yaml``.
-    """
-    from platformctl.core.catalog.generate import parse_remote
-
-    if remote_url.startswith(("file:", "/", ".")):
-        return None
-    remote = parse_remote(remote_url)
-    if remote is None:
-        return None
-    file = quote(path.lstrip("/"))
-    ref = quote(branch, safe="")
-    if "gitlab" in remote.host:
-        return f"https://{remote.host}/{remote.path}/-/blob/{ref}/{file}"
-    if "bitbucket" in remote.host:
-        return f"https://{remote.host}/{remote.path}/src/{ref}/{file}"
-    return f"https://{remote.host}/{remote.path}/blob/{ref}/{file}"
-
-
-def _provided(dry: Mapping[str, Any]) -> list[EntityName]:
-    """Entities a dry run says the location provides, without the generated Location entity."""
-    location_ref = str((dry.get("location") or {}).get("entityRef") or "").lower()
-    names: list[EntityName] = []
-    for entity in dry.get("entities") or []:
-        name = entity_name(entity)
-        if name.ref == location_ref:
-            continue
-        names.append(name)
-    return names
-
-
-def find_location(client: BackstageClient, type_: str, target: str) -> Location | None:
-    for location in client.list_locations():
-        if location.type == type_ and location.target == target:
-            return location
-    return None
-
-
-def register_location(
-    client: BackstageClient,
-    target: str | Path,
-    *,
-    dry_run: bool = False,
-    wait: bool = True,
-    timeout: float = 60.0,
-    poll: float = 0.25,
-    cwd: Path | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> RegisterResult:
-    """Register ``target`` (URL or local path) as a catalog location.
-
-    Always dry-runs first: that reads the file the way Backstage will and tells us which entities
-    to expect (Backstage answers 201 for a missing file and then shows nothing).  An existing
-    location is not an error (``existed=True``).  With ``wait``, polls ``by-refs`` with backoff
-    until every entity is visible, or raises ProblemsFound after ``timeout`` seconds.
-    """
-    say = progress or (lambda _msg: None)
-    type_, location_target = location_for(target, cwd=cwd)
-    try:
-        dry = client.add_location(type_, location_target, dry_run=True)
-    except BackstageBadRequest as exc:
-        raise _unreadable(type_, location_target, exc) from None
-    expected = _provided(dry)
-    links = {str(n): portal_link(client.portal, n) for n in expected}
-    if dry.get("exists"):
-        location = find_location(client, type_, location_target) or Location.from_json(
-            dry.get("location") or {}
-        )
-        return RegisterResult(
-            location, expected, links, dry_run=dry_run, existed=True, visible=True
-        )
-    if not expected:
-        raise ProblemsFound(
-            f"Backstage found no entities in {type_}:{location_target}",
-            hint="the file is empty or holds only documents Backstage skips; "
-            "run `platformctl catalog validate` on it",
-        )
-    if dry_run:
-        location = Location.from_json(dry.get("location") or {})
-        return RegisterResult(location, expected, links, dry_run=True)
-    try:
-        created = client.add_location(type_, location_target)
-        location = Location.from_json(created.get("location") or {})
-    except BackstageConflict:
-        found = find_location(client, type_, location_target)
-        if found is None:
-            raise
-        return RegisterResult(found, expected, links, existed=True, visible=True)
-    result = RegisterResult(location, expected, links)
-    if not wait:
-        return result
-    say(f"registered {location.ref}; waiting for {len(expected)} entities to appear")
-    result.visible = wait_for_entities(client, expected, timeout=timeout, poll=poll)
-    if not result.visible:
-        missing = [
-            str(n)
-            for n, item in zip(
-                expected, client.entities_by_refs([n.ref for n in expected]), strict=False
-            )
-            if item is None
-        ]
-        raise ProblemsFound(
-            f"registered {location.ref} (id {location.id}) but after {timeout:g}s Backstage "
-            f"still does not show: {', '.join(missing)}",
-            hint="processing may be slow or failing; look at the location in the portal, "
-            "or wait longer with --timeout",
-        )
-    return result
-
-
-def wait_for_entities(
-    client: BackstageClient,
-    names: list[EntityName],
-    *,
-    timeout: float,
-    poll: float = 0.25,
-    max_poll: float = 2.0,
-    clock: Callable[[], float] = time.monotonic,
-) -> bool:
-    """Poll ``by-refs`` (backoff from ``poll`` up to ``max_poll``) until every entity exists."""
-    refs = [n.ref for n in names]
-    deadline = clock() + timeout
-    delay = poll
-    while True:
-        items = client.entities_by_refs(refs)
-        if items and all(item is not None for item in items):
-            return True
-        remaining = deadline - clock()
-        if remaining <= 0:
-            return False
-        client.sleep(min(delay, remaining))
-        delay = min(max_poll, delay * 2)
-
-
-def _unreadable(type_: str, target: str, exc: BackstageBadRequest) -> PlatformError:
-    detail = exc.message.removeprefix("Backstage refused the request: ")
-    if "allowed type" in detail:
-        return UsageError(
-            f"this Backstage does not accept {type_} locations ({detail})",
-            hint="push the catalog file and register its URL instead",
-        )
-    if "not allowed" in detail or "integration" in detail:
-        return UsageError(
-            f"Backstage may not read {target}: {detail}",
-            hint="the backend needs an integration or backend.reading.allow entry for that host",
-        )
-    if "NotFound" in detail or "does not exist" in detail or "no matching files" in detail:
-        return UsageError(
-            f"Backstage cannot find {type_}:{target}",
-            hint="a URL must point at the raw catalog file on a branch the backend can read; "
-            "a file path must exist on the backend's machine",
-        )
-    return UsageError(
-        f"Backstage cannot process {type_}:{target}: {detail}",
-        hint="run `platformctl catalog validate` on the file",
-    )
