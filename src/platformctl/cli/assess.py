@@ -235,12 +235,9 @@ def _evidence(
         found += evidence_mod.in_folder(repos)
         where.append(str(repos))
     if inventory:
+        from platformctl.core.backstage import workflows
 
-        def catalog() -> Any:
-            from platformctl.core import backstage
-
-            return backstage.client_from_config(config)
-
+        catalog = workflows.catalog_source(lambda: config)
         listed, skipped = evidence_mod.from_inventory(inventory, cwd=Path.cwd(), catalog=catalog)
         for name, why in skipped:
             render.warn(f"{name}: not read ({why})")

@@ -57,11 +57,10 @@ def discover(
     cfg = config_mod.load(overrides={"provision.context": context} if context else None)
     rules = discover_mod.rules_from_config(cfg)
     registry = claim.registry_from_config(cfg)
-    client = None
     if diff:
-        from platformctl.core import backstage
+        from platformctl.core.backstage import workflows
 
-        client = backstage.client_from_config(cfg)  # fails before the cluster is read
+        workflows.check_configured(cfg)  # fails before the cluster is read
     found, scope = discover_mod.discover_cluster(
         registry,
         kubeconfig=kubeconfig,
@@ -88,11 +87,10 @@ def discover(
         path.parent.mkdir(parents=True, exist_ok=True)
         render.emit(text, str(path))
     drift = None
-    if client is not None:
-        with client:
-            catalog = client.query_entities(
-                fields=("kind", "metadata.namespace", "metadata.name", "metadata.annotations")
-            )
+    if diff:
+        catalog = workflows.query_entities(
+            cfg, fields=("kind", "metadata.namespace", "metadata.name", "metadata.annotations")
+        )
         drift = discover_mod.drift(found, catalog)
 
     where = "every namespace" if scope is None else f"namespace {scope}"

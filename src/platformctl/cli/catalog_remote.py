@@ -1,15 +1,15 @@
 """`platformctl catalog register|get|unregister|pull|init`: the live Backstage catalog.
 
-Registered on the catalog sub-app (``platformctl.cli.catalog.app``).  The core lives in
-``platformctl.core.backstage`` (httpx client, register) and ``platformctl.core.catalog.remote`` /
-``.generate``; this module only parses options, prompts on a TTY and renders.
+Registered on the catalog sub-app (``platformctl.cli.catalog.app``).  The workflows live in
+``platformctl.core.backstage.workflows`` (register, get, unregister, pull, validate --remote; each
+opens its own Backstage client) and ``platformctl.core.catalog.init_file`` (init); this module
+only parses options, prompts on a TTY and renders.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,9 +20,7 @@ from platformctl.cli import render
 from platformctl.cli.app import get_context, load_config
 
 if TYPE_CHECKING:
-    from platformctl.core.backstage import BackstageClient
-
-UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+    from platformctl.core.config import Config
 
 
 class _StderrHandler(logging.Handler):
@@ -35,10 +33,9 @@ class _StderrHandler(logging.Handler):
             self.handleError(record)
 
 
-def _client() -> BackstageClient:
-    """The configured client; with -v its request lines (never headers) go to stderr."""
-    from platformctl.core import backstage
-
+def _config() -> Config:
+    """The configuration for the Backstage workflows; with -v the client's request lines (never
+    headers) go to stderr."""
     verbose = get_context().verbose
     if verbose:
         logger = logging.getLogger("platformctl.backstage")
@@ -47,7 +44,7 @@ def _client() -> BackstageClient:
             handler.setFormatter(logging.Formatter("backstage: %(message)s"))
             logger.addHandler(handler)
         logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
-    return backstage.client_from_config(load_config())
+    return load_config()  # type: ignore[no-any-return]
 
 
 def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
@@ -74,7 +71,7 @@ def register(
     fmt: str = typer.Option("text", "--format", help="text or json."),
 ) -> None:
     """Register a catalog file as a Backstage location (type url for URLs, file for paths)."""
-    from platformctl.core import backstage
+    from platformctl.core.backstage import workflows
 
     _check_format(fmt, ("text", "json"))
     if not timeout >= 0:  # also NaN
@@ -84,15 +81,14 @@ def register(
             f"--timeout must be a number of seconds >= 0, not {timeout}",
             hint="e.g. --timeout 120, or --no-wait to return at once",
         )
-    with _client() as client:
-        result = backstage.register_location(
-            client,
-            target,
-            dry_run=dry_run,
-            wait=wait,
-            timeout=timeout,
-            progress=render.info if fmt == "text" else None,
-        )
+    result = workflows.register(
+        target,
+        config=_config(),
+        dry_run=dry_run,
+        wait=wait,
+        timeout=timeout,
+        progress=render.info if fmt == "text" else None,
+    )
     if fmt == "json":
         payload = {
             "version": 1,
@@ -141,13 +137,11 @@ def get(
     fmt: str = typer.Option("text", "--format", help="text, json or yaml."),
 ) -> None:
     """Show one entity from the live catalog (exit 1 when it does not exist)."""
-    from platformctl.core import backstage
+    from platformctl.core.backstage import parse_ref, workflows
 
     _check_format(fmt, ("text", "json", "yaml"))
-    name = backstage.parse_ref(ref)
-    with _client() as client:
-        entity = client.get_entity(name)
-        portal = client.portal
+    found = workflows.get(parse_ref(ref), config=_config())
+    entity = found.entity
     if fmt == "json":
         render.emit(json.dumps(entity, indent=2) + "\n")
         return
@@ -156,13 +150,11 @@ def get(
 
         render.emit(yaml.safe_dump(entity, sort_keys=False, allow_unicode=True))
         return
-    render.emit(_entity_text(entity, portal))
+    render.emit(_entity_text(found))
 
 
-def _entity_text(entity: dict[str, Any], portal: str) -> str:
-    from platformctl.core import backstage
-
-    name = backstage.entity_name(entity)
+def _entity_text(found: Any) -> str:
+    entity, name = found.entity, found.name
     meta = entity.get("metadata") or {}
     spec = entity.get("spec") or {}
     annotations = meta.get("annotations") or {}
@@ -183,7 +175,7 @@ def _entity_text(entity: dict[str, Any], portal: str) -> str:
         rows.append(
             ("relations", ", ".join(f"{r.get('type')} {r.get('targetRef')}" for r in relations))
         )
-    rows.append(("portal", backstage.portal_link(portal, name)))
+    rows.append(("portal", found.link))
     width = max(len(k) for k, _ in rows)
     return "".join(f"{k:<{width}}  {v}\n" for k, v in rows if v not in (None, ""))
 
@@ -200,31 +192,33 @@ def unregister(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Remove a location (and the entities it provides) from the catalog."""
-    from platformctl.core import backstage
+    from platformctl.core.backstage import workflows
     from platformctl.core.errors import UsageError
 
-    with _client() as client:
-        if UUID.match(target):
-            location = client.get_location(target)
-        else:
-            location = client.location_by_entity(backstage.parse_ref(target))
-        provided = client.entities_of_location(location)
-        listing = ", ".join(str(n) for n in provided) or "no entities"
-        if not yes:
-            render.info(f"{location.ref} (location id {location.id}) provides: {listing}")
-            if not get_context().interactive:
-                raise UsageError(
-                    f"refusing to unregister {location.ref} without confirmation",
-                    hint="pass --yes to unregister without being asked",
-                )
-            if not typer.confirm(
-                f"Unregister {location.ref} (location id {location.id}) and its entities?",
-                default=False,
-            ):
-                render.info("nothing unregistered")
-                raise typer.Exit(0)
-        client.delete_location(location.id)
-    render.info(f"unregistered {location.ref} (location id {location.id}); removed: {listing}")
+    def listing(plan: workflows.Unregistration) -> str:
+        return ", ".join(str(n) for n in plan.provided) or "no entities"
+
+    def confirm(plan: workflows.Unregistration) -> bool:
+        location = plan.location
+        render.info(f"{location.ref} (location id {location.id}) provides: {listing(plan)}")
+        if not get_context().interactive:
+            raise UsageError(
+                f"refusing to unregister {location.ref} without confirmation",
+                hint="pass --yes to unregister without being asked",
+            )
+        return typer.confirm(
+            f"Unregister {location.ref} (location id {location.id}) and its entities?",
+            default=False,
+        )
+
+    plan = workflows.unregister(target, config=_config(), confirm=None if yes else confirm)
+    if not plan.removed:
+        render.info("nothing unregistered")
+        raise typer.Exit(0)
+    location = plan.location
+    render.info(
+        f"unregistered {location.ref} (location id {location.id}); removed: {listing(plan)}"
+    )
 
 
 # --- pull ------------------------------------------------------------------------------------
@@ -232,11 +226,10 @@ def unregister(
 
 def pull() -> None:
     """Cache the refs and kinds of the live catalog for `validate --offline`."""
-    from platformctl.core.catalog import remote
+    from platformctl.core.backstage import workflows
 
-    with _client() as client:
-        path = remote.pull_cache(client)
-    cache = remote.load_cache(path=path)
+    pulled = workflows.pull(config=_config())
+    path, cache = pulled.path, pulled.cache
     kinds = ", ".join(f"{k} {n}" for k, n in cache.kinds.items()) or "no entities"
     render.info(f"cached {len(cache.refs)} entities ({kinds}) from {cache.source} in {path}")
 
@@ -382,8 +375,9 @@ def remote_checks(result: Any, *, remote: bool, server: bool, offline: bool) -> 
         findings = remote_mod.resolve_offline(result.relations, cache)
         remote_mod.merge_findings(result.report, findings, replaces_unresolved=True)
         return
-    with _client() as client:
-        findings = remote_mod.resolve_remote(result.relations, client)
-        if server:
-            findings += remote_mod.server_validate(result.entities, client)
+    from platformctl.core.backstage import workflows
+
+    findings = workflows.remote_findings(
+        result.relations, result.entities, config=_config(), server=server
+    )
     remote_mod.merge_findings(result.report, findings, replaces_unresolved=True)

@@ -44,17 +44,14 @@ def _inventory(
 ) -> tuple[list[RepoEntry], dict[str, Any]]:
     from platformctl.cli import render
     from platformctl.cli.app import load_config
+    from platformctl.core.backstage import workflows
     from platformctl.core.fleet import inventory
-
-    def catalog() -> Any:
-        from platformctl.core import backstage
-
-        return backstage.client_from_config(load_config(cwd=Path.cwd()))
 
     filters = inventory.CatalogFilter(
         owner=owner, system=system, lifecycle=lifecycle, kind=kind, type=type_
     )
     wanted = inventory.parse_shard(shard) if shard else None  # bad usage before any work
+    catalog = workflows.catalog_source(lambda: load_config(cwd=Path.cwd()))
     inv = inventory.load(list(sources or []), cwd=Path.cwd(), catalog=catalog, filters=filters)
     for ref, why in inv.skipped:
         render.warn(f"{ref}: not in the fleet ({why})")

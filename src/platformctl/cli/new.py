@@ -129,12 +129,13 @@ def new(
     elif name is not None:
         create_mod.validate_name(name)
 
-    client = None
+    backstage_config = None
     if register:
         # Fail before anything touches the disk when Backstage is not configured.
-        from platformctl.core import backstage
+        from platformctl.core.backstage import workflows
 
-        client = backstage.client_from_config(load_config())
+        backstage_config = load_config()
+        workflows.check_configured(backstage_config)
 
     label = f"golden path {path.name}" + (f" {path.version}" if path.version else "")
     # The progress line appears only once every check has passed (create enters it).
@@ -172,23 +173,22 @@ def new(
                 "    a team should own a service: pass --data owner=group:default/<team> "
                 "(or set defaults.owner in your platformctl config)"
             )
-    if client is not None:
-        _register(client, result, timeout=register_timeout)
+    if backstage_config is not None:
+        _register(backstage_config, result, timeout=register_timeout)
     _say("Next steps:")
     for step in result.next_steps:
         _say(f"  {step}")
 
 
-def _register(client: object, result: object, *, timeout: float) -> None:
+def _register(config: object, result: object, *, timeout: float) -> None:
     """Register the created repository's catalog file; the repository stays if this fails."""
-    from platformctl.core import backstage
+    from platformctl.core.backstage import workflows
+    from platformctl.core.config import Config
     from platformctl.core.errors import PlatformError
     from platformctl.core.scaffold.create import CreateResult
 
-    assert isinstance(client, backstage.BackstageClient) and isinstance(result, CreateResult)
-    target: str | None = None
-    if result.remote:
-        target = backstage.catalog_file_url(result.remote, result.branch or "main")
+    assert isinstance(config, Config) and isinstance(result, CreateResult)
+    target = workflows.registration_target(result.remote, result.branch, result.destination)
     if target is None:
         target = str(result.destination / "catalog-info.yaml")
         render.warn(
@@ -196,10 +196,9 @@ def _register(client: object, result: object, *, timeout: float) -> None:
             "(push to a forge with --remote to register its URL instead)"
         )
     try:
-        with client:
-            registered = backstage.register_location(
-                client, target, wait=True, timeout=timeout, progress=render.info
-            )
+        registered = workflows.register(
+            target, config=config, wait=True, timeout=timeout, progress=render.info
+        )
     except PlatformError as exc:
         render.warn(f"{result.destination} was created, but registering it in Backstage failed")
         raise exc

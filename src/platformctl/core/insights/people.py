@@ -1,5 +1,5 @@
 """How many developers were asked: the members of Backstage catalog Groups (and of their child
-groups), for a survey's response rate. The catalog is asked through core/backstage.py."""
+groups), for a survey's response rate. The catalog is asked through core/backstage/."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Which team owns each service: the ``spec.owner`` of its catalog Component (pure parsing;
-the catalog is asked through core/backstage.py by ``collect.teams_from_catalog``)."""
+the catalog is asked through core/backstage/ by ``collect.teams_from_catalog``)."""
 
 from __future__ import annotations
 
