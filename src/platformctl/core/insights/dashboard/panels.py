@@ -1,132 +1,20 @@
-"""The platform dashboard: a Grafana dashboard (JSON model, schemaVersion 39) whose queries use
-only the metric names platformctl writes (docs/reference/metrics.md):
-
-- adoption and golden-path compliance from ``check --format prometheus``
-- the fleet (adoption, versions behind, scores, failing rules, update runs) from ``fleet status``,
-  ``fleet check``, ``fleet merge`` and ``fleet update`` with ``--format prometheus``
-- self-service requests (claims, and whether ``platformctl provision`` built them) and their
-  cost from ``cost report --format prometheus``
-- DORA keys from ``metrics dora --format prometheus``
-- developer NPS and satisfaction from ``survey analyze --format prometheus``
-- maturity levels from ``assess --format prometheus``
-
-The data source is a dashboard variable (``${datasource}``), so the import asks for nothing
-and works with any Prometheus data source. Plain data out; no I/O.
-"""
+"""``build``: the platform dashboard's rows and panels, each query reading only metric names
+platformctl writes (docs/reference/metrics.md)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-SCHEMA_VERSION = 39
-UID = "platformctl-platform"
-DS = {"type": "prometheus", "uid": "${datasource}"}
-REPO = 'repository=~"$repository"'
-SERVICE = 'service=~"$service"'
-TEAM = 'team=~"$team"'
-
-PANEL_TYPES = ("row", "stat", "gauge", "timeseries", "bargauge", "table", "text")
-
-
-class _Layout:
-    """Grafana's 24-column grid: panels left to right, a new row when the line is full."""
-
-    def __init__(self) -> None:
-        self.x = 0
-        self.y = 0
-        self.height = 0
-        self.next_id = 1
-        self.panels: list[dict[str, Any]] = []
-
-    def _id(self) -> int:
-        self.next_id += 1
-        return self.next_id - 1
-
-    def row(self, title: str) -> None:
-        if self.x:
-            self.y += self.height
-        self.x, self.height = 0, 0
-        self.panels.append(
-            {
-                "id": self._id(),
-                "type": "row",
-                "title": title,
-                "collapsed": False,
-                "gridPos": {"h": 1, "w": 24, "x": 0, "y": self.y},
-                "panels": [],
-            }
-        )
-        self.y += 1
-
-    def add(self, panel: dict[str, Any], w: int, h: int) -> None:
-        if self.x + w > 24:
-            self.y += self.height
-            self.x, self.height = 0, 0
-        panel["id"] = self._id()
-        panel["gridPos"] = {"h": h, "w": w, "x": self.x, "y": self.y}
-        self.panels.append(panel)
-        self.x += w
-        self.height = max(self.height, h)
-
-
-def _targets(*queries: tuple[str, str]) -> list[dict[str, Any]]:
-    return [
-        {"refId": chr(ord("A") + i), "datasource": DS, "expr": expr, "legendFormat": legend}
-        for i, (expr, legend) in enumerate(queries)
-    ]
-
-
-def _panel(
-    kind: str,
-    title: str,
-    queries: list[tuple[str, str]],
-    *,
-    unit: str = "none",
-    description: str = "",
-    decimals: int | None = None,
-    minimum: float | None = None,
-    maximum: float | None = None,
-    instant: bool = False,
-    options: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    defaults: dict[str, Any] = {"unit": unit}
-    if decimals is not None:
-        defaults["decimals"] = decimals
-    if minimum is not None:
-        defaults["min"] = minimum
-    if maximum is not None:
-        defaults["max"] = maximum
-    targets = _targets(*queries)
-    if instant:
-        for target in targets:
-            target["instant"] = True
-            target["format"] = "table"
-    return {
-        "type": kind,
-        "title": title,
-        "description": description,
-        "datasource": DS,
-        "targets": targets,
-        "fieldConfig": {"defaults": defaults, "overrides": []},
-        "options": options or {},
-    }
-
-
-def _variable(name: str, label: str, metric: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "label": label,
-        "type": "query",
-        "datasource": DS,
-        "query": {"query": f"label_values({metric}, {name})", "refId": f"{name}-values"},
-        "refresh": 2,
-        "multi": True,
-        "includeAll": True,
-        "allValue": ".*",
-        "current": {"text": "All", "value": "$__all"},
-        "sort": 1,
-    }
+from platformctl.core.insights.dashboard.layout import (
+    REPO,
+    SCHEMA_VERSION,
+    SERVICE,
+    TEAM,
+    UID,
+    _Layout,
+    _panel,
+    _variable,
+)
 
 
 def build(*, title: str = "Platform") -> dict[str, Any]:
@@ -549,60 +437,3 @@ def build(*, title: str = "Platform") -> dict[str, Any]:
         "version": 1,
         "weekStart": "",
     }
-
-
-# -- PromQL: the metric names a query reads --------------------------------------------------
-
-PROMQL_WORDS = frozenset(
-    {
-        # aggregation operators and their modifiers
-        "sum", "min", "max", "avg", "count", "stddev", "stdvar", "topk", "bottomk",
-        "quantile", "count_values", "group", "by", "without", "on", "ignoring",
-        "group_left", "group_right", "bool", "and", "or", "unless", "offset",
-        # functions used or likely (a function is always followed by "(")
-    }
-)
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
-_MATCHERS = re.compile(r"\{[^}]*\}")
-_GROUPING = re.compile(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)")
-_IDENT = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*")
-
-
-def metric_names(expr: str) -> set[str]:
-    """The metric names a PromQL expression selects: identifiers that are not inside label
-    matchers or grouping clauses, not a function call, not an operator keyword, and not a
-    template variable (``$name``) or a duration (``5m``)."""
-    text = _STRING.sub('""', expr)
-    text = _MATCHERS.sub(" ", text)
-    text = _GROUPING.sub(" ", text)
-    names = set()
-    for match in _IDENT.finditer(text):
-        word = match.group(0)
-        before = text[: match.start()]
-        after = text[match.end():].lstrip()
-        if before.endswith("$") or (before and (before[-1].isdigit() or before[-1] == "[")):
-            continue
-        if after.startswith("(") or word.lower() in PROMQL_WORDS:
-            continue
-        names.add(word)
-    return names
-
-
-def queries(dashboard: dict[str, Any]) -> list[str]:
-    """Every PromQL expression in the dashboard: panel targets and query variables."""
-    found = [
-        target["expr"]
-        for panel in dashboard["panels"]
-        for target in panel.get("targets", [])
-        if "expr" in target
-    ]
-    for variable in dashboard["templating"]["list"]:
-        if variable["type"] == "query":
-            definition = variable["query"]["query"]
-            inner = re.fullmatch(r"label_values\((.+),\s*[A-Za-z_]+\)", definition)
-            found.append(inner.group(1) if inner else definition)
-    return found
-
-
-def used_metrics(dashboard: dict[str, Any]) -> set[str]:
-    return {name for expr in queries(dashboard) for name in metric_names(expr)}
