@@ -129,6 +129,7 @@ def _check_ref(key: str, value: str) -> None:
         )
     if key == "owner" and ref.kind.lower() not in OWNER_KINDS:
         raise UsageError(
-            f"invalid owner {value!r}: an owner must reference a Group or User, not a {ref.kind}",
+            f"invalid owner {value!r}: an owner must reference a Group or User, "
+            f"not a {ref.kind}",
             hint="for example: group:default/team-a or user:default/jane-doe",
         )

@@ -85,6 +85,7 @@ def _nps_scores(rows: list[Response], survey: Survey) -> list[int] | None:
     return [int(r.answers[question.id]) for r in rows if question.id in r.answers]
 
 
+
 def _teams(rows: list[Response], survey: Survey, min_team: int) -> tuple[list[TeamStats], int]:
     by_team: dict[str, list[Response]] = {}
     for row in rows:
@@ -194,8 +195,8 @@ def analyze(
             ),
             categories={
                 c.category: _delta(
-                    c.mean,
-                    next((b.mean for b in before.categories if b.category == c.category), None),
+                    c.mean, next((b.mean for b in before.categories if b.category == c.category),
+                                 None)
                 )
                 for c in result.categories
             },

@@ -123,7 +123,9 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_responses(path: str | Path, survey: Survey, *, skip_invalid: bool = False) -> Responses:
+def read_responses(
+    path: str | Path, survey: Survey, *, skip_invalid: bool = False
+) -> Responses:
     """Read a CSV or JSON export (one row / object per respondent).
 
     Blank answers are skipped and counted. An answer outside its scale raises
@@ -197,7 +199,8 @@ def _json_records(target: Path, name: str) -> tuple[list[str], list[Record]]:
     if not isinstance(data, list):
         line, column = doc.position(path)
         raise InputFileError(
-            'expected a list of responses (one object per respondent), or {"responses": [...]}',
+            "expected a list of responses (one object per respondent), or "
+            '{"responses": [...]}',
             file=name,
             line=line,
         )

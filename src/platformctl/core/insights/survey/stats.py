@@ -40,19 +40,13 @@ def nps(scores: list[int]) -> Nps:
     z = statistics.NormalDist().inv_cdf(0.975)
     half = z * 100 * variance**0.5
     return Nps(
-        n,
-        promoters,
-        passives,
-        detractors,
-        score,
-        max(-100.0, score - half),
+        n, promoters, passives, detractors, score, max(-100.0, score - half),
         min(100.0, score + half),
     )
 
 
 def _mean(values: list[int]) -> float | None:
     return statistics.fmean(values) if values else None
-
 
 def _delta(now: float | None, before: float | None) -> float | None:
     return None if now is None or before is None else now - before
