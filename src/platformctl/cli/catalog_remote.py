@@ -251,31 +251,6 @@ def _parse_data(items: list[str]) -> dict[str, str]:
     return out
 
 
-def _validate(text: str, name: str) -> None:
-    """Validate the generated file with the catalog validator before writing it."""
-    from platformctl.core.errors import PlatformError
-
-    try:
-        from platformctl.core.catalog.validate import validate_text
-    except ModuleNotFoundError as exc:  # the validator is not part of this build
-        if exc.name and exc.name.startswith("platformctl.core.catalog"):
-            render.warn("catalog validator unavailable; the generated file was not validated")
-            return
-        raise
-    result = validate_text(text, name)
-    errors = [
-        f
-        for f in result.report.findings
-        if f.severity == "error" and not f.suppressed and not f.rule.startswith("refs/")
-    ]
-    if errors:
-        first = errors[0]
-        raise PlatformError(
-            f"the generated catalog file is invalid: {first.message} ({first.rule})",
-            hint="this is a bug in catalog init; pass different --data values meanwhile",
-        )
-
-
 def init(
     path: Path = typer.Argument(Path("."), help="The repository folder."),
     data: list[str] = typer.Option(
@@ -292,33 +267,25 @@ def init(
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the file instead of writing it."),
 ) -> None:
     """Write a catalog-info.yaml for an existing repository, inferred from what it holds."""
-    from platformctl.core import config as config_mod
-    from platformctl.core.catalog import generate, org
-    from platformctl.core.compliance import scoring
+    from platformctl.core.catalog import init_file
     from platformctl.core.errors import MissingInputError
 
     answers = _parse_data(data)
-    cfg = config_mod.load(cwd=path if path.is_dir() else None)
-    lifecycles = org.from_config(cfg).allowed_lifecycles
-    plan = generate.plan(path, answers=answers, force=force or dry_run, lifecycles=lifecycles)
-    missing = plan.missing
+    draft = init_file.start(path, answers=answers, force=force or dry_run)
+    missing = draft.missing
     if missing:
         if no_input or not get_context().interactive:
             raise MissingInputError([(k, f"--data {k}=...") for k in missing])
         for key in missing:
-            value = _ask(key, plan.lifecycles)
-            generate.check_answer(key, value, lifecycles=plan.lifecycles)
-            plan.values[key] = generate.Inferred(generate.normalise(key, value), "asked")
-    # What the scorecards that apply here check in the catalog file and it cannot say yet:
-    # explicit placeholders (the scorecards' own fix stubs), reported by `check`.
-    cards = scoring.select_scorecards(cfg, scoring.available_scorecards(cfg), plan.root)
-    generate.add_placeholders(plan, [rule for card in cards for rule in card.rules])
-    text = generate.render(plan)
-    _validate(text, str(plan.path))
+            init_file.answer(draft, key, _ask(key, draft.plan.lifecycles))
+    made = init_file.finish(draft)
+    if not made.validated:
+        render.warn("catalog validator unavailable; the generated file was not validated")
+    text, plan = made.text, draft.plan
     if dry_run:
         render.emit(text)
         return
-    written = generate.write(plan, text, force=force)
+    written = init_file.write(draft, text, force=force)
     for key, inferred in plan.values.items():
         if inferred.reason not in ("given", "asked", "placeholder"):
             render.info(f"{key}: {inferred.value} (from {inferred.reason})")
