@@ -6,7 +6,8 @@ import { defineConfig, devices } from "@playwright/test";
 // (`npx playwright install chromium`, as CI does).
 const executablePath =
   process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH ?? process.env.CHROME_PATH ?? undefined;
-const port = 4173;
+// E2E_PORT: where `vite preview` serves the build for the tests (default 4173).
+const port = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: "./e2e",
