@@ -129,7 +129,9 @@ NPM_CACHE: list[Path] = []
 _RENDERED: dict[str, Generated] = {}
 
 
-def _platformctl(*args: str | Path, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def _platformctl(
+    *args: str | Path, cwd: Path, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """platformctl in a subprocess, HOME (its user configuration) in the test's own folder."""
     return subprocess.run(
         [sys.executable, "-m", "platformctl", *map(str, args)],
@@ -284,7 +286,10 @@ def test_deployment_is_hardened_and_configured_at_runtime(rendered: Generated) -
     (deployment,) = rendered.yaml("deploy/base/deployment.yaml")
     pod = deployment["spec"]["template"]["spec"]
     (container,) = pod["containers"]
-    assert container["image"] == f"ghcr.io/{rendered.answer('github_org').lower()}/{rendered.name}:0.1.0"
+    assert (
+        container["image"]
+        == f"ghcr.io/{rendered.answer('github_org').lower()}/{rendered.name}:0.1.0"
+    )
     assert pod["securityContext"]["runAsNonRoot"] is True
     assert pod["securityContext"]["runAsUser"] == 101  # nginx-unprivileged's user
     sc = container["securityContext"]
@@ -333,11 +338,15 @@ def test_own_component_tests_meet_the_coverage_gate(project: Generated) -> None:
     assert result.returncode == 0, gitops.explain(result)
     assert re.search(r"Tests\s+\d+ passed", result.stdout), result.stdout[-2000:]
     assert "failed" not in result.stdout
-    totals = re.search(r"All files\s*\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|\s*([\d.]+)", result.stdout)
+    totals = re.search(
+        r"All files\s*\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|\s*([\d.]+)", result.stdout
+    )
     assert totals, result.stdout[-2000:]
     assert all(float(v) >= 70 for v in totals.groups()), totals.group(0)
     # The gate is real: a threshold above what the tests reach fails the run.
-    over = project.npm("exec", "--", "vitest", "run", "--coverage", "--coverage.thresholds.branches=100")
+    over = project.npm(
+        "exec", "--", "vitest", "run", "--coverage", "--coverage.thresholds.branches=100"
+    )
     assert over.returncode != 0, gitops.explain(over)
     assert "threshold" in (over.stdout + over.stderr).lower()
 
@@ -427,7 +436,11 @@ def test_actionlint_and_ci_jobs(rendered: Generated) -> None:
     assert "npm audit" in runs["security"] and "aquasecurity/trivy-action" in runs["security"]
     assert "npm run build-storybook" in runs["build"]
     dependabot = yaml.safe_load((rendered.path / ".github/dependabot.yml").read_text())
-    assert {u["package-ecosystem"] for u in dependabot["updates"]} == {"npm", "docker", "github-actions"}
+    assert {u["package-ecosystem"] for u in dependabot["updates"]} == {
+        "npm",
+        "docker",
+        "github-actions",
+    }
 
 
 def test_hadolint(rendered: Generated) -> None:
@@ -438,13 +451,20 @@ def test_hadolint(rendered: Generated) -> None:
     assert result.returncode == 0, gitops.explain(result)
     dockerfile = (rendered.path / "Dockerfile").read_text()
     froms = re.findall(r"^FROM (\S+)", dockerfile, re.M)
-    assert froms[0].startswith("node:20.") and froms[-1].startswith("nginxinc/nginx-unprivileged:1.")
+    assert froms[0].startswith("node:20.") and froms[-1].startswith(
+        "nginxinc/nginx-unprivileged:1."
+    )
     assert not [f for f in froms if f.endswith(":latest") or ":" not in f]
     assert re.search(r"^USER 101:101$", dockerfile, re.M)
     assert "127.0.0.1:8080/healthz" in dockerfile
 
 
-def test_overlays_build_and_pass_kubernetes_validate_strict(rendered: Generated, tmp_path: Path) -> None:
+BASE = ("deployment", "service", "hpa", "pdb")
+
+
+def test_overlays_build_and_pass_kubernetes_validate_strict(
+    rendered: Generated, tmp_path: Path
+) -> None:
     kustomize = _require("kustomize", "go install sigs.k8s.io/kustomize/kustomize/v5")
     validate = _require("kubernetes-validate", "pip install kubernetes-validate")
     project = gitops.Project.from_answers(rendered.path, rendered.answers)
@@ -453,7 +473,7 @@ def test_overlays_build_and_pass_kubernetes_validate_strict(rendered: Generated,
     passed = gitops.kubernetes_validate(validate, builds, tmp_path)
     assert passed == 4 * 5 + 1  # Deployment, Service, HPA, PDB, ConfigMap per overlay + Namespace
     base = gitops.run(
-        [validate, "--strict", *(f"deploy/base/{f}.yaml" for f in ("deployment", "service", "hpa", "pdb"))],
+        [validate, "--strict", *(f"deploy/base/{f}.yaml" for f in BASE)],
         cwd=rendered.path,
     )  # fmt: skip
     assert base.returncode == 0, gitops.explain(base)
@@ -472,31 +492,47 @@ def test_mkdocs_build_strict_with_techdocs_core(rendered: Generated, tmp_path: P
 def test_nginx_configuration_is_valid(rendered: Generated, tmp_path: Path) -> None:
     """The image's nginx configuration with Debian's nginx (`nginx -t`), the runtime
     configuration written by the entrypoint script first, as in the container."""
-    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    nginx = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
     if nginx is None:
         pytest.skip("nginx is not installed (apt-get install nginx-light or nginx)")
     runtime = tmp_path / "runtime"
     conf = (rendered.path / "nginx/default.conf").read_text().replace("/tmp/runtime", str(runtime))
-    conf = conf.replace("/etc/nginx/snippets/security-headers.conf", str(rendered.path / "nginx/security-headers.conf"))
-    conf = conf.replace("listen 8080;", f"listen 127.0.0.1:{_free_port()};").replace("listen [::]:8080;", "")
-    script = (rendered.path / "docker/40-runtime-config.sh").read_text().replace("/tmp/runtime", str(runtime))
+    conf = conf.replace(
+        "/etc/nginx/snippets/security-headers.conf",
+        str(rendered.path / "nginx/security-headers.conf"),
+    )
+    conf = conf.replace("listen 8080;", f"listen 127.0.0.1:{_free_port()};").replace(
+        "listen [::]:8080;", ""
+    )
+    script = (
+        (rendered.path / "docker/40-runtime-config.sh")
+        .read_text()
+        .replace("/tmp/runtime", str(runtime))
+    )
     (tmp_path / "entry.sh").write_text(script)
-    api = "https://api.example.com/x?\"</script>"
+    api = 'https://api.example.com/x?"</script>'
     ran = subprocess.run(["sh", str(tmp_path / "entry.sh")], capture_output=True, text=True,
-                         env={"PATH": os.environ["PATH"], "API_BASE_URL": api, "ENVIRONMENT": "dev"})  # fmt: skip
+                         env={"PATH": os.environ["PATH"], "API_BASE_URL": api,
+                              "ENVIRONMENT": "dev"})  # fmt: skip
     assert ran.returncode == 0, gitops.explain(ran)
     written = (runtime / "config.js").read_text()
     payload = json.loads(written.split("=", 1)[1].strip().rstrip(";"))
     assert payload == {"apiBaseUrl": api, "environment": "dev"}
     assert "</script>" not in written
-    assert (runtime / "api-origin.conf").read_text() == 'set $api_origin "https://api.example.com";\n'
+    assert (
+        runtime / "api-origin.conf"
+    ).read_text() == 'set $api_origin "https://api.example.com";\n'
     main = tmp_path / "nginx.conf"
     main.write_text(
         f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
         f"http {{\n  access_log off;\n  client_body_temp_path {tmp_path}/client;\n"
         f"  include /etc/nginx/mime.types;\n{conf}\n}}\n"
     )
-    result = subprocess.run([nginx, "-t", "-c", str(main), "-p", str(tmp_path)], capture_output=True, text=True)
+    result = subprocess.run(
+        [nginx, "-t", "-c", str(main), "-p", str(tmp_path)], capture_output=True, text=True
+    )
     assert result.returncode == 0, gitops.explain(result)
 
 
@@ -514,7 +550,14 @@ def test_platformctl_catalog_validate(rendered: Generated) -> None:
     assert not [f for f in findings if f["rule"] != "refs/unresolved"], findings
 
 
-FRONTEND_RULES = ("lockfile", "performance-budget", "coverage-gate", "k8s-probes", "k8s-non-root", "k8s-image-tag")
+FRONTEND_RULES = (
+    "lockfile",
+    "performance-budget",
+    "coverage-gate",
+    "k8s-probes",
+    "k8s-non-root",
+    "k8s-image-tag",
+)
 
 
 def test_platformctl_check_scores_100(rendered: Generated) -> None:
@@ -534,7 +577,11 @@ def test_the_frontend_rules_fail_on_a_broken_project(rendered: Generated, tmp_pa
     if rendered.key != "defaults":
         pytest.skip("one answer set is enough")
     broken = tmp_path / "broken"
-    shutil.copytree(rendered.path, broken, ignore=shutil.ignore_patterns("node_modules", ".git", "dist", "storybook-static"))
+    shutil.copytree(
+        rendered.path,
+        broken,
+        ignore=shutil.ignore_patterns("node_modules", ".git", "dist", "storybook-static"),
+    )
     package = json.loads((broken / "package.json").read_text())
     package["dependencies"]["react"] = "^19.0.0"  # a range the lock does not record
     package["scripts"]["build"] = "vite build"  # the budget no longer enforced
@@ -568,7 +615,9 @@ def test_the_frontend_rules_fail_on_a_broken_project(rendered: Generated, tmp_pa
     ],
     ids=lambda v: "-".join(f"{k}={v}"[:28] for k, v in v.items()) if isinstance(v, dict) else "",
 )
-def test_validators_reject_bad_answers(answers: dict[str, Any], message: str, tmp_path: Path) -> None:
+def test_validators_reject_bad_answers(
+    answers: dict[str, Any], message: str, tmp_path: Path
+) -> None:
     import copier
 
     from platformctl.core.scaffold import shared

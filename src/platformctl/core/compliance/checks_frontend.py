@@ -37,7 +37,9 @@ def _line_of(text: str | None, needle: str) -> int | None:
     "npm_lockfile",
     manifest=Opt(STR, default="package.json", help="path of package.json"),
     lockfile=Opt(STR, default="package-lock.json", help="path of the npm lock file"),
-    exact_versions=Opt(BOOL, default=False, help="every dependency in package.json is an exact version"),
+    exact_versions=Opt(
+        BOOL, default=False, help="every dependency in package.json is an exact version"
+    ),
 )
 def npm_lockfile(facts: Facts, opts: dict[str, Any]) -> Outcome:
     """package-lock.json is committed and agrees with package.json, as ``npm ci`` requires: the
@@ -130,7 +132,9 @@ def _size_limit_entries(facts: Facts, manifest: dict[str, Any]) -> tuple[str, li
 @check(
     "bundle_budget",
     max_kb=Opt(NUM, help="the largest limit accepted, in kB (an entry above it fails)"),
-    scripts=Opt(LIST, default=["build"], help="package.json scripts one of which must run size-limit"),
+    scripts=Opt(
+        LIST, default=["build"], help="package.json scripts one of which must run size-limit"
+    ),
 )
 def bundle_budget(facts: Facts, opts: dict[str, Any]) -> Outcome:
     """A performance budget is configured and enforced: size-limit has at least one entry with
@@ -171,7 +175,11 @@ def bundle_budget(facts: Facts, opts: dict[str, Any]) -> Outcome:
         limits.append(kb)
     scripts = manifest.get("scripts") if isinstance(manifest.get("scripts"), dict) else {}
     wanted = list(opts.get("scripts") or ["build"])
-    runs = [s for s in wanted if re.search(r"(^|[\s;&|(])size-limit(\s|$|[;&|)])", str(scripts.get(s, "")))]
+    runs = [
+        s
+        for s in wanted
+        if re.search(r"(^|[\s;&|(])size-limit(\s|$|[;&|)])", str(scripts.get(s, "")))
+    ]
     if not runs:
         return Outcome.fail(
             f"the budget is not enforced: no script of {', '.join(wanted)} runs size-limit "
@@ -229,14 +237,17 @@ def vitest_coverage_gate(facts: Facts, opts: dict[str, Any]) -> Outcome:
         else:
             values = {
                 m.group(1): float(m.group(2))
-                for m in re.finditer(r"\b(lines|functions|branches|statements)\s*:\s*(\d+(?:\.\d+)?)", block)
+                for m in re.finditer(
+                    r"\b(lines|functions|branches|statements)\s*:\s*(\d+(?:\.\d+)?)", block
+                )
             }
         for metric in metrics:
             if metric not in values:
                 return Outcome.fail(f"no {metric} threshold in {file}", file, line)
             if values[metric] < minimum:
                 return Outcome.fail(
-                    f"the {metric} threshold in {file} is {values[metric]:g} %, under {minimum:g} %",
+                    f"the {metric} threshold in {file} is {values[metric]:g} %, "
+                    f"under {minimum:g} %",
                     file,
                     line,
                 )
@@ -250,8 +261,7 @@ def vitest_coverage_gate(facts: Facts, opts: dict[str, Any]) -> Outcome:
                 "package.json",
             )
         return Outcome.ok(
-            f"coverage thresholds in {file}: "
-            + ", ".join(f"{m} {values[m]:g} %" for m in metrics),
+            f"coverage thresholds in {file}: " + ", ".join(f"{m} {values[m]:g} %" for m in metrics),
             file,
             line,
         )
