@@ -173,7 +173,8 @@ def bundle_budget(facts: Facts, opts: dict[str, Any]) -> Outcome:
                 _line_of(text, str(entry["limit"])),
             )
         limits.append(kb)
-    scripts = manifest.get("scripts") if isinstance(manifest.get("scripts"), dict) else {}
+    found_scripts = manifest.get("scripts")
+    scripts: dict[str, Any] = found_scripts if isinstance(found_scripts, dict) else {}
     wanted = list(opts.get("scripts") or ["build"])
     runs = [
         s
