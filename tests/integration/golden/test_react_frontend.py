@@ -343,7 +343,10 @@ def test_own_component_tests_meet_the_coverage_gate(project: Generated) -> None:
     )
     assert totals, result.stdout[-2000:]
     assert all(float(v) >= 70 for v in totals.groups()), totals.group(0)
-    # The gate is real: a threshold above what the tests reach fails the run.
+    # The gate is real: a threshold above what the tests reach fails the run (the thresholds
+    # do not depend on the answers: shown on one set, which saves a Vitest run on the other).
+    if project.key != "defaults":
+        return
     over = project.npm(
         "exec", "--", "vitest", "run", "--coverage", "--coverage.thresholds.branches=100"
     )
