@@ -121,6 +121,7 @@ def golden(session: nox.Session) -> None:
     else:
         session.warn("npm not found: the Argo CD and KEDA schema validation will be skipped")
     env.update(_kafka_broker(session))
+    env.update(_frontend_env(session))
     if shutil.which("redis-server") is None and shutil.which("apt-get") and os.geteuid() == 0:
         # Debian's redis-server for the Redis deduplication store's test (skipped without).
         session.run(
@@ -134,6 +135,37 @@ def golden(session: nox.Session) -> None:
     session.run(
         "pytest", "-m", "golden", "-q", "-p", "no:cacheprovider", *session.posargs, env=env
     )
+
+
+def _frontend_env(session: nox.Session) -> dict[str, str]:
+    """What the react-frontend golden test needs besides Node.js 20 and npm: Debian's chromium
+    for its Playwright tests (installed with apt-get when missing and root, as the reports
+    session does), Debian's nginx for `nginx -t` on the image's configuration (optional: that
+    test skips without it), and one npm cache beside this session's virtualenv, kept between
+    runs, for both answer sets' `npm ci --prefer-offline`."""
+    import shutil
+
+    chromium = Path("/usr/bin/chromium")
+    wanted = (("chromium", chromium), ("nginx", Path("/usr/sbin/nginx")))
+    missing = " ".join(package for package, binary in wanted if not binary.exists())
+    if missing and shutil.which("apt-get") and os.geteuid() == 0:
+        session.run(
+            "bash", "-c",
+            f"apt-get install -y -qq --no-install-recommends {missing} >/dev/null 2>&1 || "
+            f"(apt-get update -qq && apt-get install -y -qq --no-install-recommends {missing} "
+            ">/dev/null)",
+            external=True, env={"DEBIAN_FRONTEND": "noninteractive"}, success_codes=[0, 100],
+        )  # fmt: skip
+    cache = Path(session.virtualenv.location).resolve().parent / "golden-npm-cache"
+    env = {"GOLDEN_NPM_CACHE": str(cache)}
+    found = str(chromium) if chromium.exists() else shutil.which("chromium")
+    if found:
+        env["PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH"] = found
+    else:
+        session.warn("chromium not found: the react-frontend end-to-end tests will skip")
+    if shutil.which("npm") is None:
+        session.warn("npm not found: the react-frontend project's own scripts will skip")
+    return env
 
 
 def _kafka_broker(session: nox.Session) -> dict[str, str]:

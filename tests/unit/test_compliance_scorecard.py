@@ -29,6 +29,7 @@ def test_embedded_scorecards_load(tmp_path):
         "golden-path-go-service",
         "golden-path-scheduled-job",
         "golden-path-event-consumer",
+        "golden-path-react-frontend",
     }
     weights = {r.id: r.weight for r in cards["production-readiness"].rules}
     assert weights == {
@@ -44,6 +45,7 @@ def test_embedded_scorecards_load(tmp_path):
     assert weights == {"security-contact": 20, "vulnerability-scanning": 25}
     assert cards["golden-path-python-service"].golden_paths == ["python-service"]
     assert cards["golden-path-go-service"].golden_paths == ["go-service"]
+    assert cards["golden-path-react-frontend"].golden_paths == ["react-frontend"]
     pagerduty = next(r for r in cards["production-readiness"].rules if r.id == "pagerduty")
     assert pagerduty.applies_when == {"lifecycle": "production"}
     assert pagerduty.file == "<embedded>/scorecards/production-readiness.yaml"

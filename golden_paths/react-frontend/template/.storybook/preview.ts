@@ -1,0 +1,10 @@
+import type { Preview } from "@storybook/react-vite";
+import "../src/index.css";
+
+const preview: Preview = {
+  parameters: {
+    controls: { expanded: true },
+  },
+};
+
+export default preview;
