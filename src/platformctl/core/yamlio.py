@@ -301,12 +301,12 @@ def iter_documents(
     ``backstage``: also refuse what only Backstage's yaml package refuses (a quoted value's
     continuation line not indented past its key), for catalog files."""
     global _COMPOSER
-    import yaml
-
     fast = _fast_documents(text, max_depth, backstage)
     if fast is not None:
         yield from fast
         return
+    import yaml  # only the reference path needs PyYAML (a twentieth of the CLI's start-up)
+
     if _COMPOSER is None:
         _COMPOSER = _composer_class()
     original = text
