@@ -32,15 +32,36 @@ _FAST_NUMBERS = re.compile(
 )
 
 
+# _FAST_MARKERS split by alternative: a pattern that starts with a literal is searched for
+# that literal first (C speed), while a multi-line ``^`` is tried at every position (the
+# combined pattern was a fifth of the fast path's time on files with "---" separators).
+_MARKER_DASHES = re.compile(r"---[ \t]*[^ \t\n#]")
+_MARKER_DASHES_LINE = re.compile(r"\n---[ \t]*[^ \t\n#]")
+_MARKER_QUESTION = re.compile(r"\?(?=[ \t\n]|\Z)")
+
+
+def _has_marker(text: str) -> bool:
+    """``_FAST_MARKERS.search(text)``, faster."""
+    if text.startswith(("%", "...")) or "\n%" in text or "\n..." in text:
+        return True
+    if "---" in text and (_MARKER_DASHES.match(text) or _MARKER_DASHES_LINE.search(text)):
+        return True
+    if "?" in text:
+        for match in _MARKER_QUESTION.finditer(text):
+            start = match.start()
+            line_start = text.rfind("\n", 0, start) + 1
+            if not text[line_start:start].strip(" \t"):
+                return True
+    return False
+
+
 def _fast_gate(text: str) -> bool:
     """True when the text has something only the reference path reads right."""
     if _FAST_CHARS.search(text):
         return True
     if ("!" in text or "&" in text or "*" in text) and _FAST_PROPS.search(text):
         return True
-    if ("%" in text or "..." in text or "---" in text or "?" in text) and _FAST_MARKERS.search(
-        text
-    ):
+    if _has_marker(text):
         return True
     return ("_" in text or "0b" in text or "0x" in text) and bool(_FAST_NUMBERS.search(text))
 
