@@ -48,9 +48,10 @@ def walk_files(root: Path) -> list[str]:
     files are still honoured (an unpacked archive or a copy without ``.git``)."""
     names: list[str] = []
     ignores: list[tuple[str, Any]] = []  # (folder relative to root, its .gitignore spec)
-    for folder, dirs, files in os.walk(root):
-        rel = os.path.relpath(folder, root)
-        rel = "" if rel == "." else rel
+    top = os.fspath(root)
+    for folder, dirs, files in os.walk(top):
+        # os.walk joins names onto ``top``: cut it off (os.path.relpath was a third of the walk)
+        rel = folder[len(top) :].lstrip(os.sep)
         if ".gitignore" in files:
             spec = gitignore_spec(Path(folder) / ".gitignore")
             if spec is not None:
