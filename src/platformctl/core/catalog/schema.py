@@ -173,10 +173,12 @@ _LOCAL_EXCEPTIONS = (
 
 
 def schema_digest(schema: dict[str, Any]) -> str:
-    import hashlib
+    """A fingerprint of the schema (not a security digest: zlib is loaded anyway, hashlib's
+    OpenSSL start-up is not)."""
+    import zlib
 
-    text = json.dumps(schema, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(text.encode()).hexdigest()
+    text = json.dumps(schema, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+    return f"{len(text)}-{zlib.crc32(text):08x}-{zlib.adler32(text):08x}"
 
 
 def module_name(name: str) -> str:
