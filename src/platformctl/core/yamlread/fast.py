@@ -147,32 +147,45 @@ def _fast_checked(value: Any, depth: int, max_depth: int) -> Any:
     reference path would not (tuples and frozensets as keys, dates) means: not fast."""
     if depth > max_depth:
         raise _NotFast
-    if type(value) is dict:
-        out = value
-        for key in value:
+    kind = type(value)
+    if kind is dict:
+        # one pass over the items while every key is a string (the common case)
+        for key, item in value.items():
             if type(key) is not str:
-                if key is None or type(key) in (bool, int, float):
-                    out = {(k if type(k) is str else _json_key(k)): v for k, v in value.items()}
-                    if len(out) != len(value):
-                        raise _NotFast
-                    break
-                raise _NotFast
-        for key, item in out.items():
-            if type(item) is dict or type(item) is list:
-                out[key] = _fast_checked(item, depth + 1, max_depth)
-            elif not (item is None or type(item) in _FAST_SCALARS):
-                raise _NotFast
-        return out
-    if type(value) is list:
-        for i, item in enumerate(value):
-            if type(item) is dict or type(item) is list:
-                value[i] = _fast_checked(item, depth + 1, max_depth)
-            elif not (item is None or type(item) in _FAST_SCALARS):
+                return _fast_checked_keys(value, depth, max_depth)
+            kind = type(item)
+            if kind is dict or kind is list:
+                checked = _fast_checked(item, depth + 1, max_depth)
+                if checked is not item:
+                    value[key] = checked
+            elif item is not None and kind not in _FAST_SCALARS:
                 raise _NotFast
         return value
-    if value is None or type(value) in _FAST_SCALARS:
+    if kind is list:
+        for i, item in enumerate(value):
+            kind = type(item)
+            if kind is dict or kind is list:
+                checked = _fast_checked(item, depth + 1, max_depth)
+                if checked is not item:
+                    value[i] = checked
+            elif item is not None and kind not in _FAST_SCALARS:
+                raise _NotFast
+        return value
+    if value is None or kind in _FAST_SCALARS:
         return value
     raise _NotFast
+
+
+def _fast_checked_keys(value: dict[Any, Any], depth: int, max_depth: int) -> dict[Any, Any]:
+    """A mapping with a key that is not a string: null, booleans and numbers become the
+    strings the yaml package makes of them (a clash, or any other key, means: not fast)."""
+    for key in value:
+        if type(key) is not str and not (key is None or type(key) in (bool, int, float)):
+            raise _NotFast
+    out = {(k if type(k) is str else _json_key(k)): v for k, v in value.items()}
+    if len(out) != len(value):
+        raise _NotFast
+    return _fast_checked(out, depth, max_depth)
 
 
 _FAST_SCALARS = (str, int, float, bool)
