@@ -8,6 +8,7 @@
     (``@backstage/catalog-model`` in Node, benchmarks/backstage_validate.mjs) on that tree,
     interleaved runs, medians and their ratio (goal: >= 4.7x).  The npm packages are installed
     once into benchmarks/.cache/backstage (or $PLATFORMCTL_BENCH_CACHE).
+    ``python benchmarks/bench_catalog.py --side-by-side [RUNS]`` runs only (c).
 """
 
 from __future__ import annotations
