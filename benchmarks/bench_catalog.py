@@ -8,6 +8,7 @@
     (``@backstage/catalog-model`` in Node, benchmarks/backstage_validate.mjs) on that tree,
     interleaved runs, medians and their ratio (goal: >= 4.7x).  The npm packages are installed
     once into benchmarks/.cache/backstage (or $PLATFORMCTL_BENCH_CACHE).
+    ``python benchmarks/bench_catalog.py --side-by-side [RUNS]`` runs only (c).
 """
 
 from __future__ import annotations
@@ -225,6 +226,25 @@ def bench_side_by_side(root: Path, entities: int, runs: int = 5) -> dict[str, ob
     }
 
 
+def side_by_side_only(runs: int = 5) -> dict[str, object]:
+    """Part (c) alone (``--side-by-side [RUNS]``): the interleaved CLI / Backstage runs."""
+    with tempfile.TemporaryDirectory(prefix="platformctl-bench-") as tmp:
+        root = Path(tmp)
+        entities = generate_tree(root)
+        b = bench_side_by_side(root, entities, runs=runs)
+    if "ratio" in b:
+        load = b["load_average"]
+        assert isinstance(load, list)
+        print(
+            f"  vs Backstage (Node), CLI --format json  {b['ratio']}x  median "
+            f"{b['platformctl_cli_s']} s ({b['platformctl_entities_per_s']:,}/s) vs "
+            f"{b['backstage_node_s']} s over {b['runs']} interleaved runs; load {load[0]}; "
+            "goal >= 4.7x"
+        )
+    print(json.dumps(b))
+    return b
+
+
 def main() -> dict[str, object]:
     results: dict[str, object] = {}
     results["help"] = bench_help()
@@ -294,4 +314,7 @@ def main() -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "--side-by-side":
+        side_by_side_only(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
+    else:
+        main()

@@ -320,3 +320,10 @@ def test_quoted_items_continued_past_the_dash() -> None:
     assert _docs("a:\n- \"x\n  y\"\n- 'p\n q'\nb: ['x\n y']\n") == [
         {"a": ["x y", "p q"], "b": ["x y"]}
     ]
+
+
+def test_flow_sequence_key_after_a_number_key_reads_as_the_reference_path() -> None:
+    # yaml-rs makes (1, 2) of the flow-sequence key; the fast path used to turn it into
+    # "(1, 2)" when a number key came first.  Any such key now goes to the reference path.
+    data = yamlio.load_text("a: 1\n1: x\n[1, 2]: y\n", backstage=True).documents[0].data
+    assert data == {"a": 1, "1": "x", "[ 1, 2 ]": "y"}

@@ -93,13 +93,49 @@ class ConfigWarning:
         return f"{self.message} ({where})" if where else self.message
 
 
-@dataclass(frozen=True)
 class Source:
-    """Where a value came from: layer name and, for files, the file and line."""
+    """Where a value came from: layer name and, for files, the file and line.
 
-    layer: str
-    file: str | None = None
-    line: int | None = None
+    The line may be given as ``where`` (document, path): it is then found only when asked
+    for (most commands never show where a setting came from, and finding it composes the
+    file's YAML node graph again)."""
+
+    __slots__ = ("_line", "_where", "file", "layer")
+
+    def __init__(
+        self,
+        layer: str,
+        file: str | None = None,
+        line: int | None = None,
+        *,
+        where: tuple[yamlio.Document, tuple[str, ...]] | None = None,
+    ) -> None:
+        self.layer = layer
+        self.file = file
+        self._line = line
+        self._where = where
+
+    @property
+    def line(self) -> int | None:
+        if self._where is not None:
+            doc, path = self._where
+            self._where = None
+            self._line = doc.position(path, key=True)[0]
+        return self._line
+
+    def _key(self) -> tuple[str, str | None, int | None]:
+        return (self.layer, self.file, self.line)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Source):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Source(layer={self.layer!r}, file={self.file!r}, line={self.line!r})"
 
     def __str__(self) -> str:
         if self.file is None:
@@ -169,16 +205,16 @@ def find_repo_file(start: Path) -> Path | None:
 
 def _flatten(
     data: Mapping[str, Any], doc: yamlio.Document | None, base: tuple[str, ...]
-) -> list[tuple[str, Any, int | None]]:
-    out: list[tuple[str, Any, int | None]] = []
+) -> list[tuple[str, Any, tuple[str, ...]]]:
+    """(dotted key, value, path in the document) of every leaf setting."""
+    out: list[tuple[str, Any, tuple[str, ...]]] = []
     for key, value in data.items():
         path = (*base, str(key))
         if isinstance(value, Mapping) and value:
             out.extend(_flatten(value, doc, path))
         else:
-            line = doc.position(path, key=True)[0] if doc is not None else None
             out.append(
-                (".".join(path[1:]) if path[0] == "settings" else ".".join(path), value, line)
+                (".".join(path[1:]) if path[0] == "settings" else ".".join(path), value, path)
             )
     return out
 
@@ -191,9 +227,9 @@ def _apply(
     if not isinstance(settings, Mapping):
         line, col = doc.position(("settings",)) if doc else (None, None)
         raise InputFileError("'settings' must be a mapping", file=file, line=line, column=col)
-    for key, value, line in _flatten(settings, doc, ("settings",)):
+    for key, value, path in _flatten(settings, doc, ("settings",)):
         config.values[key] = value
-        config.sources[key] = Source(layer, file, line)
+        config.sources[key] = Source(layer, file, where=(doc, path) if doc is not None else None)
         if key not in SETTINGS:
             config.warnings.append(_unknown_setting(key, doc, file))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +49,10 @@ def walk_files(root: Path) -> list[str]:
     files are still honoured (an unpacked archive or a copy without ``.git``)."""
     names: list[str] = []
     ignores: list[tuple[str, Any]] = []  # (folder relative to root, its .gitignore spec)
-    for folder, dirs, files in os.walk(root):
-        rel = os.path.relpath(folder, root)
-        rel = "" if rel == "." else rel
+    top = os.fspath(root)
+    for folder, dirs, files in _walk(top):
+        # os.walk joins names onto ``top``: cut it off (os.path.relpath was a third of the walk)
+        rel = folder[len(top) :].lstrip(os.sep)
         if ".gitignore" in files:
             spec = gitignore_spec(Path(folder) / ".gitignore")
             if spec is not None:
@@ -71,6 +73,37 @@ def walk_files(root: Path) -> list[str]:
             if not ignores or not ignored(f, False):
                 names.append(os.path.join(rel, f) if rel else f)
     return names
+
+
+def _walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(top)`` (top-down, symlinked folders listed but not entered), telling
+    symlinks from the directory entries instead of an ``os.path.islink`` call (one
+    ``lstat``) per folder."""
+    dirs: list[str] = []
+    files: list[str] = []
+    links: set[str] = set()
+    try:
+        with os.scandir(top) as entries:
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    dirs.append(entry.name)
+                    try:
+                        if entry.is_symlink():
+                            links.add(entry.name)
+                    except OSError:
+                        links.add(entry.name)
+                else:
+                    files.append(entry.name)
+    except OSError:
+        return
+    yield top, dirs, files
+    for name in dirs:
+        if name not in links:
+            yield from _walk(os.path.join(top, name))
 
 
 def gitignore_spec(path: Path) -> Any:

@@ -45,7 +45,9 @@ class _Shipped:
     display: str
     findings: list[Finding]
     entities: list[tuple[str, str, str, str, int, dict, tuple[int, int]]]
-    relations: list[RelationRef]
+    # (source, field, target, document, path in the document) or, when the position is
+    # already known, (source, field, target, document, (line, column), None)
+    relations: list[tuple[Any, ...]]
     input_error: bool
     positions: dict[int, dict[tuple[Any, ...], tuple[int, int]]] = field(default_factory=dict)
 
@@ -71,11 +73,27 @@ def _work(batch: list[tuple[str, str]], org: OrgRules) -> list[_Shipped]:
                     )
                     for e in ctx.entities
                 ],
-                ctx.relations,
+                [_relation_tuple(r) for r in ctx.relations],
                 ctx.input_error,
             )
         )
     return out
+
+
+def _relation_tuple(relation: RelationRef) -> tuple[Any, ...]:
+    """A relation without its document: its position is found only when asked for (most
+    resolve), from the file read again, as for the entities' positions."""
+    where = relation._where  # the lazy position, kept lazy across the pipe
+    if where is not None:
+        return (relation.source, relation.field, relation.target, relation.document, where[1])
+    return (
+        relation.source,
+        relation.field,
+        relation.target,
+        relation.document,
+        relation._pos,
+        None,
+    )
 
 
 def validate_parallel(
@@ -110,10 +128,27 @@ def validate_parallel(
                     shipped.display, None, yamlio.LoadedFile(shipped.display, [], []), org
                 )
                 ctx.findings = shipped.findings
-                ctx.relations = shipped.relations
                 ctx.input_error = shipped.input_error
-                # positions (rarely needed: duplicate entities) are read from the file again
+                # positions (rarely needed: duplicate entities, unresolved relations) are read
+                # from the file again
                 source = yamlio.Source(path=path)
+                docs: dict[int, yamlio.Document] = {}
+                for shipped_relation in shipped.relations:
+                    src, fld, target, index, where = shipped_relation[:5]
+                    if len(shipped_relation) == 6:
+                        line, col = where
+                        relation = RelationRef(
+                            src, fld, target, shipped.display, line, col, index, False
+                        )
+                    else:
+                        doc = docs.get(index)
+                        if doc is None:
+                            doc = docs[index] = yamlio.Document(index, None, 1, 1, source=source)
+                        relation = RelationRef(
+                            src, fld, target, shipped.display, None, None, index, False,
+                            where=(doc, where),
+                        )  # fmt: skip
+                    ctx.relations.append(relation)
                 for ref, kind, ns, name, index, data, (line, col) in shipped.entities:
                     doc = yamlio.Document(index, data, line, col, source=source)
                     ctx.entities.append(
