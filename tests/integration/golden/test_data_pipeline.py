@@ -156,7 +156,13 @@ _RENDERED: dict[str, Generated] = {}
 
 def _new(key: str, answers: dict[str, Any], parent: Path) -> subprocess.CompletedProcess[str]:
     data = [a for k, v in answers.items() if k != "name" for a in ("--data", f"{k}={v}")]
-    return _platformctl("new", "data-pipeline", answers["name"], "--defaults", *data, cwd=parent)
+    author = (
+        "--author",
+        "Data Team <data-team@example.com>",
+    )  # HOME is the test's: no git identity
+    return _platformctl(
+        "new", "data-pipeline", answers["name"], "--defaults", *author, *data, cwd=parent
+    )
 
 
 @pytest.fixture(scope="session", params=list(ANSWER_SETS), ids=list(ANSWER_SETS))
@@ -168,7 +174,9 @@ def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         parent = tmp_path_factory.mktemp(f"pipeline-{key}")
         result = _new(key, answers, parent)
         assert result.returncode == 0, gitops.explain(result)
-        _RENDERED[key] = Generated(key, answers, parent / answers["name"], result.stdout)
+        _RENDERED[key] = Generated(
+            key, answers, parent / answers["name"], result.stdout + result.stderr
+        )
     return _RENDERED[key]
 
 
