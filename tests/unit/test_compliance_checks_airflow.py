@@ -259,3 +259,21 @@ def test_lineage_reads_the_provider_from_pyproject_and_the_transport_from_the_do
     )
     outcome = run(repo, "airflow_lineage")
     assert outcome.passed and "Dockerfile" in outcome.message
+
+
+# --- the task pod: a PodTemplate is a workload for the kubernetes checks -----------------------
+
+
+def test_the_kubernetes_checks_read_a_pod_template(repo):
+    """The KubernetesExecutor task pod (deploy/base/pod-template.yaml) is checked like a
+    Deployment's pod: without resources it fails, with them it passes."""
+    outcome = run(repo, "kubernetes", resources=["requests.memory", "limits.memory"])
+    assert outcome.passed is False and "pod-template.yaml" in (outcome.file or "")
+    edit(
+        repo,
+        "deploy/base/pod-template.yaml",
+        "        env:\n",
+        "        resources:\n          requests: {memory: 1Gi}\n          limits: {memory: 2Gi}\n"
+        "        env:\n",
+    )
+    assert run(repo, "kubernetes", resources=["requests.memory", "limits.memory"]).passed
