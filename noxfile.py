@@ -122,6 +122,7 @@ def golden(session: nox.Session) -> None:
         session.warn("npm not found: the Argo CD and KEDA schema validation will be skipped")
     env.update(_kafka_broker(session))
     env.update(_frontend_env(session))
+    env.update(_uv_cache(session))
     if shutil.which("redis-server") is None and shutil.which("apt-get") and os.geteuid() == 0:
         # Debian's redis-server for the Redis deduplication store's test (skipped without).
         session.run(
@@ -166,6 +167,15 @@ def _frontend_env(session: nox.Session) -> dict[str, str]:
     if shutil.which("npm") is None:
         session.warn("npm not found: the react-frontend project's own scripts will skip")
     return env
+
+
+def _uv_cache(session: nox.Session) -> dict[str, str]:
+    """A uv cache beside the session's virtualenv (.nox/golden-uv-cache), kept between runs:
+    the data-pipeline test installs Airflow, Great Expectations and the providers (~150
+    wheels) into a fresh venv per answer set, from the cache after the first time."""
+    cache = Path(session.virtualenv.location).with_name("golden-uv-cache")
+    cache.mkdir(parents=True, exist_ok=True)
+    return {"UV_CACHE_DIR": str(cache)}
 
 
 def _kafka_broker(session: nox.Session) -> dict[str, str]:

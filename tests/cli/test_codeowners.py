@@ -16,7 +16,13 @@ import yaml
 
 from platformctl.core import resources
 
-GOLDEN_PATHS = ("python-service", "go-service", "scheduled-job", "event-consumer")
+GOLDEN_PATHS = (
+    "python-service",
+    "go-service",
+    "scheduled-job",
+    "event-consumer",
+    "data-pipeline",
+)
 
 
 def _default_rule(path: Path) -> str:

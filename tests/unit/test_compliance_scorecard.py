@@ -30,6 +30,7 @@ def test_embedded_scorecards_load(tmp_path):
         "golden-path-scheduled-job",
         "golden-path-event-consumer",
         "golden-path-react-frontend",
+        "golden-path-data-pipeline",
     }
     weights = {r.id: r.weight for r in cards["production-readiness"].rules}
     assert weights == {

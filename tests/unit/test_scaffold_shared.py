@@ -294,3 +294,21 @@ def test_the_gitops_consumer_option_composes_only_into_event_consumer() -> None:
     for other in ("python-service", "scheduled-job", "go-service"):
         rels = {e.rel for e in shared.composed_entries(golden / other)}
         assert not any("scaledobject" in rel or "consumer.jinja" in rel for rel in rels), other
+
+
+def test_the_gitops_airflow_option_composes_only_into_data_pipeline() -> None:
+    """data-pipeline chooses workload=airflow: the PodTemplate patches and the airflow macros,
+    no Deployment, HPA or PDB patches; the other golden paths see none of it."""
+    golden = Path(__file__).resolve().parents[2] / "golden_paths"
+    pipeline = {e.rel for e in shared.composed_entries(golden / "data-pipeline")}
+    for env in ("dev", "staging", "prod", "preview"):
+        assert f"template/deploy/overlays/{env}/patches/pod-template.yaml.jinja" in pipeline
+    assert "_shared/gitops/include/airflow.jinja" in pipeline
+    patches = [rel for rel in pipeline if "/patches/" in rel]
+    assert not any(
+        rel.endswith(("deployment.yaml.jinja", "hpa.yaml.jinja", "pdb.yaml.jinja"))
+        for rel in patches
+    )
+    for other in ("python-service", "scheduled-job", "go-service", "event-consumer"):
+        rels = {e.rel for e in shared.composed_entries(golden / other)}
+        assert not any("pod-template" in rel or "airflow.jinja" in rel for rel in rels), other

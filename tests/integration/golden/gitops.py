@@ -122,6 +122,12 @@ WORKLOADS: dict[str, tuple[str, tuple[str, ...], frozenset[str]]] = {
         ("spec", "jobTemplate", "spec", "template"),
         frozenset({"CronJob"}),
     ),
+    # Airflow's KubernetesExecutor task pod (option workload=airflow): no replicas, no schedule.
+    "PodTemplate": (
+        "pod-template.yaml",
+        ("template",),
+        frozenset({"PodTemplate"}),
+    ),
 }
 
 
@@ -266,6 +272,8 @@ def assert_environments_differ(project: Project, builds: dict[str, list[dict[str
         if project.workload == "CronJob":
             # A pull request's copy runs only when started by hand.
             assert bool(workload["spec"].get("suspend")) is (env == "preview"), env
+            continue
+        if project.workload == "PodTemplate":  # Airflow schedules the pods: nothing to scale
             continue
         if "ScaledObject" in kinds:  # KEDA owns the replica count (and makes the HPA)
             scaled = kinds["ScaledObject"]["spec"]

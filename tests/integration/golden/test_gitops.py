@@ -40,9 +40,10 @@ def _with_gitops() -> list[str]:
 
 GOLDEN_PATHS = _with_gitops()
 # A CronJob's name is at most 52 characters (its Jobs append 11); a consumer's 55 (its catalog
-# API entity appends "-events"); other names 63.
+# API entity appends "-events"); a data pipeline's 50 (its dataset Resources append
+# "-source" / "-orders"); other names 63.
 NAME_LIMIT = {
-    name: {"cronjob": 52, "consumer": 55}.get(
+    name: {"cronjob": 52, "consumer": 55, "airflow": 50}.get(
         shared.options_of(GOLDEN / name).get("gitops", {}).get("workload", ""), 63
     )
     for name in GOLDEN_PATHS
@@ -101,7 +102,13 @@ def kustomize() -> Path:
 
 
 def test_discovers_the_golden_paths_that_include_the_layout() -> None:
-    assert {"python-service", "go-service", "scheduled-job", "event-consumer"} <= set(GOLDEN_PATHS)
+    assert {
+        "python-service",
+        "go-service",
+        "scheduled-job",
+        "event-consumer",
+        "data-pipeline",
+    } <= set(GOLDEN_PATHS)
 
 
 def test_overlays_build_differ_per_environment_and_validate_strict(

@@ -88,6 +88,8 @@ def pod_template_path(manifest: Manifest) -> tuple[Any, ...] | None:
         return ()
     if kind == "CronJob":
         return ("spec", "jobTemplate", "spec", "template")
+    if kind == "PodTemplate":  # e.g. Airflow's KubernetesExecutor task pod (data-pipeline)
+        return ("template",)
     if kind in WORKLOAD_KINDS:
         return ("spec", "template")
     return None

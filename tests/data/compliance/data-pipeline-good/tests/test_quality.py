@@ -1,0 +1,5 @@
+from include.pipe.quality import check
+
+
+def test_check():
+    assert check([])
