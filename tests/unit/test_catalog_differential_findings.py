@@ -4,9 +4,11 @@ shared/oracle/backstage-validate.mjs, i.e. Backstage's own packages)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from platformctl.core.catalog.validate import validate_text
+from platformctl.core.catalog.validate import validate_paths, validate_text
 
 COMPONENT = """\
 apiVersion: backstage.io/v1alpha1
@@ -122,3 +124,51 @@ def test_binary_is_read_as_the_buffers_json(field: str, value: str) -> None:
     # doc.toJSON() gives {type: 'Buffer', data: [...]}: "data must be string", even when empty
     text = COMPONENT.replace("{{name: svc}}", f"{{{{name: svc, {field}: !!binary {value}}}}}")
     assert _errors(text.format(extra="")) == ["backstage/schema"]
+
+
+def _file_errors(tmp_path: Path, data: bytes) -> tuple[list[str], dict[int, list[str]]]:
+    """(file-level error rules, error rules by document) for a catalog file of ``data``."""
+    path = tmp_path / "catalog-info.yaml"
+    path.write_bytes(data)
+    whole: list[str] = []
+    docs: dict[int, list[str]] = {}
+    for f in validate_paths([path], base=tmp_path).report.findings:
+        if f.severity == "error" and f.rule.split("/")[0] in ("backstage", "yaml"):
+            (whole if f.document is None else docs.setdefault(f.document, [])).append(f.rule)
+    return whole, docs
+
+
+_ENTITY = (
+    "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\n"
+    "spec:\n  type: service\n  lifecycle: production\n  owner: team-a\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("first_line", "rule"),
+    [
+        # a block mapping as the explicit key takes every later line at indentation 0: the
+        # document is one key "{ [a]: b, apiVersion: ..., ... }" (no apiVersion)
+        ("? [a]: b\n", "backstage/envelope"),
+        ("? x: y\n", "backstage/envelope"),
+        # a block sequence on the BOM's line is an error
+        ("- ", "yaml/syntax"),
+        ("? - a\n", "yaml/syntax"),
+    ],
+)
+def test_collections_on_the_line_of_a_leading_bom(
+    tmp_path: Path, first_line: str, rule: str
+) -> None:
+    # fuzzer, seed 3: the yaml package's parser does not count "?", "-", ":" (or spaces) on the
+    # line of a leading BOM as indentation, so what starts there is at indentation 0
+    whole, docs = _file_errors(tmp_path, ("\ufeff" + first_line + _ENTITY).encode())
+    assert whole == ["backstage/file-rejected"]
+    assert docs[0][0] == rule
+
+
+def test_a_leading_bom_then_an_explicit_scalar_key_is_read_as_usual(tmp_path: Path) -> None:
+    text = "\ufeff? apiVersion\n: backstage.io/v1alpha1\n" + _ENTITY.split("\n", 1)[1]
+    assert _file_errors(tmp_path, text.encode()) == ([], {})
+    # the absorbed lines end at the next document
+    whole, docs = _file_errors(tmp_path, ("\ufeff? [a]: b\n---\n" + _ENTITY).encode())
+    assert docs[0][0] == "backstage/envelope" and 1 not in docs

@@ -35,7 +35,7 @@ from platformctl.core.yamlread.build import (
     _composer_class,
     _node_position,
 )
-from platformctl.core.yamlread.compat import _restore, prepare
+from platformctl.core.yamlread.compat import _restore, after_bom, prepare
 from platformctl.core.yamlread.problem import YamlProblem
 from platformctl.core.yamlread.scalars import (
     JsObject,
@@ -257,6 +257,19 @@ def decode(
         text = text[1:]
         if lenient and text.startswith(" "):
             text = _unindent_bom_line(text)
+        if lenient:
+            text, error = after_bom(text)
+            if error is not None:
+                problems.append(
+                    YamlProblem(
+                        "yaml/syntax",
+                        error[0],
+                        1,
+                        error[1] + 2,  # the BOM is the first column
+                        0,
+                        hint="remove the byte-order mark (save the file as UTF-8 without BOM)",
+                    )
+                )
         problems.append(
             YamlProblem(
                 "yaml/bom",
