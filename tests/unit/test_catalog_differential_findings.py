@@ -172,3 +172,21 @@ def test_a_leading_bom_then_an_explicit_scalar_key_is_read_as_usual(tmp_path: Pa
     # the absorbed lines end at the next document
     whole, docs = _file_errors(tmp_path, ("\ufeff? [a]: b\n---\n" + _ENTITY).encode())
     assert docs[0][0] == "backstage/envelope" and 1 not in docs
+
+
+@pytest.mark.parametrize(
+    ("key", "rule"),
+    [
+        ("description:\n    ? ''\ufffd\n    \ufffd: 6.", "backstage/schema"),  # {"": null, ...}
+        ("description:\n    ? 'a'X", "backstage/schema"),
+        ('description:\n    ? "a" [x]\n    : 5', "backstage/schema"),  # {"a": 5}
+        ("description:\n    ? 'a''b'X: 1\n      more", "backstage/schema"),
+        ("? 'title'X\n  : 5", "backstage/schema"),  # title: 5
+        ("description:\n    ? 'a'- x", "yaml/syntax"),  # a "-" there is an error
+    ],
+)
+def test_a_node_after_an_explicit_keys_closing_quote_is_dropped(key: str, rule: str) -> None:
+    # fuzzer, seed 3 (a bad byte after "? ''"): the yaml package's parser takes the node as
+    # the pair's value without a ":", and its composer drops it
+    text = COMPONENT.replace("metadata: {{name: svc}}", "metadata:\n  name: svc\n  " + key)
+    assert _errors(text.format(extra=""))[:1] == [rule]

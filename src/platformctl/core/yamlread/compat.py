@@ -162,6 +162,10 @@ def _libyaml_fixups(text: str) -> str:
                     fixed = _untag_adjacent_scalar(text, mark.index)
             elif mark is not None and exc.problem == "did not find expected key":
                 fixed = _drop_items(text.split("\n"), mark.line, mark.column)
+                if fixed is None:
+                    fixed = _drop_after_quoted_key(text, mark.index)
+            elif mark is not None and exc.problem == "mapping keys are not allowed in this context":
+                fixed = _drop_after_quoted_key(text, mark.index)
             elif mark is not None and exc.problem == "found unexpected ':'":
                 index = mark.index
                 if text[index : index + 1] == ":" and text[index + 1 : index + 2] in ("{", "["):
@@ -172,6 +176,39 @@ def _libyaml_fixups(text: str) -> str:
         except yaml.YAMLError:
             return text
     return text
+
+
+# --- a node right after an explicit key's quoted scalar -------------------------------------------
+#
+# "? 'a'X", "? '' [x]", "? 'a' 'b'": after the closing quote of an explicit key, the yaml
+# package's parser takes the next node on that line (with any lines indented past the "?")
+# as the pair's value without a ":", which its composer drops, as for the items above (the key
+# reads as null-valued, or takes the value of a ":" line that follows).  libyaml refuses the
+# node; it is blanked for libyaml.  Not a "-" there (an error for the yaml package too).
+
+_QUOTED_EXPLICIT_KEY = re.compile(
+    r"((?:[ ]*-[ ]+)*[ ]*)\?[ ]+(?:'(?:[^'\n]|'')*'|\"(?:[^\"\\\n]|\\.)*\")[ ]*"
+)
+
+
+def _drop_after_quoted_key(text: str, index: int) -> str | None:
+    start = text.rfind("\n", 0, index) + 1
+    match = _QUOTED_EXPLICIT_KEY.match(text, start)
+    if match is None or match.end() != index or text[index : index + 1] in ("", "\n", "-", "#"):
+        return None
+    column = len(match.group(1))  # the "?"
+    end = text.find("\n", index)
+    end = len(text) if end < 0 else end
+    while end < len(text):
+        line_end = text.find("\n", end + 1)
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[end + 1 : line_end]
+        stripped = line.lstrip(" ")
+        if stripped and not stripped.startswith("#") and len(line) - len(stripped) <= column:
+            break
+        end = line_end
+    dropped = "".join(c if c == "\n" else " " for c in text[index:end])
+    return text[:index] + dropped + text[end:]
 
 
 # --- a tag right against a plain scalar in a flow collection --------------------------------------
