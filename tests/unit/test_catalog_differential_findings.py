@@ -190,3 +190,22 @@ def test_a_node_after_an_explicit_keys_closing_quote_is_dropped(key: str, rule: 
     # the pair's value without a ":", and its composer drops it
     text = COMPONENT.replace("metadata: {{name: svc}}", "metadata:\n  name: svc\n  " + key)
     assert _errors(text.format(extra=""))[:1] == [rule]
+
+
+@pytest.mark.parametrize(
+    ("metadata", "rule"),
+    [
+        # fuzzer, seed 3: a bad byte after "app-cluster," made the next key "\ufffd title"
+        ("{name: svc,\ufffd\n    title: x, description: d}", None),
+        ("{name: svc,\n    ? x\n    : 1}", None),  # an explicit key: libyaml reads it already
+        ("{name: svc, [a,\n    b]: x}", None),  # metadata["[ a, b ]"]
+        ("{name: svc, " + "t" * 1100 + ": x}", None),
+        ("{name: svc\n    title: x}", "yaml/syntax"),  # after a value: an error for both
+    ],
+)
+def test_implicit_keys_of_flow_mappings_may_span_lines(metadata: str, rule: str | None) -> None:
+    # the yaml package reads an implicit key of a flow mapping over several lines, or longer
+    # than 1024 characters (only flow sequences' keys must be on one line); libyaml does not
+    text = COMPONENT.format(extra="").replace("metadata: {name: svc}", "metadata: " + metadata)
+    text = text.replace("owner: team-a", "owner: !!str team-a")  # through libyaml
+    assert _errors(text)[:1] == ([rule] if rule else [])

@@ -106,6 +106,7 @@ def prepare(text: str) -> Prepared:
         ("?" in prepared.text and _BLOCK_EXPLICIT_KEY.search(prepared.text))
         or (":{" in prepared.text or ":[" in prepared.text)
         or ("!" in prepared.text and "[" in prepared.text and _TAG_AGAINST.search(prepared.text))
+        or ("{" in prepared.text and _LONG_FLOW_KEY_HINT.search(prepared.text))
     ):
         prepared.text = _libyaml_fixups(prepared.text)
     return prepared
@@ -166,6 +167,12 @@ def _libyaml_fixups(text: str) -> str:
                     fixed = _drop_after_quoted_key(text, mark.index)
             elif mark is not None and exc.problem == "mapping keys are not allowed in this context":
                 fixed = _drop_after_quoted_key(text, mark.index)
+            elif (
+                mark is not None
+                and exc.problem == "did not find expected ',' or '}'"
+                and exc.context == "while parsing a flow mapping"
+            ):
+                fixed = _explicit_flow_key(text, mark.index)
             elif mark is not None and exc.problem == "found unexpected ':'":
                 index = mark.index
                 if text[index : index + 1] == ":" and text[index + 1 : index + 2] in ("{", "["):
@@ -209,6 +216,49 @@ def _drop_after_quoted_key(text: str, index: int) -> str | None:
         end = line_end
     dropped = "".join(c if c == "\n" else " " for c in text[index:end])
     return text[:index] + dropped + text[end:]
+
+
+# --- a long implicit key in a flow mapping ----------------------------------------------------
+#
+# The yaml package takes an implicit key of a flow mapping over several lines ("{a: 1,\n b\n
+# c: 2}" has the key "b c"; a flow collection as a key too) or longer than 1024 characters:
+# only flow sequences' implicit keys must be on one line.  libyaml's simple keys cannot be;
+# there the key is made explicit for libyaml: "? " goes before it (the rest of that line moves
+# two columns right).  Not when the key follows a value of the same entry ("{a: b\n c: d}"),
+# an error for the yaml package too.
+
+_LONG_FLOW_KEY_HINT = re.compile(r"\{[^}\n]*\n|[^\n]{1025}")
+
+
+def _explicit_flow_key(text: str, index: int) -> str | None:
+    if text[index : index + 1] != ":":
+        return None
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    levels: list[list[Any]] = []  # per open flow collection: [is a mapping, entry start, has ':']
+    try:
+        for token in yaml.scan(text[:index], Loader=loader):
+            if isinstance(token, (yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)):
+                levels.append(
+                    [isinstance(token, yaml.FlowMappingStartToken), token.end_mark.index, False]
+                )
+            elif isinstance(token, (yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)):
+                if levels:
+                    levels.pop()
+            elif levels and isinstance(token, yaml.FlowEntryToken):
+                levels[-1][1:] = [token.end_mark.index, False]
+            elif levels and isinstance(token, (yaml.ValueToken, yaml.KeyToken)):
+                levels[-1][2] = True
+    except yaml.YAMLError:
+        return None
+    if not levels or not levels[-1][0] or levels[-1][2]:
+        return None
+    start = levels[-1][1]
+    key = text[start:index]
+    if "\n" not in key.strip() and len(key.strip()) <= 1024:
+        return None
+    return text[:start] + "? " + text[start:]
 
 
 # --- a tag right against a plain scalar in a flow collection --------------------------------------
