@@ -209,3 +209,21 @@ def test_implicit_keys_of_flow_mappings_may_span_lines(metadata: str, rule: str 
     text = COMPONENT.format(extra="").replace("metadata: {name: svc}", "metadata: " + metadata)
     text = text.replace("owner: team-a", "owner: !!str team-a")  # through libyaml
     assert _errors(text)[:1] == ([rule] if rule else [])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rule"),
+    [
+        ("owner: team-a", "owner: 'team-a'#c", "yaml/syntax"),
+        ("{name: svc}", "{name: svc}#c", "yaml/syntax"),
+        ("{name: svc}", "{name: svc, tags: [a,#c\n    b]}", "yaml/syntax"),
+        ("{name: svc}", '{name: "svc"#c\n  }', "yaml/syntax"),
+        ("owner: team-a", "owner: 'team-a' #c", None),
+        ("owner: team-a", "owner: team-a'#c", None),  # part of a plain scalar
+    ],
+)
+def test_a_comment_right_against_a_token_is_an_error(old: str, new: str, rule: str | None) -> None:
+    # the yaml package: "Comments must be separated from other tokens by white space
+    # characters"; libyaml and yaml-rs read a comment
+    text = COMPONENT.format(extra="").replace(old, new)
+    assert _errors(text)[:1] == ([rule] if rule else [])

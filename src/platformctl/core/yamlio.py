@@ -35,7 +35,7 @@ from platformctl.core.yamlread.build import (
     _composer_class,
     _node_position,
 )
-from platformctl.core.yamlread.compat import _restore, after_bom, prepare
+from platformctl.core.yamlread.compat import COMMENT_AGAINST, _restore, after_bom, prepare
 from platformctl.core.yamlread.problem import YamlProblem
 from platformctl.core.yamlread.scalars import (
     JsObject,
@@ -316,7 +316,11 @@ def iter_documents(
     global _COMPOSER
     import yaml
 
-    fast = _fast_documents(text, max_depth, backstage)
+    fast = (
+        None
+        if "#" in text and COMMENT_AGAINST.search(text)
+        else _fast_documents(text, max_depth, backstage)
+    )
     if fast is not None:
         yield from fast
         return
@@ -440,6 +444,8 @@ def _syntax_message(exc: Any, char: str = "") -> str:
     context = (exc.context or "").strip()
     if char == "\t" or "'\\t'" in problem or "\\t" in problem:
         return "tabs are not allowed as indentation"
+    if char == "#" and "cannot start any token" in problem:  # see compat.COMMENT_AGAINST
+        return "Comments must be separated from other tokens by white space characters"
     if char in ("%", "@", "`"):
         return f"a plain value cannot start with {char!r}"
     if problem and context:

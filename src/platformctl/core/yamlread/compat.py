@@ -109,7 +109,50 @@ def prepare(text: str) -> Prepared:
         or ("{" in prepared.text and _LONG_FLOW_KEY_HINT.search(prepared.text))
     ):
         prepared.text = _libyaml_fixups(prepared.text)
+    if "#" in prepared.text and COMMENT_AGAINST.search(prepared.text):
+        prepared.text = _refuse_unspaced_comments(prepared.text)
     return prepared
+
+
+# --- a comment right against a token ----------------------------------------------------------
+#
+# "a: 'x'#c", "[a]#c", "[a,#c": the yaml package's lexer takes the "#" as a comment (not part of
+# a plain scalar: none is there) and its composer refuses it, "Comments must be separated from
+# other tokens by white space characters"; libyaml reads a comment.  That "#" becomes a
+# character that cannot start a token for libyaml (an error at the same place; the message
+# is worded from the original text).  The fast path leaves such text to this one.
+
+# (a quote after a space, '"#fff"', opens a scalar: not worth leaving the fast path for)
+COMMENT_AGAINST = re.compile(r"(?:(?<=[^\s\[{,:])['\"]|[\]},\[{])#")
+_UNSPACED = "`"
+
+
+def _refuse_unspaced_comments(text: str) -> str:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    against = (
+        yaml.FlowSequenceEndToken,
+        yaml.FlowMappingEndToken,
+        yaml.FlowEntryToken,
+        yaml.FlowSequenceStartToken,
+        yaml.FlowMappingStartToken,
+    )
+    hits: list[int] = []
+    try:
+        for token in yaml.scan(text, Loader=loader):
+            end = token.end_mark.index
+            if text[end : end + 1] == "#" and (
+                isinstance(token, against)
+                or (isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'))
+            ):
+                hits.append(end)
+                break  # libyaml stops at the first
+    except yaml.YAMLError:
+        pass
+    for index in hits:
+        text = text[:index] + _UNSPACED + text[index + 1 :]
+    return text
 
 
 # --- a block sequence right after an explicit key ---------------------------------------------
