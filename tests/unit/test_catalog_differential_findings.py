@@ -227,3 +227,20 @@ def test_a_comment_right_against_a_token_is_an_error(old: str, new: str, rule: s
     # characters"; libyaml and yaml-rs read a comment
     text = COMPONENT.format(extra="").replace(old, new)
     assert _errors(text)[:1] == ([rule] if rule else [])
+
+
+@pytest.mark.parametrize(
+    ("metadata", "rule"),
+    [
+        ("{name: &n.x svc, title: *n.x}", None),
+        ("{name: &n#x svc, title: *n#x}", None),
+        ("{name: &a.b svc, title: &a_b 1, description: *a.b}", "backstage/schema"),  # title: 1
+        ("{name: svc, title: *nope.x}", "yaml/syntax"),  # an alias of no anchor
+    ],
+)
+def test_anchor_names_are_any_characters_up_to_a_space_or_flow_indicator(
+    metadata: str, rule: str | None
+) -> None:
+    # the yaml package's lexer: anything but " ,[]{}" and line breaks; libyaml: [0-9A-Za-z_-]
+    text = COMPONENT.format(extra="").replace("{name: svc}", metadata)
+    assert _errors(text)[:1] == ([rule] if rule else [])

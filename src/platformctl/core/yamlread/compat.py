@@ -107,6 +107,7 @@ def prepare(text: str) -> Prepared:
         or (":{" in prepared.text or ":[" in prepared.text)
         or ("!" in prepared.text and "[" in prepared.text and _TAG_AGAINST.search(prepared.text))
         or ("{" in prepared.text and _LONG_FLOW_KEY_HINT.search(prepared.text))
+        or (("&" in prepared.text or "*" in prepared.text) and _ODD_ANCHOR.search(prepared.text))
     ):
         prepared.text = _libyaml_fixups(prepared.text)
     if "#" in prepared.text and COMMENT_AGAINST.search(prepared.text):
@@ -193,6 +194,7 @@ def _libyaml_fixups(text: str) -> str:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    renamed: dict[str, str] = {}
     for _ in range(_MAX_DROPS):
         try:
             for _event in yaml.parse(text, Loader=loader):
@@ -201,7 +203,15 @@ def _libyaml_fixups(text: str) -> str:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             fixed = None
-            if mark is not None and exc.problem == "did not find expected whitespace or line break":
+            if (
+                exc.context in ("while scanning an anchor", "while scanning an alias")
+                and exc.problem == "did not find expected alphabetic or numeric character"
+                and exc.context_mark is not None
+            ):
+                fixed = _rename_anchor(text, exc.context_mark.index, renamed)
+            elif (
+                mark is not None and exc.problem == "did not find expected whitespace or line break"
+            ):
                 if exc.context == "while scanning a tag":
                     fixed = _untag_adjacent_scalar(text, mark.index)
             elif mark is not None and exc.problem == "did not find expected key":
@@ -302,6 +312,41 @@ def _explicit_flow_key(text: str, index: int) -> str | None:
     if "\n" not in key.strip() and len(key.strip()) <= 1024:
         return None
     return text[:start] + "? " + text[start:]
+
+
+# --- anchor names ------------------------------------------------------------------------------
+#
+# An anchor or alias name is any run of characters up to a space, a line break or one of
+# ",[]{}" for the yaml package ("&a.b", "*x#c"); libyaml takes only letters, digits, "-" and
+# "_".  Such a name is given to libyaml as a name of the same length that it takes (the same
+# one for every use of the name).  ("**bold**" in a plain scalar is no reason to look.)
+
+_ODD_ANCHOR = re.compile(
+    r"(?:^|(?<=[\s\[{,]))[&*][0-9A-Za-z_-]*[^0-9A-Za-z_\s,\[\]{}?:%@`*&-]", re.M
+)
+_ANCHOR_END = re.compile(r"[\s,\[\]{}]|\Z")
+_NOT_ANCHOR_CHAR = re.compile(r"[^0-9A-Za-z_-]")
+
+
+def _rename_anchor(text: str, index: int, renamed: dict[str, str]) -> str | None:
+    end = _ANCHOR_END.search(text, index + 1)
+    stop = end.start() if end else len(text)
+    name = text[index + 1 : stop]
+    if not name or not _NOT_ANCHOR_CHAR.search(name):
+        return None
+    safe = renamed.get(name)
+    if safe is None:
+        safe = _NOT_ANCHOR_CHAR.sub("_", name)
+        taken = set(renamed.values())
+        n = 0
+        while safe in taken or re.search(rf"[&*]{re.escape(safe)}(?![0-9A-Za-z_-])", text):
+            digits = str(n)
+            safe = (_NOT_ANCHOR_CHAR.sub("_", name)[: -len(digits)] + digits)[-len(name) :]
+            n += 1
+            if n > 10 ** len(name):
+                return None
+        renamed[name] = safe
+    return text[: index + 1] + safe + text[stop:]
 
 
 # --- a tag right against a plain scalar in a flow collection --------------------------------------
