@@ -244,3 +244,19 @@ def test_anchor_names_are_any_characters_up_to_a_space_or_flow_indicator(
     # the yaml package's lexer: anything but " ,[]{}" and line breaks; libyaml: [0-9A-Za-z_-]
     text = COMPONENT.format(extra="").replace("{name: svc}", metadata)
     assert _errors(text)[:1] == ([rule] if rule else [])
+
+
+@pytest.mark.parametrize(
+    ("prefix", "owner", "rule"),
+    [
+        ("tag:e\ufffd.com:", "team-a", None),  # fuzzer, seed 6 (bad UTF-8 in the prefix)
+        ("tag:e\ufffd.com:", "!e!x team-a", None),  # an unknown tag: the string
+        ("tag:e%zz.com:", "!e!x ':x'", "backstage/invalid-ref"),
+    ],
+)
+def test_a_tag_prefix_is_any_non_space_text(prefix: str, owner: str, rule: str | None) -> None:
+    # the yaml package records any %TAG prefix; libyaml takes only URI characters
+    text = f"%TAG !e! {prefix}\n---\n" + COMPONENT.format(extra="").replace(
+        "owner: team-a", f"owner: {owner}"
+    )
+    assert _errors(text)[:1] == ([rule] if rule else [])

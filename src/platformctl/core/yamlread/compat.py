@@ -477,6 +477,25 @@ def _unusable_tag_handle(line: str) -> bool:
     return not handle.endswith("!") or not _YAML_TAG_CHARS.match(handle)
 
 
+# A %TAG prefix is any run of non-space characters for the yaml package; libyaml takes only URI
+# characters.  Others become "~" for libyaml: no tag the yaml package knows has either, so a
+# tag through that handle stays unknown.
+_TAG_PREFIX = re.compile(r"(?<=^%TAG)([ \t]+\S+[ \t]+)(\S+)")
+
+
+def _uri_safe_prefix(match: re.Match[str]) -> str:
+    prefix, out, i = match.group(2), [], 0
+    while i < len(prefix):
+        char = _URI_CHARS.match(prefix, i)
+        if char:
+            out.append(char.group())
+            i = char.end()
+        else:
+            out.append("~")
+            i += 1
+    return match.group(1) + "".join(out)
+
+
 def _directives(text: str) -> tuple[str, list[str | None]]:
     """The yaml package's reading of directives: ``%YAML``/unknown directives before a
     document are consumed (``%TAG`` is left to libyaml), the ``%YAML`` version stays in force
@@ -507,6 +526,8 @@ def _directives(text: str) -> tuple[str, list[str | None]]:
                     # read as plain strings either way, and libyaml is pickier about the prefix
                     lines[i] = "#" + line[1:]
                     directive_lines.append(i)
+                else:
+                    lines[i] = _TAG_PREFIX.sub(_uri_safe_prefix, line, count=1)
             elif marker == "---":
                 in_document = True
                 versions.append(version)
