@@ -260,3 +260,20 @@ def test_a_tag_prefix_is_any_non_space_text(prefix: str, owner: str, rule: str |
         "owner: team-a", f"owner: {owner}"
     )
     assert _errors(text)[:1] == ([rule] if rule else [])
+
+
+@pytest.mark.parametrize(
+    ("metadata", "rule"),
+    [
+        ("{name: svc, tags: [a, !<tag:yaml.org,2002:str>b]}", None),
+        ("{name: svc, tags: [!<tag:yaml.org,2002:int>12]}", "backstage/schema"),  # 12
+        # fuzzer, seed 7 (a bad byte right after the ">"): the string "\ufffd 12"
+        ("{name: svc, tags: [a, !<tag:yaml.org,2002:str>\ufffd 12]}", "backstage/field-format"),
+        ("{name: svc, title: !<tag:yaml.org,2002:str>x}", "yaml/syntax"),  # not in a sequence
+    ],
+)
+def test_a_verbatim_tag_against_a_flow_sequence_item_tags_it(
+    metadata: str, rule: str | None
+) -> None:
+    text = COMPONENT.format(extra="").replace("{name: svc}", metadata)
+    assert _errors(text)[:1] == ([rule] if rule else [])

@@ -108,6 +108,7 @@ def prepare(text: str) -> Prepared:
         or ("!" in prepared.text and "[" in prepared.text and _TAG_AGAINST.search(prepared.text))
         or ("{" in prepared.text and _LONG_FLOW_KEY_HINT.search(prepared.text))
         or (("&" in prepared.text or "*" in prepared.text) and _ODD_ANCHOR.search(prepared.text))
+        or ("!<" in prepared.text and _VERBATIM_AGAINST.search(prepared.text))
     ):
         prepared.text = _libyaml_fixups(prepared.text)
     if "#" in prepared.text and COMMENT_AGAINST.search(prepared.text):
@@ -214,6 +215,8 @@ def _libyaml_fixups(text: str) -> str:
             ):
                 if exc.context == "while scanning a tag":
                     fixed = _untag_adjacent_scalar(text, mark.index)
+                    if fixed is None:
+                        fixed = _space_after_verbatim_tag(text, mark.index)
             elif mark is not None and exc.problem == "did not find expected key":
                 fixed = _drop_items(text.split("\n"), mark.line, mark.column)
                 if fixed is None:
@@ -389,6 +392,25 @@ def _untag_adjacent_scalar(text: str, index: int) -> str | None:
 
 
 _PLAIN_END = re.compile(r"[,\]\[{}]|:(?=[\s,\[\]{}])")
+
+# A verbatim tag ends at its ">" for the yaml package: "[!<tag:yaml.org,2002:str>12]" is the
+# string "12" (same rule as above).  libyaml gets a space after the ">" (the rest of that line
+# moves one column right), which gives it the same reading whatever the tag.
+_VERBATIM_AGAINST = re.compile(r"!<[^\s>]*>[^\s,\[\]{}]")
+
+
+def _space_after_verbatim_tag(text: str, index: int) -> str | None:
+    if index >= len(text) or text[index] in _NOT_PLAIN_START or text[index - 1 : index] != ">":
+        return None
+    begin = text.rfind("!<", 0, index)
+    if begin < 0 or not _VERBATIM_TAG.fullmatch(text, begin, index):
+        return None
+    if not _at_flow_sequence_item(text[:begin]):
+        return None
+    end = _PLAIN_END.search(text, index)
+    if end is not None and end.group().startswith(":"):
+        return None  # an implicit pair's key: an error for the yaml package too
+    return text[:index] + " " + text[index:]
 
 
 def _at_flow_sequence_item(before: str) -> bool:
