@@ -36,7 +36,7 @@ from platformctl.core.yamlread.build import (
     _composer_class,
     _node_position,
 )
-from platformctl.core.yamlread.compat import _restore, prepare
+from platformctl.core.yamlread.compat import COMMENT_AGAINST, _restore, after_bom, prepare
 from platformctl.core.yamlread.problem import YamlProblem
 from platformctl.core.yamlread.scalars import (
     JsObject,
@@ -258,6 +258,19 @@ def decode(
         text = text[1:]
         if lenient and text.startswith(" "):
             text = _unindent_bom_line(text)
+        if lenient:
+            text, error = after_bom(text)
+            if error is not None:
+                problems.append(
+                    YamlProblem(
+                        "yaml/syntax",
+                        error[0],
+                        1,
+                        error[1] + 2,  # the BOM is the first column
+                        0,
+                        hint="remove the byte-order mark (save the file as UTF-8 without BOM)",
+                    )
+                )
         problems.append(
             YamlProblem(
                 "yaml/bom",
@@ -302,7 +315,11 @@ def iter_documents(
     ``backstage``: also refuse what only Backstage's yaml package refuses (a quoted value's
     continuation line not indented past its key), for catalog files."""
     global _COMPOSER
-    fast = _fast_documents(text, max_depth, backstage)
+    fast = (
+        None
+        if "#" in text and COMMENT_AGAINST.search(text)
+        else _fast_documents(text, max_depth, backstage)
+    )
     if fast is not None:
         yield from fast
         return
@@ -428,6 +445,8 @@ def _syntax_message(exc: Any, char: str = "") -> str:
     context = (exc.context or "").strip()
     if char == "\t" or "'\\t'" in problem or "\\t" in problem:
         return "tabs are not allowed as indentation"
+    if char == "#" and "cannot start any token" in problem:  # see compat.COMMENT_AGAINST
+        return "Comments must be separated from other tokens by white space characters"
     if char in ("%", "@", "`"):
         return f"a plain value cannot start with {char!r}"
     if problem and context:

@@ -106,9 +106,55 @@ def prepare(text: str) -> Prepared:
         ("?" in prepared.text and _BLOCK_EXPLICIT_KEY.search(prepared.text))
         or (":{" in prepared.text or ":[" in prepared.text)
         or ("!" in prepared.text and "[" in prepared.text and _TAG_AGAINST.search(prepared.text))
+        or ("{" in prepared.text and _LONG_FLOW_KEY_HINT.search(prepared.text))
+        or (("&" in prepared.text or "*" in prepared.text) and _ODD_ANCHOR.search(prepared.text))
+        or ("!<" in prepared.text and _VERBATIM_AGAINST.search(prepared.text))
     ):
         prepared.text = _libyaml_fixups(prepared.text)
+    if "#" in prepared.text and COMMENT_AGAINST.search(prepared.text):
+        prepared.text = _refuse_unspaced_comments(prepared.text)
     return prepared
+
+
+# --- a comment right against a token ----------------------------------------------------------
+#
+# "a: 'x'#c", "[a]#c", "[a,#c": the yaml package's lexer takes the "#" as a comment (not part of
+# a plain scalar: none is there) and its composer refuses it, "Comments must be separated from
+# other tokens by white space characters"; libyaml reads a comment.  That "#" becomes a
+# character that cannot start a token for libyaml (an error at the same place; the message
+# is worded from the original text).  The fast path leaves such text to this one.
+
+# (a quote after a space, '"#fff"', opens a scalar: not worth leaving the fast path for)
+COMMENT_AGAINST = re.compile(r"(?:(?<=[^\s\[{,:])['\"]|[\]},\[{])#")
+_UNSPACED = "`"
+
+
+def _refuse_unspaced_comments(text: str) -> str:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    against = (
+        yaml.FlowSequenceEndToken,
+        yaml.FlowMappingEndToken,
+        yaml.FlowEntryToken,
+        yaml.FlowSequenceStartToken,
+        yaml.FlowMappingStartToken,
+    )
+    hits: list[int] = []
+    try:
+        for token in yaml.scan(text, Loader=loader):
+            end = token.end_mark.index
+            if text[end : end + 1] == "#" and (
+                isinstance(token, against)
+                or (isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'))
+            ):
+                hits.append(end)
+                break  # libyaml stops at the first
+    except yaml.YAMLError:
+        pass
+    for index in hits:
+        text = text[:index] + _UNSPACED + text[index + 1 :]
+    return text
 
 
 # --- a block sequence right after an explicit key ---------------------------------------------
@@ -149,6 +195,7 @@ def _libyaml_fixups(text: str) -> str:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    renamed: dict[str, str] = {}
     for _ in range(_MAX_DROPS):
         try:
             for _event in yaml.parse(text, Loader=loader):
@@ -157,11 +204,31 @@ def _libyaml_fixups(text: str) -> str:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             fixed = None
-            if mark is not None and exc.problem == "did not find expected whitespace or line break":
+            if (
+                exc.context in ("while scanning an anchor", "while scanning an alias")
+                and exc.problem == "did not find expected alphabetic or numeric character"
+                and exc.context_mark is not None
+            ):
+                fixed = _rename_anchor(text, exc.context_mark.index, renamed)
+            elif (
+                mark is not None and exc.problem == "did not find expected whitespace or line break"
+            ):
                 if exc.context == "while scanning a tag":
                     fixed = _untag_adjacent_scalar(text, mark.index)
+                    if fixed is None:
+                        fixed = _space_after_verbatim_tag(text, mark.index)
             elif mark is not None and exc.problem == "did not find expected key":
                 fixed = _drop_items(text.split("\n"), mark.line, mark.column)
+                if fixed is None:
+                    fixed = _drop_after_quoted_key(text, mark.index)
+            elif mark is not None and exc.problem == "mapping keys are not allowed in this context":
+                fixed = _drop_after_quoted_key(text, mark.index)
+            elif (
+                mark is not None
+                and exc.problem == "did not find expected ',' or '}'"
+                and exc.context == "while parsing a flow mapping"
+            ):
+                fixed = _explicit_flow_key(text, mark.index)
             elif mark is not None and exc.problem == "found unexpected ':'":
                 index = mark.index
                 if text[index : index + 1] == ":" and text[index + 1 : index + 2] in ("{", "["):
@@ -172,6 +239,117 @@ def _libyaml_fixups(text: str) -> str:
         except yaml.YAMLError:
             return text
     return text
+
+
+# --- a node right after an explicit key's quoted scalar -------------------------------------------
+#
+# "? 'a'X", "? '' [x]", "? 'a' 'b'": after the closing quote of an explicit key, the yaml
+# package's parser takes the next node on that line (with any lines indented past the "?")
+# as the pair's value without a ":", which its composer drops, as for the items above (the key
+# reads as null-valued, or takes the value of a ":" line that follows).  libyaml refuses the
+# node; it is blanked for libyaml.  Not a "-" there (an error for the yaml package too).
+
+_QUOTED_EXPLICIT_KEY = re.compile(
+    r"((?:[ ]*-[ ]+)*[ ]*)\?[ ]+(?:'(?:[^'\n]|'')*'|\"(?:[^\"\\\n]|\\.)*\")[ ]*"
+)
+
+
+def _drop_after_quoted_key(text: str, index: int) -> str | None:
+    start = text.rfind("\n", 0, index) + 1
+    match = _QUOTED_EXPLICIT_KEY.match(text, start)
+    if match is None or match.end() != index or text[index : index + 1] in ("", "\n", "-", "#"):
+        return None
+    column = len(match.group(1))  # the "?"
+    end = text.find("\n", index)
+    end = len(text) if end < 0 else end
+    while end < len(text):
+        line_end = text.find("\n", end + 1)
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[end + 1 : line_end]
+        stripped = line.lstrip(" ")
+        if stripped and not stripped.startswith("#") and len(line) - len(stripped) <= column:
+            break
+        end = line_end
+    dropped = "".join(c if c == "\n" else " " for c in text[index:end])
+    return text[:index] + dropped + text[end:]
+
+
+# --- a long implicit key in a flow mapping ----------------------------------------------------
+#
+# The yaml package takes an implicit key of a flow mapping over several lines ("{a: 1,\n b\n
+# c: 2}" has the key "b c"; a flow collection as a key too) or longer than 1024 characters:
+# only flow sequences' implicit keys must be on one line.  libyaml's simple keys cannot be;
+# there the key is made explicit for libyaml: "? " goes before it (the rest of that line moves
+# two columns right).  Not when the key follows a value of the same entry ("{a: b\n c: d}"),
+# an error for the yaml package too.
+
+_LONG_FLOW_KEY_HINT = re.compile(r"\{[^}\n]*\n|[^\n]{1025}")
+
+
+def _explicit_flow_key(text: str, index: int) -> str | None:
+    if text[index : index + 1] != ":":
+        return None
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    levels: list[list[Any]] = []  # per open flow collection: [is a mapping, entry start, has ':']
+    try:
+        for token in yaml.scan(text[:index], Loader=loader):
+            if isinstance(token, (yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)):
+                levels.append(
+                    [isinstance(token, yaml.FlowMappingStartToken), token.end_mark.index, False]
+                )
+            elif isinstance(token, (yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)):
+                if levels:
+                    levels.pop()
+            elif levels and isinstance(token, yaml.FlowEntryToken):
+                levels[-1][1:] = [token.end_mark.index, False]
+            elif levels and isinstance(token, (yaml.ValueToken, yaml.KeyToken)):
+                levels[-1][2] = True
+    except yaml.YAMLError:
+        return None
+    if not levels or not levels[-1][0] or levels[-1][2]:
+        return None
+    start = levels[-1][1]
+    key = text[start:index]
+    if "\n" not in key.strip() and len(key.strip()) <= 1024:
+        return None
+    return text[:start] + "? " + text[start:]
+
+
+# --- anchor names ------------------------------------------------------------------------------
+#
+# An anchor or alias name is any run of characters up to a space, a line break or one of
+# ",[]{}" for the yaml package ("&a.b", "*x#c"); libyaml takes only letters, digits, "-" and
+# "_".  Such a name is given to libyaml as a name of the same length that it takes (the same
+# one for every use of the name).  ("**bold**" in a plain scalar is no reason to look.)
+
+_ODD_ANCHOR = re.compile(
+    r"(?:^|(?<=[\s\[{,]))[&*][0-9A-Za-z_-]*[^0-9A-Za-z_\s,\[\]{}?:%@`*&-]", re.M
+)
+_ANCHOR_END = re.compile(r"[\s,\[\]{}]|\Z")
+_NOT_ANCHOR_CHAR = re.compile(r"[^0-9A-Za-z_-]")
+
+
+def _rename_anchor(text: str, index: int, renamed: dict[str, str]) -> str | None:
+    end = _ANCHOR_END.search(text, index + 1)
+    stop = end.start() if end else len(text)
+    name = text[index + 1 : stop]
+    if not name or not _NOT_ANCHOR_CHAR.search(name):
+        return None
+    safe = renamed.get(name)
+    if safe is None:
+        safe = _NOT_ANCHOR_CHAR.sub("_", name)
+        taken = set(renamed.values())
+        n = 0
+        while safe in taken or re.search(rf"[&*]{re.escape(safe)}(?![0-9A-Za-z_-])", text):
+            digits = str(n)
+            safe = (_NOT_ANCHOR_CHAR.sub("_", name)[: -len(digits)] + digits)[-len(name) :]
+            n += 1
+            if n > 10 ** len(name):
+                return None
+        renamed[name] = safe
+    return text[: index + 1] + safe + text[stop:]
 
 
 # --- a tag right against a plain scalar in a flow collection --------------------------------------
@@ -214,6 +392,25 @@ def _untag_adjacent_scalar(text: str, index: int) -> str | None:
 
 
 _PLAIN_END = re.compile(r"[,\]\[{}]|:(?=[\s,\[\]{}])")
+
+# A verbatim tag ends at its ">" for the yaml package: "[!<tag:yaml.org,2002:str>12]" is the
+# string "12" (same rule as above).  libyaml gets a space after the ">" (the rest of that line
+# moves one column right), which gives it the same reading whatever the tag.
+_VERBATIM_AGAINST = re.compile(r"!<[^\s>]*>[^\s,\[\]{}]")
+
+
+def _space_after_verbatim_tag(text: str, index: int) -> str | None:
+    if index >= len(text) or text[index] in _NOT_PLAIN_START or text[index - 1 : index] != ">":
+        return None
+    begin = text.rfind("!<", 0, index)
+    if begin < 0 or not _VERBATIM_TAG.fullmatch(text, begin, index):
+        return None
+    if not _at_flow_sequence_item(text[:begin]):
+        return None
+    end = _PLAIN_END.search(text, index)
+    if end is not None and end.group().startswith(":"):
+        return None  # an implicit pair's key: an error for the yaml package too
+    return text[:index] + " " + text[index:]
 
 
 def _at_flow_sequence_item(before: str) -> bool:
@@ -302,6 +499,25 @@ def _unusable_tag_handle(line: str) -> bool:
     return not handle.endswith("!") or not _YAML_TAG_CHARS.match(handle)
 
 
+# A %TAG prefix is any run of non-space characters for the yaml package; libyaml takes only URI
+# characters.  Others become "~" for libyaml: no tag the yaml package knows has either, so a
+# tag through that handle stays unknown.
+_TAG_PREFIX = re.compile(r"(?<=^%TAG)([ \t]+\S+[ \t]+)(\S+)")
+
+
+def _uri_safe_prefix(match: re.Match[str]) -> str:
+    prefix, out, i = match.group(2), [], 0
+    while i < len(prefix):
+        char = _URI_CHARS.match(prefix, i)
+        if char:
+            out.append(char.group())
+            i = char.end()
+        else:
+            out.append("~")
+            i += 1
+    return match.group(1) + "".join(out)
+
+
 def _directives(text: str) -> tuple[str, list[str | None]]:
     """The yaml package's reading of directives: ``%YAML``/unknown directives before a
     document are consumed (``%TAG`` is left to libyaml), the ``%YAML`` version stays in force
@@ -332,6 +548,8 @@ def _directives(text: str) -> tuple[str, list[str | None]]:
                     # read as plain strings either way, and libyaml is pickier about the prefix
                     lines[i] = "#" + line[1:]
                     directive_lines.append(i)
+                else:
+                    lines[i] = _TAG_PREFIX.sub(_uri_safe_prefix, line, count=1)
             elif marker == "---":
                 in_document = True
                 versions.append(version)
@@ -372,3 +590,69 @@ def _restore(value: Any, swapped: dict[str, str], retagged: dict[str, str] | Non
     if isinstance(value, list):
         return [_restore(v, swapped, retagged) for v in value]
     return value
+
+
+# --- the line of a leading byte-order mark ---------------------------------------------------
+#
+# The yaml package's lexer emits a leading BOM as a token of its own, after which its parser
+# no longer counts that line as starting at a new line: the "?", ":" and "-" indicators (and
+# spaces, see yamlio._unindent_bom_line) of the first line add nothing to the indentation, so
+# any block collection started on that line sits at indentation 0.  Hence:
+#
+# * a block mapping as an explicit key ("? a: b") holds every later line of the document at
+#   indentation 0 ("? a: b" / "c: d" is the single key "{ a: b, c: d }" with a null value);
+#   libyaml is given those lines indented to that mapping's column;
+# * a block sequence on that line ("- a", "? - a") is an error.
+
+_BOM_INDICATOR_LINE = re.compile(r"[?:-](?:[ \t]|$)", re.M)
+_DOCUMENT_MARKER = re.compile(r"(?:---|\.\.\.)(?:[ \t]|\Z)")
+
+
+def after_bom(text: str) -> tuple[str, tuple[str, int] | None]:
+    """``text`` (a leading BOM removed) as libyaml should read it, and the error the yaml
+    package reports on the BOM's line (message, 0-based column) if any; see above."""
+    if not _BOM_INDICATOR_LINE.match(text) or text.startswith(("---", "...")):
+        return text, None
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    # per open collection: [is a mapping, children so far]
+    stack: list[list[Any]] = []
+    absorbing: int | None = None  # column of the block mapping that takes the later lines
+    want_column = False
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            mark: Any = event.start_mark
+            if want_column:
+                absorbing, want_column = mark.column, False
+            if mark.line > 0:
+                break
+            starts = isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent))
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                starts = True
+                block = not event.flow_style
+                is_key = bool(stack) and stack[-1][0] and stack[-1][1] % 2 == 0
+                if block and isinstance(event, yaml.SequenceStartEvent):
+                    return text, (
+                        "a block sequence cannot start on the line of a byte-order mark",
+                        mark.column,
+                    )
+                if block and is_key:
+                    want_column = True  # the column of its first key
+            if starts and stack:
+                stack[-1][1] += 1
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                stack.append([isinstance(event, yaml.MappingStartEvent), 0])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+    except yaml.YAMLError:
+        pass
+    if not absorbing:
+        return text, None
+    lines = text.split("\n")
+    for i in range(1, len(lines)):
+        if _DOCUMENT_MARKER.match(lines[i]):
+            break
+        if lines[i].strip():
+            lines[i] = " " * absorbing + lines[i]
+    return "\n".join(lines), None
