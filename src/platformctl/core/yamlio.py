@@ -30,13 +30,14 @@ from typing import Any
 
 from platformctl.core.errors import InputFileError
 from platformctl.core.yamlread import fast as _fast
+from platformctl.core.yamlread.bom import after_bom
 from platformctl.core.yamlread.build import (
     _Abort,
     _Builder,
     _composer_class,
     _node_position,
 )
-from platformctl.core.yamlread.compat import COMMENT_AGAINST, _restore, after_bom, prepare
+from platformctl.core.yamlread.compat import COMMENT_AGAINST, _restore, prepare
 from platformctl.core.yamlread.problem import YamlProblem
 from platformctl.core.yamlread.scalars import (
     JsObject,

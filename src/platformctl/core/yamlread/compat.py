@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from platformctl.core.yamlread.directives import _URI_CHARS, _directives
 from platformctl.core.yamlread.scalars import JsObject
 
 # --- what libyaml reads differently from the yaml package ----------------------------------
@@ -40,7 +41,6 @@ _VERBATIM_BANG = re.compile(r"(?<![^\s\[{,:-])!<!!?>")
 # knows has either, so an unknown tag stays unknown.  The same text inside a quoted value is
 # put back (``Prepared.retagged``).
 _VERBATIM_TAG = re.compile(r"(?<![^\s\[{,])!<[^\s>]*>")
-_URI_CHARS = re.compile(r"[0-9A-Za-z!$&'()*+,\-./:;=?@\[\]_~]|%[0-9A-Fa-f]{2}")
 
 
 def _uri_safe(match: re.Match[str], prepared: Prepared) -> str:
@@ -480,99 +480,6 @@ def _drop_items(lines: list[str], first: int, column: int) -> str | None:
     return "\n".join(lines)
 
 
-_VERSION = re.compile(r"[0-9]+\.[0-9]+\Z")
-# A %TAG handle libyaml accepts; the yaml package takes any word as a handle, but a tag can only
-# name one that ends with "!" and has only the characters its lexer reads in a tag.
-_LIBYAML_HANDLE = re.compile(r"!(?:[0-9A-Za-z_-]*!)?\Z")
-_YAML_TAG_CHARS = re.compile(r"[0-9A-Za-z\-#;/?:@&=+$_.!~*'()]*\Z")
-
-
-def _unusable_tag_handle(line: str) -> bool:
-    """A ``%TAG`` directive (two parts, as the yaml package needs) whose handle libyaml refuses
-    and no tag can ever name: the yaml package records it and nothing comes of it."""
-    parts = line.split("#")[0].split()
-    if len(parts) != 3:
-        return False
-    handle = parts[1]
-    if _LIBYAML_HANDLE.match(handle):
-        return False
-    return not handle.endswith("!") or not _YAML_TAG_CHARS.match(handle)
-
-
-# A %TAG prefix is any run of non-space characters for the yaml package; libyaml takes only URI
-# characters.  Others become "~" for libyaml: no tag the yaml package knows has either, so a
-# tag through that handle stays unknown.
-_TAG_PREFIX = re.compile(r"(?<=^%TAG)([ \t]+\S+[ \t]+)(\S+)")
-
-
-def _uri_safe_prefix(match: re.Match[str]) -> str:
-    prefix, out, i = match.group(2), [], 0
-    while i < len(prefix):
-        char = _URI_CHARS.match(prefix, i)
-        if char:
-            out.append(char.group())
-            i = char.end()
-        else:
-            out.append("~")
-            i += 1
-    return match.group(1) + "".join(out)
-
-
-def _directives(text: str) -> tuple[str, list[str | None]]:
-    """The yaml package's reading of directives: ``%YAML``/unknown directives before a
-    document are consumed (``%TAG`` is left to libyaml), the ``%YAML`` version stays in force
-    for later documents, and a ``%`` line inside a document is content, which cannot start a
-    plain scalar (libyaml would take it as a directive)."""
-    lines = text.split("\n")
-    versions: list[str | None] = []
-    version: str | None = None
-    in_document = False
-    directive_lines: list[int] = []  # consumed directives before the next document
-    for i, line in enumerate(lines):
-        marker = line[:3] if len(line) == 3 or line[3:4] in (" ", "\t", "\r") else ""
-        if not in_document:
-            if line.startswith("%"):
-                if line.startswith("%YAML") and line[5:6] in (" ", "\t"):
-                    written = line[5:].split("#")[0].strip()
-                    if not _VERSION.match(written):
-                        continue  # "Unsupported YAML version": libyaml refuses it too
-                    version = written
-                    lines[i] = "#" + line[1:]
-                    directive_lines.append(i)
-                elif (
-                    not (line.startswith("%TAG") and line[4:5] in (" ", "\t"))
-                    or (line[5:].split() or [""])[0] == "!"
-                    or _unusable_tag_handle(line)
-                ):
-                    # unknown directives, and a %TAG for the primary handle "!": local tags
-                    # read as plain strings either way, and libyaml is pickier about the prefix
-                    lines[i] = "#" + line[1:]
-                    directive_lines.append(i)
-                else:
-                    lines[i] = _TAG_PREFIX.sub(_uri_safe_prefix, line, count=1)
-            elif marker == "---":
-                in_document = True
-                versions.append(version)
-                directive_lines.clear()
-            elif marker == "..." or not line.strip() or line.lstrip().startswith("#"):
-                continue
-            else:
-                # directives need a "---" after them: give libyaml the original lines back,
-                # which it rejects as the yaml package does
-                for j in directive_lines:
-                    lines[j] = "%" + lines[j][1:]
-                directive_lines.clear()
-                in_document = True
-                versions.append(version)
-        elif marker == "...":
-            in_document = False
-        elif marker == "---":
-            versions.append(version)
-        elif line.startswith("%"):
-            lines[i] = "@" + line[1:]  # "cannot start a plain scalar", as in the yaml package
-    return "\n".join(lines), versions
-
-
 def _restore(value: Any, swapped: dict[str, str], retagged: dict[str, str] | None = None) -> Any:
     if isinstance(value, str):
         if any(c in swapped for c in value):
@@ -590,69 +497,3 @@ def _restore(value: Any, swapped: dict[str, str], retagged: dict[str, str] | Non
     if isinstance(value, list):
         return [_restore(v, swapped, retagged) for v in value]
     return value
-
-
-# --- the line of a leading byte-order mark ---------------------------------------------------
-#
-# The yaml package's lexer emits a leading BOM as a token of its own, after which its parser
-# no longer counts that line as starting at a new line: the "?", ":" and "-" indicators (and
-# spaces, see yamlio._unindent_bom_line) of the first line add nothing to the indentation, so
-# any block collection started on that line sits at indentation 0.  Hence:
-#
-# * a block mapping as an explicit key ("? a: b") holds every later line of the document at
-#   indentation 0 ("? a: b" / "c: d" is the single key "{ a: b, c: d }" with a null value);
-#   libyaml is given those lines indented to that mapping's column;
-# * a block sequence on that line ("- a", "? - a") is an error.
-
-_BOM_INDICATOR_LINE = re.compile(r"[?:-](?:[ \t]|$)", re.M)
-_DOCUMENT_MARKER = re.compile(r"(?:---|\.\.\.)(?:[ \t]|\Z)")
-
-
-def after_bom(text: str) -> tuple[str, tuple[str, int] | None]:
-    """``text`` (a leading BOM removed) as libyaml should read it, and the error the yaml
-    package reports on the BOM's line (message, 0-based column) if any; see above."""
-    if not _BOM_INDICATOR_LINE.match(text) or text.startswith(("---", "...")):
-        return text, None
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    # per open collection: [is a mapping, children so far]
-    stack: list[list[Any]] = []
-    absorbing: int | None = None  # column of the block mapping that takes the later lines
-    want_column = False
-    try:
-        for event in yaml.parse(text, Loader=loader):
-            mark: Any = event.start_mark
-            if want_column:
-                absorbing, want_column = mark.column, False
-            if mark.line > 0:
-                break
-            starts = isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent))
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                starts = True
-                block = not event.flow_style
-                is_key = bool(stack) and stack[-1][0] and stack[-1][1] % 2 == 0
-                if block and isinstance(event, yaml.SequenceStartEvent):
-                    return text, (
-                        "a block sequence cannot start on the line of a byte-order mark",
-                        mark.column,
-                    )
-                if block and is_key:
-                    want_column = True  # the column of its first key
-            if starts and stack:
-                stack[-1][1] += 1
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                stack.append([isinstance(event, yaml.MappingStartEvent), 0])
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                stack.pop()
-    except yaml.YAMLError:
-        pass
-    if not absorbing:
-        return text, None
-    lines = text.split("\n")
-    for i in range(1, len(lines)):
-        if _DOCUMENT_MARKER.match(lines[i]):
-            break
-        if lines[i].strip():
-            lines[i] = " " * absorbing + lines[i]
-    return "\n".join(lines), None
