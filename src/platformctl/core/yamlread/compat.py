@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from platformctl.core.yamlread.directives import _URI_CHARS, _directives
+from platformctl.core.yamlread.directives import _directives, uri_safe
 from platformctl.core.yamlread.scalars import JsObject
 
 # --- what libyaml reads differently from the yaml package ----------------------------------
@@ -45,16 +45,7 @@ _VERBATIM_TAG = re.compile(r"(?<![^\s\[{,])!<[^\s>]*>")
 
 def _uri_safe(match: re.Match[str], prepared: Prepared) -> str:
     tag = match.group()
-    body, out, i = tag[2:-1], [], 0
-    while i < len(body):
-        char = _URI_CHARS.match(body, i)
-        if char:
-            out.append(char.group())
-            i = char.end()
-        else:
-            out.append("~")
-            i += 1
-    safe = "!<" + "".join(out) + ">"
+    safe = "!<" + uri_safe(tag[2:-1]) + ">"
     if safe != tag:
         if prepared.retagged is None:
             prepared.retagged = {}
@@ -383,11 +374,8 @@ def _untag_adjacent_scalar(text: str, index: int) -> str | None:
     tag = text[begin:index]
     if not _ADJACENT_TAG.match(tag) or tag in _TAGS_THAT_READ:
         return None
-    if not _at_flow_sequence_item(text[:begin]):
+    if not _flow_item_not_key(text, begin, index):
         return None
-    end = _PLAIN_END.search(text, index)
-    if end is not None and end.group().startswith(":"):
-        return None  # an implicit pair's key: an error for the yaml package too
     return text[:begin] + " " * len(tag) + text[index:]
 
 
@@ -405,12 +393,18 @@ def _space_after_verbatim_tag(text: str, index: int) -> str | None:
     begin = text.rfind("!<", 0, index)
     if begin < 0 or not _VERBATIM_TAG.fullmatch(text, begin, index):
         return None
-    if not _at_flow_sequence_item(text[:begin]):
+    if not _flow_item_not_key(text, begin, index):
         return None
-    end = _PLAIN_END.search(text, index)
-    if end is not None and end.group().startswith(":"):
-        return None  # an implicit pair's key: an error for the yaml package too
     return text[:index] + " " + text[index:]
+
+
+def _flow_item_not_key(text: str, begin: int, index: int) -> bool:
+    """The tag at ``begin`` (its scalar at ``index``) starts an item of a flow sequence, and
+    that item is not an implicit pair's key (an error for the yaml package too)."""
+    if not _at_flow_sequence_item(text[:begin]):
+        return False
+    end = _PLAIN_END.search(text, index)
+    return end is None or not end.group().startswith(":")
 
 
 def _at_flow_sequence_item(before: str) -> bool:

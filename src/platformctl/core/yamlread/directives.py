@@ -32,17 +32,22 @@ def _unusable_tag_handle(line: str) -> bool:
 _TAG_PREFIX = re.compile(r"(?<=^%TAG)([ \t]+\S+[ \t]+)(\S+)")
 
 
-def _uri_safe_prefix(match: re.Match[str]) -> str:
-    prefix, out, i = match.group(2), [], 0
-    while i < len(prefix):
-        char = _URI_CHARS.match(prefix, i)
+def uri_safe(text: str) -> str:
+    """``text`` with every character libyaml does not take in a tag URI as "~"."""
+    out, i = [], 0
+    while i < len(text):
+        char = _URI_CHARS.match(text, i)
         if char:
             out.append(char.group())
             i = char.end()
         else:
             out.append("~")
             i += 1
-    return match.group(1) + "".join(out)
+    return "".join(out)
+
+
+def _uri_safe_prefix(match: re.Match[str]) -> str:
+    return match.group(1) + uri_safe(match.group(2))
 
 
 def _directives(text: str) -> tuple[str, list[str | None]]:
