@@ -78,3 +78,21 @@ def test_baseline_apply_file(bad, tmp_path, monkeypatch):
     assert caught.value.hint == (
         f"--baseline is relative to the current folder: pass {bad / 'b.json'}"
     )
+
+
+def test_root_and_something_to_check(bad, tmp_path):
+    import subprocess
+
+    from platformctl.core.errors import UsageError
+
+    cfg = config_mod.load(cwd=bad)
+    assert scoring.root_of(bad, cfg) == bad.resolve()
+    scoring.ensure_checkable(bad, cfg)  # it has a catalog file
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    cfg = config_mod.load(cwd=empty)
+    with pytest.raises(UsageError, match="nothing to check in"):
+        scoring.ensure_checkable(scoring.root_of(empty, cfg), cfg)
+    subprocess.run(["git", "init", "-q", str(empty)], check=True)
+    (empty / "sub").mkdir()
+    scoring.ensure_checkable(empty / "sub", cfg)  # inside a git work tree

@@ -99,7 +99,7 @@ def check(
         raise UsageError(f"{path} is not a folder", hint="pass the repository folder to check")
 
     cfg = load_config(cwd=path)
-    root = _root(path, cfg)
+    root = scoring.root_of(path, cfg)
 
     if explain:
         from platformctl.core.compliance.output import explain_rule
@@ -107,12 +107,7 @@ def check(
         _emit(explain_rule(explain, cfg, root), output)
         raise typer.Exit(0)
 
-    if cfg.repo_root is None and not _looks_like_repo(root):
-        raise UsageError(
-            f"nothing to check in {root}: no .platformctl.yaml, catalog-info.yaml or git "
-            "work tree here or above",
-            hint="run platformctl check in a service repository, or pass its folder",
-        )
+    scoring.ensure_checkable(root, cfg)
 
     result = scoring.run(root=root, config=cfg, only=scorecard or None)
 
@@ -194,21 +189,6 @@ def _emit(text: str, output: str | None) -> None:
             file=output,
             hint="pass --output FILE in an existing, writable folder",
         ) from None
-
-
-def _looks_like_repo(root: Path) -> bool:
-    """A catalog file at ROOT, or ROOT inside a git work tree (checking a repository that has
-    no catalog file yet is legitimate: the rules say what is missing)."""
-    if (root / "catalog-info.yaml").is_file() or (root / "catalog-info.yml").is_file():
-        return True
-    return any((folder / ".git").exists() for folder in (root, *root.parents))
-
-
-def _root(path: Path, cfg: object) -> Path:
-    """The folder holding .platformctl.yaml (at or above PATH, inside its git work tree),
-    else PATH itself."""
-    repo_root = getattr(cfg, "repo_root", None)
-    return Path(repo_root) if repo_root is not None else path.resolve()
 
 
 def _print_text(result: CheckResult, output: str | None, *, quiet: bool) -> None:
