@@ -195,3 +195,27 @@ def test_fresh_cache_no_warning(tmp_path):
     _write_cache(path, datetime.now(UTC), ["group:default/team-a"])
     cache = remote.load_cache(path=path)
     assert remote.resolve_offline([Rel("c", "spec.owner", "group:default/team-a")], cache) == []
+
+
+def test_check_against_catalog_offline_and_bad_combinations(tmp_path, monkeypatch):
+    from platformctl.core.catalog.validate import validate_text
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    remote.cache_path().parent.mkdir(parents=True)
+    _write_cache(remote.cache_path(), datetime.now(UTC), ["group:default/team-a"])
+    text = (
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: a\n"
+        "spec:\n  type: service\n  lifecycle: production\n  owner: team-b\n"
+    )
+    result = validate_text(text, "catalog-info.yaml")
+
+    def no_config():
+        raise AssertionError("--offline does not need the live catalog")
+
+    remote.check_against_catalog(result, remote=False, server=False, offline=True, config=no_config)
+    rules = [f.rule for f in result.report.findings]
+    assert "refs/missing-remote" in rules
+    with pytest.raises(UsageError, match="--offline cannot be combined"):
+        remote.check_against_catalog(
+            result, remote=True, server=False, offline=True, config=no_config
+        )

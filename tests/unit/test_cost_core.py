@@ -207,3 +207,59 @@ def test_report_currency_mismatch_between_platform_layers(
     ]
     with pytest.raises(UsageError, match="different currencies.*database in EUR, cache in USD"):
         report_mod.build_report(records, prices_from_config(cfg), source="x")
+
+
+def test_showback_from_a_folder_and_the_source_choice(
+    platform: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from platformctl.core.cost import showback
+
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    (folder / "orders.yaml").write_text(
+        "apiVersion: platform.example.com/v1alpha1\nkind: DatabaseClaim\n"
+        "metadata: {name: orders, namespace: default, labels: {team: payments}}\n"
+        "spec: {parameters: {size: small}}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    shown = showback.showback(config_mod.load(), gitops=Path("claims"), base=tmp_path)
+    assert shown.unserved == []
+    assert shown.report.total == Decimal("78.00")
+    assert [row.source for row in shown.report.rows] == ["claims/orders.yaml:1"]
+    for gitops, cluster in ((None, False), (folder, True)):
+        with pytest.raises(UsageError, match="--gitops DIR or --cluster"):
+            showback.check_source(gitops=gitops, cluster=cluster)
+
+
+def test_check_request_estimate_budget_and_unchecked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from platformctl.core.errors import PlatformError
+
+    monkeypatch.setenv("PLATFORMCTL_PLATFORM", str(make_platform(tmp_path / "nobudget")))
+    cfg = config_mod.load()
+    registry = claim.registry_from_config(cfg)
+    database, infra = registry.get("db"), registry.get("infra")
+    big = db_claim("ledger", "payments", size="medium",
+                   **{"high-availability": True, "storage-gb": 200})  # fmt: skip
+    monkeypatch.chdir(tmp_path)  # not a git repository: no GitOps folder to read
+    # no budgets and no --estimate: nothing to do
+    assert budget_mod.check_request(database, big, cfg, estimate=False) is None
+    cost = budget_mod.check_request(database, big, cfg, estimate=True)
+    assert cost is not None and cost.assessment is not None and cost.refusal is None
+    assert cost.assessment.estimate.monthly == Decimal("312.00")
+
+    monkeypatch.setenv("PLATFORMCTL_PLATFORM", str(make_platform(
+        tmp_path / "budget", cost="cost:\n  currency: USD\n  budgets:\n    payments: 300\n"
+    )))  # fmt: skip
+    cfg = config_mod.load()
+    cost = budget_mod.check_request(database, big, cfg, estimate=False)
+    assert cost is not None and cost.refusal is not None and cost.refusal.exit_code == 1
+    # no price table: a warning when sending, an error for --estimate
+    obj = claim.build_claim(infra, "web", namespace="default", values={"service-name": "web"},
+                            sets=["metadata.labels.team=payments"]).object  # fmt: skip
+    cost = budget_mod.check_request(infra, obj, cfg, estimate=False)
+    assert cost is not None and isinstance(cost.unchecked, PlatformError)
+    assert cost.assessment is None
+    with pytest.raises(PlatformError):
+        budget_mod.check_request(infra, obj, cfg, estimate=True)

@@ -277,3 +277,37 @@ def test_a_file_that_is_not_a_dora_report(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="not a metrics dora report") as caught:
         evidence.read_dora(reports=[path])
     assert caught.value.hint and "metrics dora --format json" in caught.value.hint
+
+
+def test_collect_and_prepare_for_assess(
+    fleet: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from platformctl.core import config as config_mod
+    from platformctl.core.insights import assessment
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    listing = tmp_path / "repos.yaml"
+    listing.write_text(f"- url: {fleet / 'good'}\n- url: {fleet / 'not-a-repo'}\n")
+    said: list[tuple[str, str]] = []
+    cfg = config_mod.load(cwd=tmp_path)
+    found = evidence.collect(
+        cfg, repos=fleet, inventory=[str(listing)], cwd=tmp_path,
+        warn=lambda text: said.append(("warn", text)),
+        info=lambda text: said.append(("info", text)),
+    )  # fmt: skip
+    # the inventory's good is the folder's good: counted once; not-a-repo is skipped, said first
+    assert sorted(r.name for r in found.repositories) == ["bad", "good", "plain"]
+    assert found.folder == f"{fleet} and inventory {listing}"
+    assert [name for name, _ in found.skipped] == ["not-a-repo"]
+    assert said[0][0] == "warn" and said[0][1].startswith("not-a-repo: not read (")
+    assert said[1] == ("info", "running platformctl check in 3 repositories")
+
+    prepared = assessment.prepare(cfg, repos=fleet, check=False, accept_proposed=True)
+    assert prepared.evidence is not None and prepared.proposals
+    assert all(prepared.answers[p.aspect] == p.level for p in prepared.proposals)
+    assert prepared.missing == maturity.missing(prepared.model, prepared.answers)
+    assert prepared.history == []
+    bare = assessment.prepare(cfg)
+    assert bare.evidence is None and bare.answers == {} and bare.missing
+    with pytest.raises(UsageError, match="--accept-proposed needs evidence"):
+        assessment.prepare(cfg, accept_proposed=True)

@@ -229,3 +229,28 @@ def test_template_errors_have_positions(tmp_path):
         survey.load_template(path)
     assert "category 'mood'" in caught.value.message
     assert caught.value.position.line == 4
+
+
+def test_analyze_files_reads_analyses_and_warns(tmp_path):
+    from platformctl.core.errors import UsageError
+    from platformctl.core.insights.survey.run import analyze_files
+
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "Timestamp,Team,nps,satisfaction_overall,extra\n"
+        "2026-11-01,a,10,5,x\n"
+        "2026-11-01,a,6,9,x\n"
+        "2026-11-01,a,9,4,x\n"
+    )
+    run = analyze_files(path, developers=2, skip_invalid=True)
+    assert run.result.respondents == 3 and run.result.developers == 2
+    assert run.result.nps.score == pytest.approx(100 / 3)  # (2 - 1) / 3
+    assert run.warnings[0] == "3 respondents but only 2 developers: check the developer count"
+    assert any("9 is outside 1-5" in w and w.endswith("(left out)") for w in run.warnings)
+    assert run.warnings[-1] == "columns not in the survey template were ignored: 'extra'"
+    with pytest.raises(InputFileError):
+        analyze_files(path)  # the out-of-range answer stops the run without skip_invalid
+    with pytest.raises(UsageError, match="not both"):
+        analyze_files(path, developers=2, developer_groups=["g"])
+    # the catalog's configuration is asked for only when groups are counted
+    assert analyze_files(path, skip_invalid=True, config=lambda: 1 / 0).result.developers is None

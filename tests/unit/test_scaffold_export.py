@@ -360,3 +360,23 @@ def test_multiselect_choices_are_a_list_of_checkboxes(tmp_path: Path) -> None:
     validator = Draft7Validator(field)
     assert validator.is_valid(["metrics", "tracing"])
     assert not validator.is_valid(["logging"]) and not validator.is_valid("metrics")
+
+
+def test_export_to_one_golden_path_or_all(tmp_path: Path) -> None:
+    from platformctl.core.errors import UsageError
+
+    registry = load_registry()
+    one = export.export_to(registry, "python-service", tmp_path / "one")
+    assert [e.golden_path for e in one.exports] == ["python-service"]
+    assert sorted(p.name for p in one.written) == [export.ACTION_FILE, export.TEMPLATE_FILE]
+    assert all(p.is_file() for p in one.written)
+    with pytest.raises(UsageError, match="exists"):
+        export.export_to(registry, "python-service", tmp_path / "one")
+    assert export.export_to(registry, "python-service", tmp_path / "one", force=True).written
+    every = export.export_to(registry, None, tmp_path / "all", owner="group:default/x")
+    names = {e.golden_path for e in every.exports}
+    assert "python-service" in names and len(names) > 1
+    assert tmp_path / "all" / export.LOCATION_FILE in every.written
+    for name in names:
+        template = yaml.safe_load((tmp_path / "all" / name / export.TEMPLATE_FILE).read_text())
+        assert template["spec"]["owner"] == "group:default/x"

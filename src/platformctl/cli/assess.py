@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
 if TYPE_CHECKING:
-    from platformctl.core.insights.maturity import Evidence, Model, Proposal
+    from platformctl.core.insights.maturity import Model, Proposal
 
 app = typer.Typer(
     help="Assess the platform's maturity (CNCF Platform Engineering Maturity Model).",
@@ -131,7 +131,7 @@ def assess(
     from platformctl.cli.app import get_context, load_config
     from platformctl.core import charts, reports
     from platformctl.core.errors import UsageError
-    from platformctl.core.insights import maturity
+    from platformctl.core.insights import assessment, maturity
     from platformctl.core.insights.maturity_report import build, radar
 
     reports.check_format(fmt)
@@ -140,36 +140,27 @@ def assess(
             f"--chart {chart}: the file name must end in .svg or .png",
             hint="e.g. --chart maturity.png (or --format html: the radar chart is inside)",
         )
-    config = load_config()
-    model = maturity.load_model(
-        model_file or maturity.model_path([layer.root for layer in config.platforms])
+    prepared = assessment.prepare(
+        load_config(),
+        model_file=model_file,
+        answers_file=answers_file,
+        repos=repos,
+        inventory=inventory,
+        check=not no_check,
+        deployments=deployments,
+        incidents=incidents,
+        dora_reports=dora_report,
+        accept_proposed=accept_proposed,
+        record=record,
+        cwd=Path.cwd(),
+        warn=render.warn,
+        info=render.info,
     )
-    answers = maturity.parse_answers(answers_file, model) if answers_file else {}
-    evidence = proposals = None
-    if repos is not None or inventory or deployments or incidents or dora_report:
-        evidence = _evidence(
-            config,
-            repos=repos,
-            inventory=inventory,
-            check=not no_check,
-            deployments=deployments,
-            incidents=incidents,
-            dora_report=dora_report,
-        )
-        proposals = maturity.propose(evidence)
-        if accept_proposed:
-            for proposal in proposals:
-                answers.setdefault(proposal.aspect, proposal.level)
-    elif accept_proposed:
-        raise UsageError(
-            "--accept-proposed needs evidence to propose from",
-            hint="pass --repos FOLDER, --inventory SOURCE, --deployments/--incidents FILE or "
-            "--dora-report FILE",
-        )
-    history = maturity.read_history(record) if record is not None else []
+    model, answers, proposals = prepared.model, prepared.answers, prepared.proposals
+    evidence, history = prepared.evidence, prepared.history
 
     interactive = get_context(ctx).interactive and not no_input
-    if maturity.missing(model, answers):
+    if prepared.missing:
         if interactive:
             from platformctl.cli import prompts
 
@@ -183,7 +174,7 @@ def assess(
                 render.info,
             )
         else:
-            left = maturity.missing(model, answers)
+            left = prepared.missing
             raise UsageError(
                 f"missing answers for: {', '.join(left)}",
                 hint=f"pass --answers FILE with a level for each (e.g. {left[0]}: operational), "
@@ -207,57 +198,6 @@ def assess(
         render.info(f"recorded this assessment in {record} ({len(history) + 1} in all)")
     if output and output != "-":
         render.info(f"wrote {output}: {doc.headline[0]}")
-
-
-def _evidence(
-    config: Any,
-    *,
-    repos: Path | None,
-    inventory: list[str],
-    check: bool,
-    deployments: list[Path],
-    incidents: list[Path],
-    dora_report: list[Path],
-) -> Evidence:
-    """Repositories (a folder and/or the fleet inventory) and DORA files -> core evidence."""
-    from platformctl.cli import render
-    from platformctl.core.insights import evidence as evidence_mod
-    from platformctl.core.provision.claim import registry_from_config
-    from platformctl.core.scaffold.registry import load_registry
-
-    dora = evidence_mod.read_dora(
-        deployments=deployments, incidents=incidents, reports=dora_report
-    )
-    found: list[evidence_mod.Repository] = []
-    skipped: list[tuple[str, str]] = []
-    where = []
-    if repos is not None:
-        found += evidence_mod.in_folder(repos)
-        where.append(str(repos))
-    if inventory:
-        from platformctl.core.backstage import workflows
-
-        catalog = workflows.catalog_source(lambda: config)
-        listed, skipped = evidence_mod.from_inventory(inventory, cwd=Path.cwd(), catalog=catalog)
-        for name, why in skipped:
-            render.warn(f"{name}: not read ({why})")
-        known = {r.path.resolve() for r in found}
-        found += [r for r in listed if r.path.resolve() not in known]
-        where.append("inventory " + ", ".join(inventory))
-    if found and check:
-        render.info(f"running platformctl check in {len(found)} repositories")
-    latest = {p.name: p.version for p in load_registry(config).entries() if p.version is not None}
-    kinds = {(t.xrd.group, t.xrd.request_kind) for t in registry_from_config(config).types.values()}
-    return evidence_mod.gather(
-        found,
-        where=" and ".join(where),
-        latest_versions=latest,
-        claims_dir=str(config.get("provision.gitops_dir", "infra/claims")),
-        claim_kinds=kinds,
-        check=check,
-        skipped=skipped,
-        dora=dora,
-    )
 
 
 def _write(text: str, output: str | None) -> None:

@@ -330,21 +330,7 @@ def remote_checks(result: Any, *, remote: bool, server: bool, offline: bool) -> 
     against the live catalog (``--remote``), also run the backend's ``validate-entity``
     (``--server``), or resolve against the ``catalog pull`` cache (``--offline``)."""
     from platformctl.core.catalog import remote as remote_mod
-    from platformctl.core.errors import UsageError
 
-    if offline and (remote or server):
-        raise UsageError(
-            "--offline cannot be combined with --remote or --server",
-            hint="use --offline to check against the cache from `platformctl catalog pull`",
-        )
-    if offline:
-        cache = remote_mod.load_cache()
-        findings = remote_mod.resolve_offline(result.relations, cache)
-        remote_mod.merge_findings(result.report, findings, replaces_unresolved=True)
-        return
-    from platformctl.core.backstage import workflows
-
-    findings = workflows.remote_findings(
-        result.relations, result.entities, config=_config(), server=server
+    remote_mod.check_against_catalog(
+        result, remote=remote, server=server, offline=offline, config=_config
     )
-    remote_mod.merge_findings(result.report, findings, replaces_unresolved=True)

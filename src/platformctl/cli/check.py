@@ -99,40 +99,38 @@ def check(
         raise UsageError(f"{path} is not a folder", hint="pass the repository folder to check")
 
     cfg = load_config(cwd=path)
-    root = _root(path, cfg)
+    root = scoring.root_of(path, cfg)
 
     if explain:
-        from platformctl.core.compliance.output import explain as explain_text
+        from platformctl.core.compliance.output import explain_rule
 
-        available = scoring.available_scorecards(cfg)
-        for entry in cfg.repo.get("scorecards") or []:
-            if isinstance(entry, str) and entry.endswith((".yaml", ".yml")):
-                scoring.select_scorecards(cfg, available, root)
-                break
-        builtin = scoring.BUILTIN_RULES.get(explain) or scoring.BUILTIN_RULES.get(
-            f"check/{explain}"
-        )
-        if builtin is not None:
-            rule_id = explain if explain.startswith("check/") else f"check/{explain}"
-            _emit(f"{rule_id}: {builtin[0]}\n\n{builtin[1]}\n", output)
-            raise typer.Exit(0)
-        _emit(explain_text(scoring.find_rule(explain, available)), output)
+        _emit(explain_rule(explain, cfg, root), output)
         raise typer.Exit(0)
 
-    if cfg.repo_root is None and not _looks_like_repo(root):
-        raise UsageError(
-            f"nothing to check in {root}: no .platformctl.yaml, catalog-info.yaml or git "
-            "work tree here or above",
-            hint="run platformctl check in a service repository, or pass its folder",
-        )
+    scoring.ensure_checkable(root, cfg)
 
     result = scoring.run(root=root, config=cfg, only=scorecard or None)
 
     if fix:
-        code = _fix(result, root, cfg, diff=diff, output=output)
-        if diff:
-            raise typer.Exit(code)
-        result = scoring.run(root=root, config=cfg, only=scorecard or None)
+        from platformctl.core.compliance.fixes import apply_fixes
+
+        fixed = apply_fixes(result, root, cfg, only=scorecard or None, dry_run=diff)
+        for rule_id, reason in fixed.not_possible:
+            render.warn(f"{rule_id}: cannot fix: {reason}")
+        if fixed.patch is not None:
+            _emit(fixed.patch, output)
+            render.info(
+                f"{len(fixed.changes.changed)} file(s) would change"
+                if fixed.patch
+                else "nothing to fix"
+            )
+            raise typer.Exit(1 if fixed.patch else 0)
+        for line in fixed.applied:
+            render.info(f"fixed {line}")
+        if not fixed.written:
+            render.info("nothing to fix automatically")
+        assert fixed.result is not None
+        result = fixed.result
 
     if os.environ.get("PLATFORMCTL_DEBUG") == "1":
         for card in result.scorecards:
@@ -148,16 +146,7 @@ def check(
         render.info(f"wrote {count} failure(s) to {target}")
         raise typer.Exit(0)
     if baseline is not None:
-        if not baseline.exists() and not baseline.is_absolute() and (root / baseline).is_file():
-            from platformctl.core.errors import InputFileError
-
-            raise InputFileError(
-                "baseline file not found",
-                file=str(baseline),
-                hint=f"--baseline is relative to the current folder: pass {root / baseline}",
-            )
-        known = baseline_mod.read(baseline)
-        count = scoring.apply_baseline(result.findings, known, baseline.name)
+        count = baseline_mod.apply_file(result.findings, baseline, root)
         if count and not quiet:
             render.info(f"{count} known failure(s) in baseline {baseline}")
 
@@ -200,54 +189,6 @@ def _emit(text: str, output: str | None) -> None:
             file=output,
             hint="pass --output FILE in an existing, writable folder",
         ) from None
-
-
-def _looks_like_repo(root: Path) -> bool:
-    """A catalog file at ROOT, or ROOT inside a git work tree (checking a repository that has
-    no catalog file yet is legitimate: the rules say what is missing)."""
-    if (root / "catalog-info.yaml").is_file() or (root / "catalog-info.yml").is_file():
-        return True
-    return any((folder / ".git").exists() for folder in (root, *root.parents))
-
-
-def _root(path: Path, cfg: object) -> Path:
-    """The folder holding .platformctl.yaml (at or above PATH, inside its git work tree),
-    else PATH itself."""
-    repo_root = getattr(cfg, "repo_root", None)
-    return Path(repo_root) if repo_root is not None else path.resolve()
-
-
-def _fix(result: CheckResult, root: Path, cfg: object, *, diff: bool, output: str | None) -> int:
-    from platformctl.core.compliance.fixes import Changeset, FixNotPossible
-    from platformctl.core.compliance.registry import FIX_TYPES
-    from platformctl.core.compliance.scoring import FAIL
-
-    changes = Changeset(root)
-    context = {"golden_path": result.golden_path, "catalog_file": result.facts.catalog_file()}
-    applied: list[str] = []
-    for card in result.scorecards:
-        for r in card.results:
-            if r.state != FAIL or r.rule.fix is None:
-                continue
-            fix_type = FIX_TYPES[r.rule.fix.type]
-            try:
-                done = fix_type.func(changes, r.rule.fix.options, context)  # type: ignore[misc]
-            except FixNotPossible as exc:
-                render.warn(f"{r.rule.full_id}: cannot fix: {exc}")
-                continue
-            if done:
-                applied.append(f"{r.rule.full_id}: {done}")
-    if diff:
-        patch = changes.diff()
-        _emit(patch, output)
-        render.info(f"{len(changes.changed)} file(s) would change" if patch else "nothing to fix")
-        return 1 if patch else 0
-    written = changes.write()
-    for line in applied:
-        render.info(f"fixed {line}")
-    if not written:
-        render.info("nothing to fix automatically")
-    return 0
 
 
 def _print_text(result: CheckResult, output: str | None, *, quiet: bool) -> None:

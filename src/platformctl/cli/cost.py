@@ -43,38 +43,25 @@ def report_cmd(
     Per-team budgets (cost.budgets in platform.yaml) are shown beside the team totals.
     """
     from platformctl.core import config as config_mod
-    from platformctl.core.cost import budget as budget_mod
-    from platformctl.core.cost import inventory
     from platformctl.core.cost import report as report_mod
-    from platformctl.core.cost.prices import load_prices
+    from platformctl.core.cost import showback
     from platformctl.core.errors import UsageError
-    from platformctl.core.provision import claim
 
     if fmt not in report_mod.FORMATS:
         raise UsageError(f"unknown format {fmt!r}", hint="use " + ", ".join(report_mod.FORMATS))
-    if (gitops is None) == (not cluster):
-        raise UsageError(
-            "say where the claims are: --gitops DIR or --cluster (one of them)",
-            hint="platformctl cost report --gitops infra/claims",
-        )
+    showback.check_source(gitops=gitops, cluster=cluster)
     cfg = config_mod.load(overrides={"provision.context": context} if context else None)
-    registry = claim.registry_from_config(cfg)
-    prices = load_prices(cfg.platforms, aliases=dict(registry.aliases))
-    budgets = budget_mod.budgets_from_config(cfg)
-    if gitops is not None:
-        records = inventory.from_folder(gitops, registry, base=Path.cwd())
-        source = str(gitops)
-    else:
-        found = inventory.read_cluster(
-            registry,
-            kubeconfig=kubeconfig,
-            context=context or cfg.get("provision.context"),
-            namespace=namespace,
-        )
-        records, source = found.records, found.source
-        if found.unserved:
-            render.info(f"note: the cluster does not serve {', '.join(found.unserved)}")
-    result = report_mod.build_report(records, prices, budgets=budgets, source=source)
+    shown = showback.showback(
+        cfg,
+        gitops=gitops,
+        cluster=cluster,
+        namespace=namespace,
+        context=context,
+        kubeconfig=kubeconfig,
+        base=Path.cwd(),
+        note=lambda text: render.info(f"note: {text}"),
+    )
+    result = shown.report
     render.emit(report_mod.render(result, fmt), output)
     if fmt != "text":
         for note in result.notes:
@@ -103,24 +90,23 @@ def claim_cost(
     claim is sent; a claim type or value without a price is a warning, not a refusal.  Over
     budget: ProblemsFound (exit 1) unless --allow-over-budget."""
     from platformctl.core.cost import budget as budget_mod
-    from platformctl.core.errors import PlatformError
 
-    budgets = budget_mod.budgets_from_config(cfg)
-    if not estimate and not budgets:
+    cost = budget_mod.check_request(
+        claim_type,
+        built.object,  # type: ignore[attr-defined]
+        cfg,
+        estimate=estimate,
+        cluster=cluster,
+        repo=repo,
+        path=path,
+    )
+    if cost is None:
         return None
-    obj = built.object  # type: ignore[attr-defined]
-    try:
-        assessment = budget_mod.assess_request(
-            claim_type, obj, cfg, budgets, cluster=cluster, repo=repo, path=path
-        )
-    except PlatformError as exc:
-        # --estimate was asked for and must not guess; a request is not held up by a gap in
-        # the price tables or by not being allowed to list every claim of the cluster.
-        if estimate:
-            raise
-        render.warn(f"the team's budget was not checked: {exc.render()}")
+    if cost.unchecked is not None:
+        render.warn(f"the team's budget was not checked: {cost.unchecked.render()}")
         return None
-    refusal = budget_mod.over_budget(assessment)
+    assessment, refusal = cost.assessment, cost.refusal
+    assert assessment is not None
     if estimate and not output:
         render.emit(_estimate_text(assessment))
     elif not estimate and assessment.budget is not None:

@@ -13,7 +13,7 @@ import typer
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from platformctl.core.fleet.inventory import RepoEntry
+    from platformctl.core.fleet.workflow import FleetRun, Selection
 
 app = typer.Typer(
     help="Golden-path status, compliance and template updates across many repositories.",
@@ -41,28 +41,30 @@ def _inventory(
     kind: str,
     type_: str | None,
     shard: str | None,
-) -> tuple[list[RepoEntry], dict[str, Any]]:
+) -> Selection:
     from platformctl.cli import render
     from platformctl.cli.app import load_config
-    from platformctl.core.backstage import workflows
-    from platformctl.core.fleet import inventory
+    from platformctl.core.fleet import workflow
 
-    filters = inventory.CatalogFilter(
-        owner=owner, system=system, lifecycle=lifecycle, kind=kind, type=type_
+    selection = workflow.select(
+        sources,
+        cwd=Path.cwd(),
+        config=lambda: load_config(cwd=Path.cwd()),
+        owner=owner,
+        system=system,
+        lifecycle=lifecycle,
+        kind=kind,
+        type_=type_,
+        shard=shard,
     )
-    wanted = inventory.parse_shard(shard) if shard else None  # bad usage before any work
-    catalog = workflows.catalog_source(lambda: load_config(cwd=Path.cwd()))
-    inv = inventory.load(list(sources or []), cwd=Path.cwd(), catalog=catalog, filters=filters)
-    for ref, why in inv.skipped:
+    for ref, why in selection.skipped:
         render.warn(f"{ref}: not in the fleet ({why})")
-    entries = inv.entries
-    meta: dict[str, Any] = {"inventory": {"sources": list(sources), "repositories": len(entries)}}
-    if wanted:
-        index, total = wanted
-        entries = inventory.select_shard(entries, index, total)
-        meta["shard"] = {"index": index, "total": total, "repositories": len(entries)}
-        render.info(f"shard {index}/{total}: {len(entries)} of {len(inv.entries)} repositories")
-    return entries, meta
+    if selection.shard:
+        index, total = selection.shard
+        render.info(
+            f"shard {index}/{total}: {len(selection.entries)} of {selection.listed} repositories"
+        )
+    return selection
 
 
 @contextmanager
@@ -121,17 +123,6 @@ def _check_output(fmt: str, output: str | None) -> None:
         raise UsageError(f"cannot write the report to {output}: it is a folder")
 
 
-def _workers(workers: int | None) -> int:
-    from platformctl.core.errors import UsageError
-    from platformctl.core.fleet.runner import default_workers
-
-    if workers is None:
-        return default_workers()
-    if workers < 1:
-        raise UsageError("--workers must be at least 1")
-    return workers
-
-
 def _status(
     *,
     command: str,
@@ -147,11 +138,11 @@ def _status(
     resume: Path | None,
     fmt: str,
     output: str | None,
-) -> dict[str, Any]:
-    from platformctl.core.fleet import merge, report, status
+) -> FleetRun:
+    from platformctl.core.fleet import workflow
 
     _check_output(fmt, output)
-    entries, meta = _inventory(
+    selection = _inventory(
         inventory,
         owner=owner,
         system=system,
@@ -160,14 +151,16 @@ def _status(
         type_=type_,
         shard=shard,
     )
-    previous = merge.read_results(resume) if resume and resume.exists() else None
-    todo = len(entries) - len({r["url"] for r in previous or [] if not r.get("error")})
-    with _progress(max(todo, 0), "read") as progress:
-        recs, summary = status.run_status(
-            entries, workers=_workers(workers), cache=cache, progress=progress, previous=previous
-        )
-    _write(report.status_doc(recs, summary, command=command, meta=meta), fmt, output)
-    return summary
+    run = workflow.status(
+        selection,
+        command=command,
+        workers=workers,
+        cache=cache,
+        resume=resume,
+        progress=lambda total: _progress(total, "read"),
+    )
+    _write(run.doc, fmt, output)
+    return run
 
 
 # Options shared by the commands (typer needs them spelled out per command).
@@ -257,7 +250,7 @@ def check_cmd(
     Exit 0 when every repository passes, 1 when any fails its check or could not be read,
     2 on a bad option or a malformed inventory.
     """
-    summary = _status(
+    run = _status(
         command="fleet check",
         inventory=inventory,
         owner=owner,
@@ -272,7 +265,7 @@ def check_cmd(
         fmt=fmt,
         output=output,
     )
-    raise typer.Exit(1 if summary["check_failed"] or summary["failed"] else 0)
+    raise typer.Exit(1 if run.failed else 0)
 
 
 @app.command("update")
@@ -321,15 +314,11 @@ def update_cmd(
     (conflicts are rolled back, never left as .rej files). Exit 0 when nothing failed, 1 when a
     repository had a conflict or failed, 2 on a bad option or a malformed inventory.
     """
-    from platformctl.core.errors import UsageError
-    from platformctl.core.fleet import merge, report
-    from platformctl.core.fleet import update as update_mod
+    from platformctl.core.fleet import workflow
 
     _check_output(fmt, output)
-    for flag, value in (("--canary", canary), ("--max", maximum)):
-        if value is not None and value < 1:
-            raise UsageError(f"{flag} must be at least 1")
-    entries, meta = _inventory(
+    workflow.check_update_options(canary=canary, maximum=maximum)
+    selection = _inventory(
         inventory,
         owner=owner,
         system=system,
@@ -338,28 +327,21 @@ def update_cmd(
         type_=type_,
         shard=shard,
     )
-    previous = (
-        merge.read_results(resume, kind=report.KIND_UPDATE) if resume and resume.exists() else None
+    run = workflow.update(
+        selection,
+        workers=workers,
+        cache=cache,
+        to=to,
+        dry_run=dry_run,
+        push=push,
+        only=only,
+        canary=canary,
+        maximum=maximum,
+        resume=resume,
+        progress=lambda total: _progress(total, "update"),
     )
-    # how many are behind is known only after the survey: an open-ended bar
-    with _progress(None if entries else 0, "update") as progress:
-        recs, later = update_mod.run_update(
-            entries,
-            workers=_workers(workers),
-            cache=cache,
-            to=to,
-            dry_run=dry_run,
-            push=push,
-            only=only,
-            canary=canary,
-            maximum=maximum,
-            progress=progress,
-            previous=previous,
-        )
-    summary = report.update_summary(recs, dry_run=dry_run, later=later)
-    _write(report.update_doc(recs, summary, meta=meta), fmt, output)
-    bad = summary["results"].get("failed", 0) + summary["results"].get("conflict", 0)
-    raise typer.Exit(1 if bad else 0)
+    _write(run.doc, fmt, output)
+    raise typer.Exit(1 if run.failed else 0)
 
 
 @app.command("merge")
@@ -370,12 +352,10 @@ def merge_cmd(
 ) -> None:
     """Combine the partial results of sharded `fleet status --shard I/N --format json` runs
     into one report, identical to a single run over the whole inventory."""
-    from platformctl.core.fleet import merge, report, status
+    from platformctl.core.fleet import workflow
 
     _check_output(fmt, output)
-    recs = status.order(merge.merge(list(parts)))
-    meta = {"merged": [str(p) for p in parts]}
-    _write(report.status_doc(recs, status.summarize(recs), meta=meta), fmt, output)
+    _write(workflow.merged(list(parts)).doc, fmt, output)
 
 
 @app.command("job")
@@ -418,8 +398,7 @@ def job_cmd(
     """
     from platformctl.cli import render
     from platformctl.core import reports
-    from platformctl.core.errors import UsageError
-    from platformctl.core.fleet import job
+    from platformctl.core.fleet import job, workflow
 
     reports.check_format(report_format)
     spec = job.JobSpec(
@@ -435,16 +414,16 @@ def job_cmd(
         extra=["--owner", owner] if owner else [],
         secret=secret,
     )
-    if github_actions:
-        if server_dry_run:
-            raise UsageError("--server-dry-run is for the Kubernetes Job, not --github-actions")
-        text = job.to_yaml([job.github_workflow(spec)])
-    else:
-        documents = job.indexed_job(spec)
-        text = job.to_yaml(documents)
-        if server_dry_run:
-            for line in job.server_dry_run(documents, kubeconfig=kubeconfig, context=context):
-                render.info(line)
+    generated = workflow.job(
+        spec,
+        github_actions=github_actions,
+        server_dry_run=server_dry_run,
+        kubeconfig=kubeconfig,
+        context=context,
+    )
+    for line in generated.dry_run:
+        render.info(line)
+    text = generated.text
     _write_text(text, output)
 
 

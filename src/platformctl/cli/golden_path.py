@@ -61,17 +61,15 @@ def export_backstage(
             "name one golden path, or pass --all",
             hint="platformctl golden-path export-backstage python-service --output DIR",
         )
-    registry = load_registry(config_mod.load())
-    if name is not None:
-        results = [
-            export_mod.export_backstage(registry, name, owner=owner, template_type=template_type)
-        ]
-        written = export_mod.write_export(results[0], output, force=force)
-    else:
-        results = export_mod.export_all(registry, owner=owner, template_type=template_type)
-        if not results:
-            raise UsageError("no golden path has a local copier.yml to export")
-        written = export_mod.write_files(export_mod.all_files(results), output, force=force)
+    exported = export_mod.export_to(
+        load_registry(config_mod.load()),
+        name,
+        output,
+        owner=owner,
+        template_type=template_type,
+        force=force,
+    )
+    results, written = exported.exports, exported.written
     for result in results:
         for note in result.notes:
             render.info(f"note: {result.golden_path}: {note}" if all_paths else f"note: {note}")
@@ -86,9 +84,9 @@ def export_backstage(
         return
     for path in written:
         render.emit(f"{path}\n")
-    exported = ", ".join(r.golden_path for r in results)
+    names = ", ".join(r.golden_path for r in results)
     render.info(
-        f"Exported {exported} as Backstage Templates; install "
+        f"Exported {names} as Backstage Templates; install "
         f"{export_mod.ACTION_FILE} in the Backstage backend once "
         "(docs/how-to/backstage-templates.md)"
     )

@@ -101,53 +101,27 @@ def analyze(
     catalog.
     """
     from platformctl.cli import render
+    from platformctl.cli.app import load_config
     from platformctl.core import reports
-    from platformctl.core.insights import survey
+    from platformctl.core.insights.survey.run import analyze_files
     from platformctl.core.insights.survey_report import build
 
     reports.check_format(fmt)
-    from platformctl.core.errors import UsageError
-
-    if developers is not None and developer_groups:
-        raise UsageError("pass --developers or --developers-from-group, not both")
-    questions = survey.load_template(template_file)
-    current = survey.read_responses(responses, questions, skip_invalid=skip_invalid)
-    before = (
-        survey.read_responses(previous, questions, skip_invalid=skip_invalid)
-        if previous is not None
-        else None
+    run = analyze_files(
+        responses,
+        template=template_file,
+        previous=previous,
+        developers=developers,
+        developer_groups=list(developer_groups or []),
+        config=load_config,
+        min_team=min_team,
+        skip_invalid=skip_invalid,
+        warn=render.warn,
+        info=render.info,
     )
-    if developer_groups:
-        from platformctl.cli.app import load_config
-        from platformctl.core.insights.people import count_developers
-
-        members = count_developers(list(developer_groups), config=load_config())
-        if members.missing:
-            render.warn(f"not Groups in the Backstage catalog: {', '.join(members.missing)}")
-        if not members.users:
-            raise UsageError(
-                f"no members in {', '.join(developer_groups)} in the Backstage catalog",
-                hint="pass --developers N instead",
-            )
-        developers = len(members.users)
-        render.info(
-            f"{developers} developers: members of {len(members.groups)} groups in the catalog"
-        )
-    result = survey.analyze(
-        current, questions, developers=developers, min_team=min_team, previous=before
-    )
-    if result.response_rate is not None and result.response_rate > 1:
-        render.warn(
-            f"{result.respondents} respondents but only {result.developers} developers: "
-            "check the developer count"
-        )
-    for answer in result.invalid:
-        render.warn(f"{answer.where()}: respondent {answer.record}: {answer.reason} (left out)")
-    if result.ignored_columns:
-        render.warn(
-            "columns not in the survey template were ignored: "
-            + ", ".join(repr(c) for c in result.ignored_columns)
-        )
+    for warning in run.warnings:
+        render.warn(warning)
+    result = run.result
     doc = build(result)
     _write(reports.render(doc, fmt), output)
     if output and output != "-":

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -324,3 +324,27 @@ def merge_findings(report: Any, findings: list[Finding], *, replaces_unresolved:
             n = counts.get(severity, 0)
             line = re.sub(rf"\d+ {word}s?\b", f"{n} {word}{'s' if n != 1 else ''}", line)
         summary["line"] = line
+
+
+def check_against_catalog(
+    result: Any, *, remote: bool, server: bool, offline: bool, config: Callable[[], Any]
+) -> None:
+    """``catalog validate --remote/--server/--offline``, after the local rules: resolve the
+    unresolved references of RESULT (a ``catalog.validate`` result) against the live catalog
+    of ``config()`` (``remote``), also ask the backend's ``validate-entity`` (``server``), or
+    resolve them against the ``catalog pull`` cache (``offline``); the findings replace the
+    unresolved-reference findings in ``result.report``."""
+    if offline and (remote or server):
+        raise UsageError(
+            "--offline cannot be combined with --remote or --server",
+            hint="use --offline to check against the cache from `platformctl catalog pull`",
+        )
+    if offline:
+        findings = resolve_offline(result.relations, load_cache())
+    else:
+        from platformctl.core.backstage import workflows
+
+        findings = workflows.remote_findings(
+            result.relations, result.entities, config=config(), server=server
+        )
+    merge_findings(result.report, findings, replaces_unresolved=True)

@@ -74,3 +74,18 @@ def write(path: Path, findings: list[Finding]) -> int:
             hint="pass --baseline FILE in an existing, writable folder",
         ) from None
     return len(failures)
+
+
+def apply_file(findings: list[Finding], path: Path, root: Path) -> int:
+    """``--baseline FILE``: mark the findings FILE records as suppressed; returns how many.
+    FILE is relative to the current folder: a missing FILE that exists under the checked
+    repository ROOT is an error whose hint says so."""
+    from platformctl.core.compliance.scoring import apply_baseline
+
+    if not path.exists() and not path.is_absolute() and (root / path).is_file():
+        raise InputFileError(
+            "baseline file not found",
+            file=str(path),
+            hint=f"--baseline is relative to the current folder: pass {root / path}",
+        )
+    return apply_baseline(findings, read(path), path.name)

@@ -19,10 +19,13 @@ import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from platformctl.core.compliance.registry import STR, Opt, fix_type
 from platformctl.core.resources import golden_paths_dir
+
+if TYPE_CHECKING:
+    from platformctl.core.compliance.scoring import CheckResult
 
 JINJA_MARKERS = ("{{", "{%", "{#")
 
@@ -81,6 +84,53 @@ class Changeset:
 
 class FixNotPossible(Exception):
     """The fix cannot be applied here (reason in the message); nothing was changed."""
+
+
+@dataclass
+class FixRun:
+    """What ``platformctl check --fix`` did (or, with ``dry_run``, would do)."""
+
+    changes: Changeset
+    applied: list[str] = field(default_factory=list)  # "rule id: what was done"
+    not_possible: list[tuple[str, str]] = field(default_factory=list)  # (rule id, reason)
+    patch: str | None = None  # dry_run: the unified diff of what would be written
+    written: list[str] = field(default_factory=list)  # not dry_run: the files written
+    result: CheckResult | None = None  # not dry_run: the check run again after the fixes
+
+
+def apply_fixes(
+    result: CheckResult,
+    root: Path,
+    config: Any,
+    *,
+    only: list[str] | None = None,
+    dry_run: bool = False,
+) -> FixRun:
+    """Apply the fix every failing rule of RESULT declares: with ``dry_run`` only the patch,
+    else write the files and run the check again (``FixRun.result``)."""
+    from platformctl.core.compliance import scoring
+    from platformctl.core.compliance.registry import FIX_TYPES
+
+    run = FixRun(Changeset(root))
+    context = {"golden_path": result.golden_path, "catalog_file": result.facts.catalog_file()}
+    for card in result.scorecards:
+        for r in card.results:
+            if r.state != scoring.FAIL or r.rule.fix is None:
+                continue
+            fix = FIX_TYPES[r.rule.fix.type]
+            try:
+                done = fix.func(run.changes, r.rule.fix.options, context)  # type: ignore[misc]
+            except FixNotPossible as exc:
+                run.not_possible.append((r.rule.full_id, str(exc)))
+                continue
+            if done:
+                run.applied.append(f"{r.rule.full_id}: {done}")
+    if dry_run:
+        run.patch = run.changes.diff()
+        return run
+    run.written = run.changes.write()
+    run.result = scoring.run(root=root, config=config, only=only)
+    return run
 
 
 def _safe_relative(rel: str) -> str:

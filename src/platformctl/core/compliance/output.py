@@ -4,6 +4,8 @@ markdown with one table per scorecard, and the ``--explain`` text of a rule."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 from platformctl.core.compliance.scorecard import Rule
 from platformctl.core.compliance.scoring import FAIL, CheckResult, RuleResult, ScorecardResult
@@ -312,3 +314,21 @@ def explain(rule: Rule) -> str:
     if rule.policy_url:
         lines += ["", f"Policy: {rule.policy_url}"]
     return "\n".join(lines) + "\n"
+
+
+def explain_rule(rule_id: str, config: Any, root: Path) -> str:
+    """The ``check --explain RULE_ID`` text: a built-in rule (``check/...``, the ID with or
+    without that prefix), else a rule of the available scorecards, including those the
+    repository's ``scorecards:`` names by file (UsageError when there is none of that ID)."""
+    from platformctl.core.compliance import scoring
+
+    available = scoring.available_scorecards(config)
+    for entry in config.repo.get("scorecards") or []:
+        if isinstance(entry, str) and entry.endswith((".yaml", ".yml")):
+            scoring.select_scorecards(config, available, root)
+            break
+    builtin = scoring.BUILTIN_RULES.get(rule_id) or scoring.BUILTIN_RULES.get(f"check/{rule_id}")
+    if builtin is not None:
+        full_id = rule_id if rule_id.startswith("check/") else f"check/{rule_id}"
+        return f"{full_id}: {builtin[0]}\n\n{builtin[1]}\n"
+    return explain(scoring.find_rule(rule_id, available))

@@ -373,6 +373,30 @@ def finding_for(
     return None
 
 
+def root_of(path: Path, config: Any) -> Path:
+    """The repository to check for PATH: the folder holding .platformctl.yaml (at or above
+    PATH, inside its git work tree), else PATH itself."""
+    repo_root = getattr(config, "repo_root", None)
+    return Path(repo_root) if repo_root is not None else path.resolve()
+
+
+def ensure_checkable(root: Path, config: Any) -> None:
+    """UsageError unless there is something to check at ROOT: a .platformctl.yaml, a catalog
+    file, or a git work tree at or above it (a repository without a catalog file yet is
+    legitimate: the rules say what is missing)."""
+    if getattr(config, "repo_root", None) is not None:
+        return
+    if (root / "catalog-info.yaml").is_file() or (root / "catalog-info.yml").is_file():
+        return
+    if any((folder / ".git").exists() for folder in (root, *root.parents)):
+        return
+    raise UsageError(
+        f"nothing to check in {root}: no .platformctl.yaml, catalog-info.yaml or git "
+        "work tree here or above",
+        hint="run platformctl check in a service repository, or pass its folder",
+    )
+
+
 def run(
     *,
     root: Path,

@@ -281,6 +281,43 @@ def assess_request(
     return assess(claim_type, obj, prices, budgets=budgets, existing=existing, source=source)
 
 
+@dataclass
+class RequestCost:
+    """A claim request priced and checked against its team's budget (``check_request``)."""
+
+    assessment: Assessment | None = None
+    unchecked: PlatformError | None = None  # why the budget could not be checked (a warning)
+    refusal: ProblemsFound | None = None  # over budget
+
+
+def check_request(
+    claim_type: Any,
+    obj: dict[str, Any],
+    cfg: Any,
+    *,
+    estimate: bool,
+    cluster: Any = None,
+    repo: str | None = None,
+    path: str | None = None,
+) -> RequestCost | None:
+    """``provision --estimate`` (price the request; a gap in the price tables is an error) or,
+    without ``estimate`` and only when the platform has budgets, the check of the team's budget
+    before the claim is sent (a claim type or value without a price, or claims that cannot be
+    listed, leave it ``unchecked``: a request is not held up by them).  None: nothing to do."""
+    budgets = budgets_from_config(cfg)
+    if not estimate and not budgets:
+        return None
+    try:
+        assessment = assess_request(
+            claim_type, obj, cfg, budgets, cluster=cluster, repo=repo, path=path
+        )
+    except PlatformError as exc:
+        if estimate:
+            raise
+        return RequestCost(unchecked=exc)
+    return RequestCost(assessment=assessment, refusal=over_budget(assessment))
+
+
 def _gitops_folder(cfg: Any, *, repo: str | None, path: str | None) -> Path | None:
     from platformctl.core import vcs
 

@@ -198,6 +198,60 @@ def gather(
     return Evidence(where, facts, skipped=list(skipped or []), dora=dora, checked=check)
 
 
+def collect(
+    config: Any,
+    *,
+    repos: Path | None = None,
+    inventory: list[str] | None = None,
+    check: bool = True,
+    deployments: list[Path] | None = None,
+    incidents: list[Path] | None = None,
+    dora_reports: list[Path] | None = None,
+    cwd: Path | None = None,
+    warn: Callable[[str], None] | None = None,
+    info: Callable[[str], None] | None = None,
+) -> Evidence:
+    """``assess``'s evidence: the repositories of a folder and/or of the fleet inventory (the
+    Backstage catalog of ``config`` when a source says so; duplicates by path counted once),
+    their facts against the golden-path registry and the claim types of ``config``, and the
+    DORA files.  ``warn`` hears about each repository that cannot be read, ``info`` that the
+    checks start (both before the repositories are gathered)."""
+    from platformctl.core.backstage import workflows
+    from platformctl.core.provision.claim import registry_from_config
+    from platformctl.core.scaffold.registry import load_registry
+
+    dora = read_dora(deployments=deployments, incidents=incidents, reports=dora_reports)
+    found: list[Repository] = []
+    skipped: list[tuple[str, str]] = []
+    where = []
+    if repos is not None:
+        found += in_folder(repos)
+        where.append(str(repos))
+    if inventory:
+        catalog = workflows.catalog_source(lambda: config)
+        listed, skipped = from_inventory(inventory, cwd=cwd or Path.cwd(), catalog=catalog)
+        for name, why in skipped:
+            if warn is not None:
+                warn(f"{name}: not read ({why})")
+        known = {r.path.resolve() for r in found}
+        found += [r for r in listed if r.path.resolve() not in known]
+        where.append("inventory " + ", ".join(inventory))
+    if found and check and info is not None:
+        info(f"running platformctl check in {len(found)} repositories")
+    latest = {p.name: p.version for p in load_registry(config).entries() if p.version is not None}
+    kinds = {(t.xrd.group, t.xrd.request_kind) for t in registry_from_config(config).types.values()}
+    return gather(
+        found,
+        where=" and ".join(where),
+        latest_versions=latest,
+        claims_dir=str(config.get("provision.gitops_dir", "infra/claims")),
+        claim_kinds=kinds,
+        check=check,
+        skipped=skipped,
+        dora=dora,
+    )
+
+
 # -- DORA data -------------------------------------------------------------------------------
 
 

@@ -514,6 +514,32 @@ def write_files(files: dict[str, str], output: Path, *, force: bool = False) -> 
     return targets
 
 
+@dataclass
+class Exported:
+    exports: list[BackstageExport]
+    written: list[Path]
+
+
+def export_to(
+    registry: Registry,
+    name: str | None,
+    output: Path,
+    *,
+    owner: str = "group:default/platform-team",
+    template_type: str = "service",
+    force: bool = False,
+) -> Exported:
+    """``golden-path export-backstage``: golden path NAME (None: every one with a local
+    copier.yml, plus the Location that registers them) exported and written under OUTPUT."""
+    if name is not None:
+        exports = [export_backstage(registry, name, owner=owner, template_type=template_type)]
+        return Exported(exports, write_export(exports[0], output, force=force))
+    exports = export_all(registry, owner=owner, template_type=template_type)
+    if not exports:
+        raise UsageError("no golden path has a local copier.yml to export")
+    return Exported(exports, write_files(all_files(exports), output, force=force))
+
+
 def summary(export: BackstageExport) -> dict[str, Any]:
     """What the CLI prints with --format json."""
     meta = export.template["metadata"]
@@ -531,8 +557,10 @@ __all__ = [
     "ACTION_ID",
     "TEMPLATE_FILE",
     "BackstageExport",
+    "Exported",
     "build_template",
     "export_backstage",
+    "export_to",
     "parse_when",
     "validator_schema",
     "write_export",
