@@ -22,8 +22,8 @@ PARALLEL_MIN_FILES = 400
 
 def worker_count(files: int, jobs: int | None) -> int:
     """Processes to use: ``jobs`` or ``PLATFORMCTL_JOBS`` when given; otherwise 1 for small
-    inputs, else the cores that are not already busy (load average, like ``make -l``): on a
-    loaded machine extra processes only add fork and pickling cost."""
+    inputs, else the cores that are not busy right now: on a loaded machine extra processes
+    only add fork and pickling cost."""
     if jobs is None and os.environ.get("PLATFORMCTL_JOBS", "").isdigit():
         jobs = int(os.environ["PLATFORMCTL_JOBS"])
     if jobs is not None:
@@ -31,11 +31,23 @@ def worker_count(files: int, jobs: int | None) -> int:
     if files < PARALLEL_MIN_FILES:
         return 1
     cpus = os.cpu_count() or 1
+    return max(1, min(cpus - busy_cores(), 8))
+
+
+def busy_cores() -> int:
+    """Other processes running at this moment (the kernel's runnable count in /proc/loadavg,
+    less this one).  The one-minute load average ``make -l`` uses lags: right after another
+    program finished it still reads 1 on an idle machine, and two processes would never be
+    used (for instance just after a benchmark's other contestant ran)."""
     try:
-        busy = int(os.getloadavg()[0])
-    except (AttributeError, OSError):  # pragma: no cover - no load average (Windows)
-        busy = 0
-    return max(1, min(cpus - busy, 8))
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            running = int(handle.read().split()[3].split("/")[0])
+        return max(0, running - 1)
+    except (OSError, ValueError, IndexError):  # no /proc (macOS, Windows): the load average
+        try:
+            return int(os.getloadavg()[0])
+        except (AttributeError, OSError):  # pragma: no cover - Windows
+            return 0
 
 
 @dataclass
@@ -44,7 +56,8 @@ class _Shipped:
 
     display: str
     findings: list[Finding]
-    entities: list[tuple[str, str, str, str, int, dict, tuple[int, int]]]
+    # (ref, kind, namespace, name, document, (line, column)): no data, see EntityRecord
+    entities: list[tuple[str, str, str, str, int, tuple[int, int]]]
     # (source, field, target, document, path in the document) or, when the position is
     # already known, (source, field, target, document, (line, column), None)
     relations: list[tuple[Any, ...]]
@@ -68,7 +81,6 @@ def _work(batch: list[tuple[str, str]], org: OrgRules) -> list[_Shipped]:
                         e.namespace,
                         e.name,
                         e.document,
-                        e.data,
                         (e.doc.line, e.doc.column),
                     )
                     for e in ctx.entities
@@ -149,10 +161,10 @@ def validate_parallel(
                             where=(doc, where),
                         )  # fmt: skip
                     ctx.relations.append(relation)
-                for ref, kind, ns, name, index, data, (line, col) in shipped.entities:
-                    doc = yamlio.Document(index, data, line, col, source=source)
+                for ref, kind, ns, name, index, (line, col) in shipped.entities:
+                    doc = yamlio.Document(index, None, line, col, source=source)
                     ctx.entities.append(
-                        EntityRecord(ref, kind, ns, name, shipped.display, index, data, doc)
+                        EntityRecord(ref, kind, ns, name, shipped.display, index, None, doc)
                     )
                 contexts.append(ctx)
     return contexts
