@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -440,6 +441,37 @@ def test_worker_entities_read_their_data_when_asked(tmp_path: Path) -> None:
     assert any(e._data is None for e in forked.entities)  # some came from the worker
     assert [e.data for e in forked.entities] == [e.data for e in serial.entities]
     assert forked.entities[-1].data["metadata"]["name"] == "svc-7"
+
+
+def test_a_failing_worker_fails_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exception in a forked worker reaches the caller with the worker's traceback, not a
+    hang or a silently shorter result."""
+    import os
+
+    from platformctl.core.catalog.validation import parallel
+
+    for i in range(4):
+        (tmp_path / f"c{i}.catalog.yaml").write_text(GROUP.replace("team-a", f"t{i}"))
+    parent = os.getpid()
+    real = parallel.validate_file
+
+    def failing_in_child(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            raise ValueError("boom in the worker")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "validate_file", failing_in_child)
+    with pytest.raises(RuntimeError, match="boom in the worker"):
+        validate_paths([tmp_path], base=tmp_path, jobs=2)
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_more_workers_than_files(tmp_path: Path, count: int) -> None:
+    for i in range(count):
+        (tmp_path / f"c{i}.catalog.yaml").write_text(GROUP.replace("team-a", f"t{i}"))
+    result = validate_paths([tmp_path], base=tmp_path, jobs=4)
+    assert len(result.entities) == count
+    assert result.report.summary["files"] == count
 
 
 def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
