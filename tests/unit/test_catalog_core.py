@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -407,16 +408,84 @@ def test_parallel_and_serial_agree(tmp_path: Path, jobs: int) -> None:
     assert result.entities[0].doc.position(("metadata", "name"))[0] == 4
 
 
+@pytest.mark.skipif(not Path("/proc/loadavg").exists(), reason="needs /proc/loadavg")
+def test_busy_cores_counts_other_running_processes() -> None:
+    """A process spinning on a core right now counts as busy (the load average would not
+    show it for a minute)."""
+    import subprocess
+    import sys
+    import time
+
+    from platformctl.core.catalog.validation.parallel import busy_cores
+
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.3)
+        assert min(busy_cores() for _ in range(5)) >= 1
+    finally:
+        spinner.kill()
+        spinner.wait()
+
+
+def test_worker_entities_read_their_data_when_asked(tmp_path: Path) -> None:
+    """Workers ship no entity data (only refs and positions); ``record.data`` reads the
+    document again, identical to what a serial run keeps."""
+    for i in range(8):
+        folder = tmp_path / f"s{i}"
+        folder.mkdir()
+        body = COMPONENT.replace("my-service", f"svc-{i}")
+        (folder / "catalog-info.yaml").write_text(GROUP.replace("team-a", f"t{i}") + "---\n" + body)
+    serial = validate_paths([tmp_path], base=tmp_path, jobs=1)
+    forked = validate_paths([tmp_path], base=tmp_path, jobs=2)
+    assert [e.ref for e in forked.entities] == [e.ref for e in serial.entities]
+    assert any(e._data is None for e in forked.entities)  # some came from the worker
+    assert [e.data for e in forked.entities] == [e.data for e in serial.entities]
+    assert forked.entities[-1].data["metadata"]["name"] == "svc-7"
+
+
+def test_a_failing_worker_fails_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exception in a forked worker reaches the caller with the worker's traceback, not a
+    hang or a silently shorter result."""
+    import os
+
+    from platformctl.core.catalog.validation import parallel
+
+    for i in range(4):
+        (tmp_path / f"c{i}.catalog.yaml").write_text(GROUP.replace("team-a", f"t{i}"))
+    parent = os.getpid()
+    real = parallel.validate_file
+
+    def failing_in_child(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            raise ValueError("boom in the worker")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "validate_file", failing_in_child)
+    with pytest.raises(RuntimeError, match="boom in the worker"):
+        validate_paths([tmp_path], base=tmp_path, jobs=2)
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_more_workers_than_files(tmp_path: Path, count: int) -> None:
+    for i in range(count):
+        (tmp_path / f"c{i}.catalog.yaml").write_text(GROUP.replace("team-a", f"t{i}"))
+    result = validate_paths([tmp_path], base=tmp_path, jobs=4)
+    assert len(result.entities) == count
+    assert result.report.summary["files"] == count
+
+
 def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
     from platformctl.core.catalog import validate as v
 
     monkeypatch.delenv("PLATFORMCTL_JOBS", raising=False)
     assert v._worker_count(10, None) == 1
     assert v._worker_count(10, 3) == 3
-    monkeypatch.setattr(v.os, "cpu_count", lambda: 4)
-    monkeypatch.setattr(v.os, "getloadavg", lambda: (1.2, 0.0, 0.0))
+    from platformctl.core.catalog.validation import parallel
+
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(parallel, "busy_cores", lambda: 1)
     assert v._worker_count(5000, None) == 3
-    monkeypatch.setattr(v.os, "getloadavg", lambda: (9.0, 0.0, 0.0))
+    monkeypatch.setattr(parallel, "busy_cores", lambda: 9)
     assert v._worker_count(5000, None) == 1
     monkeypatch.setenv("PLATFORMCTL_JOBS", "2")
     assert v._worker_count(5000, None) == 2

@@ -24,16 +24,54 @@ ADR_URL = (
 )
 
 
-@dataclass
 class EntityRecord:
-    ref: str
-    kind: str
-    namespace: str
-    name: str
-    file: str
-    document: int
-    data: dict
-    doc: yamlio.Document
+    """One entity that passed the envelope: its ref and where it is.
+
+    ``data`` is the document as read (before placeholders).  Records made from a worker
+    process's results carry no data (pickling every entity back was a third of the fan-out's
+    cost, and only ``--server`` needs it): it is read from the file again when asked for."""
+
+    __slots__ = ("ref", "kind", "namespace", "name", "file", "document", "_data", "doc")
+
+    def __init__(
+        self,
+        ref: str,
+        kind: str,
+        namespace: str,
+        name: str,
+        file: str,
+        document: int,
+        data: dict[str, Any] | None,
+        doc: yamlio.Document,
+    ) -> None:
+        self.ref = ref
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.file = file
+        self.document = document
+        self._data = data
+        self.doc = doc
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            self._data = self.doc.data = _reread(self.doc, self.document)
+        return self._data
+
+    def __repr__(self) -> str:
+        return f"EntityRecord({self.ref!r}, {self.file!r}, document {self.document})"
+
+
+def _reread(doc: yamlio.Document, index: int) -> dict[str, Any]:
+    source = doc.source
+    path = source.path if source is not None else None
+    if path is None:
+        raise LookupError(f"the data of document {index + 1} was not kept")
+    for document in yamlio.load_file(path, backstage=True).documents:
+        if document.index == index and isinstance(document.data, dict):
+            return document.data
+    raise LookupError(f"{path}: document {index + 1} is no longer an entity")
 
 
 class RelationRef:
