@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from platformctl.core.yamlread.directives import _directives, uri_safe
+from platformctl.core.yamlread.keys import EMPTY_KEY
 from platformctl.core.yamlread.scalars import JsObject
 
 # --- what libyaml reads differently from the yaml package ----------------------------------
@@ -100,6 +101,7 @@ def prepare(text: str) -> Prepared:
         or ("{" in prepared.text and _LONG_FLOW_KEY_HINT.search(prepared.text))
         or (("&" in prepared.text or "*" in prepared.text) and _ODD_ANCHOR.search(prepared.text))
         or ("!<" in prepared.text and _VERBATIM_AGAINST.search(prepared.text))
+        or (_EMPTY_KEY_HINT.search(prepared.text) and EMPTY_KEY not in text)
     ):
         prepared.text = _libyaml_fixups(prepared.text)
     if "#" in prepared.text and COMMENT_AGAINST.search(prepared.text):
@@ -208,8 +210,12 @@ def _libyaml_fixups(text: str) -> str:
                     fixed = _untag_adjacent_scalar(text, mark.index)
                     if fixed is None:
                         fixed = _space_after_verbatim_tag(text, mark.index)
+            elif mark is not None and exc.problem == "did not find expected node content":
+                fixed = _empty_key(text, mark.index)
             elif mark is not None and exc.problem == "did not find expected key":
-                fixed = _drop_items(text.split("\n"), mark.line, mark.column)
+                fixed = _empty_key(text, mark.index)
+                if fixed is None:
+                    fixed = _drop_items(text.split("\n"), mark.line, mark.column)
                 if fixed is None:
                     fixed = _drop_after_quoted_key(text, mark.index)
             elif mark is not None and exc.problem == "mapping keys are not allowed in this context":
@@ -230,6 +236,25 @@ def _libyaml_fixups(text: str) -> str:
         except yaml.YAMLError:
             return text
     return text
+
+
+# --- an empty implicit key -------------------------------------------------------------------
+#
+# ": value" (a line, or an entry of a flow collection, that starts with the ":"): the yaml
+# package reads a pair with an empty (null) key; libyaml refuses the ":" ("did not find
+# expected key" / "... node content").  There the key is written for libyaml as one
+# character, ``keys.EMPTY_KEY``, which the builder reads back as the empty key (the rest of
+# that line moves one column right).  libyaml then refuses what the yaml package refuses
+# after an empty key too (": a: b", ": - a").
+
+_EMPTY_KEY_HINT = re.compile(r"(?:^|(?<=[\n\[{,?]))[ ]*(?:-[ ]+)*:(?=[ \t\r\n]|\Z)")
+_AFTER_INDICATOR = ("", " ", "\t", "\r", "\n")
+
+
+def _empty_key(text: str, index: int) -> str | None:
+    if text[index : index + 1] != ":" or text[index + 1 : index + 2] not in _AFTER_INDICATOR:
+        return None
+    return text[:index] + EMPTY_KEY + text[index:]
 
 
 # --- a node right after an explicit key's quoted scalar -------------------------------------------
