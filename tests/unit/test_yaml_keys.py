@@ -1,5 +1,5 @@
 """Mapping keys as Backstage's yaml package (2.9.1) reads them: which keys are duplicates,
-which meet as one string and overwrite, empty keys (the
+which meet as one string and overwrite, empty keys, a key whose ":" is on a later line (the
 differential fuzzer, seed 11; tests/integration/backstage/test_catalog_differential.py).
 
 Expected values are the yaml package's own: ``parseAllDocuments(text, {merge: false})`` then
@@ -184,6 +184,30 @@ def test_empty_keys(text: str, expected: Any) -> None:
     assert _read(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: 1\nb\n  : x\n", [{"a": 1, "b": "x"}]),
+        ("b\n  : x\n", "ERROR"),
+        ("a: 1\n\ufffd b\n  : x\n", [{"a": 1, "\ufffd b": "x"}]),
+        ("a: 1\n\ufffd    ? ''\ufffd\n    : x\n", [{"a": 1, "\ufffd    ? ''\ufffd": "x"}]),
+        ("a: 1\nz    ? ''z\n    : x\n", [{"a": 1, "z    ? ''z": "x"}]),
+        ("a: 1\nb c\n    : x\n", [{"a": 1, "b c": "x"}]),
+        ("a: 1\nb\n: x\n", "ERROR"),
+        ("a:\n  b: 1\n  c\n    : x\n", [{"a": {"b": 1, "c": "x"}}]),
+        ("a: 1\n'b'\n  : x\n", [{"a": 1, "b": "x"}]),
+        ("a: 1\nb\n  : x\nc: 2\n", [{"a": 1, "b": "x", "c": 2}]),
+        ("- b\n  : x\n", "ERROR"),
+        ("a: 1\nb\n  # c\n  : x\n", [{"a": 1, "b": "x"}]),
+        ("a: 1\nb\n\n  : x\n", [{"a": 1, "b": "x"}]),
+        ("a: 1\nb # c\n  : x\n", [{"a": 1, "b": "x"}]),
+        ("a: 1\nb\n  :x\n", "ERROR"),
+    ],
+)
+def test_a_key_whose_colon_is_on_a_later_more_indented_line(text: str, expected: Any) -> None:
+    assert _read(text) == expected
+
+
 ENTITY = """\
 {head}apiVersion: backstage.io/v1alpha1
 kind: Component
@@ -225,6 +249,8 @@ spec: {{type: service, lifecycle: production, owner: team-a}}
         ("", "!!merge <<: {a: ok}\n!!merge <<: {b: ok}", "valid"),
         ("", "!foo 1: [x]\n1: ok", "valid"),
         ("", "a: ok\n: x: y", "yaml"),
+        ("", "a: ok\nb\n  : ok", "valid"),
+        ("", "a: ok\n\ufffd b\n  : ok", "backstage/field-format"),
     ],
 )
 def test_backstage_verdicts_on_label_keys(head: str, pairs: str, verdict: str) -> None:

@@ -210,6 +210,12 @@ def _libyaml_fixups(text: str) -> str:
                     fixed = _untag_adjacent_scalar(text, mark.index)
                     if fixed is None:
                         fixed = _space_after_verbatim_tag(text, mark.index)
+            elif (
+                exc.context == "while scanning a simple key"
+                and exc.problem == "could not find expected ':'"
+                and exc.context_mark is not None
+            ):
+                fixed = _value_on_a_later_line(text, exc.context_mark.index)
             elif mark is not None and exc.problem == "did not find expected node content":
                 fixed = _empty_key(text, mark.index)
             elif mark is not None and exc.problem == "did not find expected key":
@@ -255,6 +261,51 @@ def _empty_key(text: str, index: int) -> str | None:
     if text[index : index + 1] != ":" or text[index + 1 : index + 2] not in _AFTER_INDICATOR:
         return None
     return text[:index] + EMPTY_KEY + text[index:]
+
+
+# --- a key whose ":" is on a later line ------------------------------------------------------
+#
+# "a: 1\nb\n  : x": in a block mapping, a line holding only a scalar (and a comment), then,
+# after blank or comment lines, a line more indented than it that starts with ": ": the yaml
+# package reads the pair b: x; libyaml refuses the key ("could not find expected ':'").  For
+# libyaml the key moves down onto the ":" line, at its own column (the lines between become
+# blank, the ":" and the value keep their places).
+
+_KEY_LINE_END = re.compile(r"[ ]*(?:#[^\n]*)?(?:\n|\Z)")
+_LATER_COLON = re.compile(r"(?:[ ]*(?:#[^\n]*)?\n)*([ ]*):(?=[ \n]|\Z)")
+
+
+def _value_on_a_later_line(text: str, index: int) -> str | None:
+    import yaml
+
+    line_start = text.rfind("\n", 0, index) + 1
+    line_end = text.find("\n", index)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:index].strip(" "):
+        return None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        tokens = list(yaml.scan(text[index:line_end], Loader=loader))
+    except yaml.YAMLError:
+        return None
+    if len(tokens) < 2 or not isinstance(tokens[1], yaml.ScalarToken):
+        return None
+    key_end = index + tokens[1].end_mark.index
+    rest = _KEY_LINE_END.match(text, key_end)
+    if rest is None or rest.end() == len(text) and not rest.group().endswith("\n"):
+        return None
+    colon = _LATER_COLON.match(text, rest.end())
+    if colon is None or len(colon.group(1)) <= index - line_start:
+        return None
+    at = colon.end(1)
+    breaks = text.count("\n", key_end, at)
+    return (
+        text[:line_start]
+        + "\n" * breaks
+        + text[line_start:key_end]
+        + " " * (at - key_end - breaks)
+        + text[at:]
+    )
 
 
 # --- a node right after an explicit key's quoted scalar -------------------------------------------
