@@ -218,8 +218,12 @@ def _libyaml_fixups(text: str) -> str:
                 fixed = _value_on_a_later_line(text, exc.context_mark.index)
             elif mark is not None and exc.problem == "did not find expected node content":
                 fixed = _empty_key(text, mark.index)
+            elif mark is not None and exc.problem == "did not find expected ',' or ']'":
+                before = _EXPLICIT_EMPTY_KEY.search(text, 0, mark.index)  # "[? : b]"
+                fixed = _empty_key(text, before.start(1)) if before else None
             elif mark is not None and exc.problem == "did not find expected key":
-                fixed = _empty_key(text, mark.index)
+                owner = exc.context_mark
+                fixed = _empty_key(text, mark.index, owner.column if owner is not None else None)
                 if fixed is None:
                     fixed = _drop_items(text.split("\n"), mark.line, mark.column)
                 if fixed is None:
@@ -251,15 +255,22 @@ def _libyaml_fixups(text: str) -> str:
 # expected key" / "... node content").  There the key is written for libyaml as one
 # character, ``keys.EMPTY_KEY``, which the builder reads back as the empty key (the rest of
 # that line moves one column right).  libyaml then refuses what the yaml package refuses
-# after an empty key too (": a: b", ": - a").
+# after an empty key too (": a: b", ": - a").  A ":" line more indented than the block
+# mapping it ends up in ("a: b\n  : c" is {a: b, "": c}) gets the key at the mapping's
+# column instead, in place of a space of its indentation.
 
 _EMPTY_KEY_HINT = re.compile(r"(?:^|(?<=[\n\[{,?]))[ ]*(?:-[ ]+)*:(?=[ \t\r\n]|\Z)")
 _AFTER_INDICATOR = ("", " ", "\t", "\r", "\n")
+_EXPLICIT_EMPTY_KEY = re.compile(r"\?[ ]+(:)[ ]*\Z")
 
 
-def _empty_key(text: str, index: int) -> str | None:
+def _empty_key(text: str, index: int, owner: int | None = None) -> str | None:
     if text[index : index + 1] != ":" or text[index + 1 : index + 2] not in _AFTER_INDICATOR:
         return None
+    line_start = text.rfind("\n", 0, index) + 1
+    if owner is not None and index - line_start > owner and not text[line_start:index].strip(" "):
+        at = line_start + owner
+        return text[:at] + EMPTY_KEY + text[at + 1 :]
     return text[:index] + EMPTY_KEY + text[index:]
 
 
