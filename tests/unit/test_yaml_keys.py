@@ -133,6 +133,8 @@ def _read(text: str) -> Any:
         ("&a 1: x\ny: *a\n", [{"1": "x", "y": 1}]),
         ("1: a\n1: b\n", "ERROR"),
         ('a: 1\nb: 2\n"a": 3\n', "ERROR"),
+        ("%TAG !e! tag:yaml.org,2002:\n---\n!e!merge x: {a: 1}\n", [{"a": 1}]),
+        ("!<tag:yaml.org,2002:merge> x: {a: 1}\n", [{"a": 1}]),
     ],
 )
 def test_duplicate_keys_are_equal_scalar_values_and_equal_strings_overwrite(

@@ -132,8 +132,8 @@ class _Builder:
         self.text = text
         self.resolve_plain = resolve_plain_11 if v11 else resolve_plain
         self.special = _PLAIN_SPECIAL_11 if v11 else _PLAIN_SPECIAL
-        # a merge key needs %YAML 1.1 or a !!merge tag (written out or through a %TAG prefix)
-        self.merges = v11 or not text or "merge" in text
+        # a merge key needs %YAML 1.1 or a !!merge tag (written out, verbatim or via %TAG)
+        self.merges = v11 or not text or "!!merge" in text or "yaml.org,2002:" in text
         self.max_aliases = max_aliases
         self.max_depth = max_depth
         self.values: dict[int, Any] = {}
