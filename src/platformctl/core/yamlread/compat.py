@@ -101,7 +101,10 @@ def prepare(text: str) -> Prepared:
         or ("{" in prepared.text and _LONG_FLOW_KEY_HINT.search(prepared.text))
         or (("&" in prepared.text or "*" in prepared.text) and _ODD_ANCHOR.search(prepared.text))
         or ("!<" in prepared.text and _VERBATIM_AGAINST.search(prepared.text))
-        or (_EMPTY_KEY_HINT.search(prepared.text) and EMPTY_KEY not in text)
+        or (
+            (_EMPTY_KEY_START.match(prepared.text) or _EMPTY_KEY_HINT.search(prepared.text))
+            and EMPTY_KEY not in text
+        )
     ):
         prepared.text = _libyaml_fixups(prepared.text)
     if "#" in prepared.text and COMMENT_AGAINST.search(prepared.text):
@@ -259,7 +262,9 @@ def _libyaml_fixups(text: str) -> str:
 # mapping it ends up in ("a: b\n  : c" is {a: b, "": c}) gets the key at the mapping's
 # column instead, in place of a space of its indentation.
 
-_EMPTY_KEY_HINT = re.compile(r"(?:^|(?<=[\n\[{,?]))[ ]*(?:-[ ]+)*:(?=[ \t\r\n]|\Z)")
+# (a superset, searched for fast: a tenth of the time of the exact pattern)
+_EMPTY_KEY_HINT = re.compile(r"[\n\[{,?][ -]*:(?=[ \t\r\n]|\Z)")
+_EMPTY_KEY_START = re.compile(r"[ -]*:(?=[ \t\r\n]|\Z)")
 _AFTER_INDICATOR = ("", " ", "\t", "\r", "\n")
 _EXPLICIT_EMPTY_KEY = re.compile(r"\?[ ]+(:)[ ]*\Z")
 
