@@ -101,6 +101,13 @@ def test_link_host_that_idna_rejects_is_not_a_url() -> None:
         ("https://petstore.\\ufffdswagger.io/v2/swagger.json", False),  # bad UTF-8 in the host
         ("//", False),  # scheme-relative without a host
         ("https:\\ufffd//github.com/x.yaml", True),  # same scheme as the base: relative
+        # one slash after the same scheme as the base: a path (fuzzer, seed 13)
+        ("https:/\\ufffd(/github.com/a.json", True),
+        ("https:/x.json", True),
+        ("https:/ /x.json", True),
+        ("https:\\\\\\\\x.json", True),  # two backslashes: an authority, host x.json
+        ("https:/\\\\\\\\\\ufffd(/x.json", False),  # "/" and two backslashes: an authority, no host
+        ("https://\\ufffd(/x.json", False),
     ],
 )
 def test_placeholder_target_must_form_a_url(target: str, valid: bool) -> None:

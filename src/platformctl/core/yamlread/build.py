@@ -6,22 +6,37 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from platformctl.core.yamlread.keys import (
+    EMPTY_KEY,
+    Unique,
+    _flow_text,
+    _json_key,
+    _key_text,
+    key_identity,
+)
 from platformctl.core.yamlread.problem import YamlProblem
 from platformctl.core.yamlread.scalars import (
     _MAP_TAG,
+    _MERGE_TAG,
     _OMAP_TAG,
     _PLAIN_SPECIAL,
     _PLAIN_SPECIAL_11,
     _SEQ_TAG,
     _SET_TAG,
+    _TIMESTAMP,
+    _TIMESTAMP_TAG,
     _UNTAGGED,
     _YAML_PREFIX,
     JsObject,
+    JsSymbol,
     TagError,
     _explicit,
+    _timestamp,
     resolve_plain,
     resolve_plain_11,
 )
+
+__all__ = ["_flow_text", "_json_key"]  # fast.py and yamlio.py import them from here
 
 PathKey = tuple[Any, ...]
 Pos = tuple[int, int]
@@ -85,6 +100,10 @@ def _composer_class() -> type:
 
 
 _QUOTES = ("'", '"')
+_KEY_PATH = object()  # where a collection key's own positions are recorded (no one looks)
+# the anchor of a node, at its start (after a tag, if any): an alias key of a collection is
+# the alias's text, "*name", for the yaml package
+_ANCHOR = re.compile(r"(?:![^\s&]*\s+)?&([^\s,\[\]{}]+)")
 _VERBATIM = re.compile(r"(?:&\S+\s+)?(!<!!?>)")
 
 
@@ -113,6 +132,8 @@ class _Builder:
         self.text = text
         self.resolve_plain = resolve_plain_11 if v11 else resolve_plain
         self.special = _PLAIN_SPECIAL_11 if v11 else _PLAIN_SPECIAL
+        # a merge key needs %YAML 1.1 or a !!merge tag (written out, verbatim or via %TAG)
+        self.merges = v11 or not text or "!!merge" in text or "yaml.org,2002:" in text
         self.max_aliases = max_aliases
         self.max_depth = max_depth
         self.values: dict[int, Any] = {}
@@ -149,21 +170,16 @@ class _Builder:
         except TagError as exc:
             raise self.problem("yaml/tag", str(exc), node, "remove the tag") from None
 
-    def merge_mapping(self, node: Any, build_value: Any) -> dict[str, Any]:
-        """A mapping with ``<<`` keys under ``%YAML 1.1``: the yaml package's yaml-1.1 schema
-        merges them even with ``merge: false``.  Keys already there win over merged ones;
-        later keys overwrite; a merge source that is not a mapping is an error."""
+    def merge_mapping(self, node: Any, build_value: Any, alias_key: Any) -> dict[str, Any]:
+        """A mapping with merge keys: ``<<`` under ``%YAML 1.1`` (the yaml package's yaml-1.1
+        schema merges them even with ``merge: false``) or a ``!!merge`` key.  A merged key is
+        added when the mapping does not have it yet; later keys overwrite; a merge source that
+        is not a mapping is an error."""
         result: dict[str, Any] = {}
-        explicit: set[str] = set()
+        seen: dict[Any, bool] = {}
         for i, (key_node, value_node) in enumerate(node.value):
-            if key_node.id != "scalar":
-                key = self.complex_key(key_node)
-            elif not key_node.style and key_node.tag == _UNTAGGED:
-                key = _json_key(self.resolve_plain(key_node.value) if key_node.value else None)
-            else:
-                key = key_node.value
-            value = build_value(value_node, key, i)
-            if _is_merge_key(key_node):
+            if not alias_key(key_node, i) and self.is_merge_key(key_node):
+                value = build_value(value_node, "<<", i)
                 sources = value if isinstance(value, list) else [value]
                 for source in sources:
                     if not isinstance(source, dict) or isinstance(source, JsObject):
@@ -177,16 +193,89 @@ class _Builder:
                         if k not in result:
                             result[k] = v
                 continue
-            if key in explicit:
-                raise self.problem(
-                    "yaml/duplicate-key",
-                    f"duplicate key {key!r}",
-                    key_node,
-                    "remove or rename one of the keys: YAML 1.2 requires unique keys",
-                )
-            explicit.add(key)
-            result[key] = value
+            key = self.pair_key(key_node, seen, alias_key(key_node, i))
+            result[key] = build_value(value_node, key, i)
         return result
+
+    def has_merge_key(self, node: Any) -> bool:
+        return any(self.is_merge_key(key_node) for key_node, _ in node.value)
+
+    def key_alias(self, key_node: Any, parent: int, slot: int, depth: int) -> bool:
+        """Whether a key node was met before (an alias).  A key met first is recorded with
+        its value, for the aliases of it that follow."""
+        key_id = id(key_node)
+        first = self.first.get(key_id)
+        if first is not None:
+            return first != (parent, slot)
+        if key_node.id == "scalar":
+            self.first[key_id] = (parent, slot)
+            self.values[key_id] = self.key_value(key_node)[0]
+        else:
+            self.build(key_node, (_KEY_PATH,), depth + 1, parent, slot)
+        return False
+
+    def is_merge_key(self, key_node: Any) -> bool:
+        """``<<`` plain under ``%YAML 1.1``; ``!!merge`` on any scalar of YAML 1.2 (the yaml
+        package resolves that known tag outside its schema too), on ``<<`` under 1.1."""
+        if key_node.id != "scalar":
+            return False
+        if key_node.tag == _MERGE_TAG:
+            return not self.v11 or key_node.value == "<<"
+        return (
+            self.v11 and key_node.value == "<<" and not key_node.style and key_node.tag == _UNTAGGED
+        )
+
+    def key_value(self, key_node: Any) -> tuple[Any, bool]:
+        """A scalar key's value and whether it is an object to ``===`` (a date, a buffer, a
+        merge symbol: never a duplicate)."""
+        text = key_node.value
+        if text == EMPTY_KEY:
+            text = ""
+        tag = key_node.tag
+        if self.merges and self.is_merge_key(key_node):
+            return JsSymbol(), True
+        if tag == _UNTAGGED:
+            if key_node.style:
+                return text, False
+            if not text:
+                return None, False
+            if self.v11 and _TIMESTAMP.match(text):
+                try:
+                    return _timestamp(text), True  # a Date
+                except TagError:
+                    return text, False
+            return self.resolve_plain(text), False
+        self.check_tag(key_node)
+        try:
+            value = _explicit(tag, text, self.v11)
+        except TagError as exc:
+            raise self.problem("yaml/tag", str(exc), key_node, "remove the tag") from None
+        return value, tag == _TIMESTAMP_TAG
+
+    def pair_key(self, key_node: Any, seen: dict[Any, bool], alias: bool = False) -> str:
+        """The string a pair's key becomes, after the yaml package's duplicate-key check
+        (see :mod:`.keys`): ``seen`` holds the identities of the mapping's earlier keys."""
+        if key_node.id != "scalar":
+            if alias:  # the alias's own text, "*name"
+                match = _ANCHOR.match(self.text, key_node.start_mark.index) if self.text else None
+                return "*" + match.group(1) if match else self.complex_key(key_node)
+            return self.complex_key(key_node)
+        value, unique = self.key_value(key_node)
+        key = _json_key(value)
+        if alias or unique:
+            return key
+        identity = key_identity(value)
+        if isinstance(identity, Unique):
+            return key
+        if identity in seen:
+            raise self.problem(
+                "yaml/duplicate-key",
+                f"duplicate key {key!r}",
+                key_node,
+                "remove or rename one of the keys: YAML 1.2 requires unique keys",
+            )
+        seen[identity] = True
+        return key
 
     def check_continuation(self, key_node: Any, value_node: Any) -> None:
         """A quoted value of a block mapping that runs over several lines: the yaml package
@@ -311,37 +400,26 @@ class _Builder:
             return result_value
         self.active.add(node_id)
         try:
-            if kind == "mapping" and self.v11 and _has_merge_key(node):
+            if kind == "mapping" and self.merges and self.has_merge_key(node):
                 merged = self.merge_mapping(
                     node,
                     lambda value_node, key, i: self.build(
                         value_node, (*path, key), depth + 1, node_id, 2 * i + 1
                     ),
+                    lambda key_node, i: self.key_alias(key_node, node_id, 2 * i, depth),
                 )
                 self.values[node_id] = merged
                 return merged
             if kind == "mapping":
                 result: dict[str, Any] = {}
                 self.values[node_id] = result
+                seen: dict[Any, bool] = {}
                 for pair_index, (key_node, value_node) in enumerate(node.value):
-                    if key_node.id != "scalar":
-                        key = self.complex_key(key_node)
-                    elif not key_node.style and key_node.tag == _UNTAGGED:
-                        key_value = key_node.value
-                        key = _json_key(self.resolve_plain(key_value) if key_value else None)
-                    else:
-                        key = key_node.value
-                    if key in result:
-                        raise self.problem(
-                            "yaml/duplicate-key",
-                            f"duplicate key {key!r}",
-                            key_node,
-                            "remove or rename one of the keys: YAML 1.2 requires unique keys",
-                        )
+                    alias = self.key_alias(key_node, node_id, 2 * pair_index, depth)
+                    key = self.pair_key(key_node, seen, alias)
                     child = (*path, key)
                     kmark = key_node.start_mark
                     self.key_positions[child] = (kmark.line + 1, kmark.column + 1)
-                    self.first.setdefault(id(key_node), (node_id, 2 * pair_index))
                     if (
                         value_node.id == "scalar"
                         and value_node.style in _QUOTES
@@ -389,30 +467,36 @@ class _Builder:
                 return value if node.style else (resolve(value) if value else None)
             return self.tagged_scalar(node)
         depth += 1
-        if kind == "mapping" and self.v11 and _has_merge_key(node):
+        if kind == "mapping" and self.merges and self.has_merge_key(node):
             return self.merge_mapping(
-                node, lambda value_node, key, i: self.build_plain(value_node, depth)
+                node,
+                lambda value_node, key, i: self.build_plain(value_node, depth),
+                lambda key_node, i: False,
             )
         if kind == "mapping":
             result: dict[str, Any] = {}
+            seen: dict[Any, bool] = {}
             for key_node, value_node in node.value:
-                if key_node.id != "scalar":
-                    key = self.complex_key(key_node)
-                elif not key_node.style and key_node.tag == _UNTAGGED:
-                    key_value = key_node.value
-                    if key_value and key_value[0] not in special:
-                        key = key_value  # a word: no resolution can change it
-                    else:
-                        key = _json_key(resolve(key_value) if key_value else None)
+                key_value = key_node.value
+                if (
+                    key_node.id == "scalar"
+                    and not key_node.style
+                    and key_node.tag == _UNTAGGED
+                    and key_value
+                    and key_value[0] not in special
+                    and key_value != EMPTY_KEY
+                ):
+                    key = key_value  # a word: no resolution can change it
+                    if key in seen:
+                        raise self.problem(
+                            "yaml/duplicate-key",
+                            f"duplicate key {key!r}",
+                            key_node,
+                            "remove or rename one of the keys: YAML 1.2 requires unique keys",
+                        )
+                    seen[key] = True
                 else:
-                    key = key_node.value
-                if key in result:
-                    raise self.problem(
-                        "yaml/duplicate-key",
-                        f"duplicate key {key!r}",
-                        key_node,
-                        "remove or rename one of the keys: YAML 1.2 requires unique keys",
-                    )
+                    key = self.pair_key(key_node, seen)
                 if (
                     value_node.id == "scalar"
                     and value_node.tag == _UNTAGGED
@@ -441,29 +525,6 @@ class _Builder:
         return items
 
 
-def _is_merge_key(key_node: Any) -> bool:
-    return (
-        key_node.id == "scalar"
-        and key_node.value == "<<"
-        and not key_node.style
-        and key_node.tag == _UNTAGGED
-    )
-
-
-def _has_merge_key(node: Any) -> bool:
-    return any(_is_merge_key(key_node) for key_node, _ in node.value)
-
-
-def _key_text(key_node: Any) -> str:
-    """The plain key a mapping key node becomes (as ``_Builder`` makes it)."""
-    if key_node.id != "scalar":
-        return _flow_text(key_node)
-    value = key_node.value
-    if key_node.style or key_node.tag != _UNTAGGED or (value and value[0] not in _PLAIN_SPECIAL):
-        return str(value)
-    return _json_key(resolve_plain(value) if value else None)
-
-
 def _node_position(root: Any, path: PathKey, key: bool) -> Pos:
     """Walk ``path`` down the node graph; the deepest node reached gives the position."""
     node = root
@@ -474,10 +535,14 @@ def _node_position(root: Any, path: PathKey, key: bool) -> Pos:
         if kind == "mapping":
             for candidate, value_node in node.value:
                 text = candidate.value
-                if candidate.id == "scalar" and (
-                    candidate.style
-                    or candidate.tag != _UNTAGGED
-                    or (text and text[0] not in _PLAIN_SPECIAL)
+                if (
+                    candidate.id == "scalar"
+                    and text != EMPTY_KEY
+                    and (
+                        candidate.style
+                        or candidate.tag != _UNTAGGED
+                        or (text and text[0] not in _PLAIN_SPECIAL)
+                    )
                 ):
                     matched = text == part  # the key is the text itself
                 else:
@@ -500,42 +565,3 @@ def _node_position(root: Any, path: PathKey, key: bool) -> Pos:
         else node.start_mark
     )
     return (mark.line + 1, mark.column + 1)
-
-
-def _flow_text(node: Any) -> str:
-    """Flow-style text of a node, as the ``yaml`` package stringifies collection keys."""
-    if node.id == "scalar":
-        return str(node.value)
-    if node.id == "sequence":
-        items = ", ".join(_flow_text(item) for item in node.value)
-        return f"[ {items} ]" if node.value else "[]"
-    parts = []
-    explicit = any(key.id != "scalar" for key, _ in node.value)
-    for key, value in node.value:
-        empty = value.id == "scalar" and value.value in ("", "~", "null") and not value.style
-        if explicit:
-            # a collection key inside the key: the yaml package writes "? key" / ": value"
-            # lines, so the resulting text has line breaks (and ``^.+$`` does not match it)
-            parts.append(
-                f"  ? {_flow_text(key)}" + ("" if empty else f"\n  : {_flow_text(value)}")
-                if key.id != "scalar"
-                else f"  {_flow_text(key)}" + ("" if empty else f": {_flow_text(value)}")
-            )
-        else:
-            parts.append(_flow_text(key) if empty else f"{_flow_text(key)}: {_flow_text(value)}")
-    if explicit:
-        return "{\n" + ",\n".join(parts) + "\n}"
-    return "{ " + ", ".join(parts) + " }" if parts else "{}"
-
-
-def _json_key(value: Any) -> str:
-    """Map keys as JSON.stringify would make them (``true:`` -> ``"true"``)."""
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return str(value)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from platformctl.core.yamlread.directives import _directives, uri_safe
+from platformctl.core.yamlread.keys import EMPTY_KEY
 from platformctl.core.yamlread.scalars import JsObject
 
 # --- what libyaml reads differently from the yaml package ----------------------------------
@@ -100,6 +101,10 @@ def prepare(text: str) -> Prepared:
         or ("{" in prepared.text and _LONG_FLOW_KEY_HINT.search(prepared.text))
         or (("&" in prepared.text or "*" in prepared.text) and _ODD_ANCHOR.search(prepared.text))
         or ("!<" in prepared.text and _VERBATIM_AGAINST.search(prepared.text))
+        or (
+            (_EMPTY_KEY_START.match(prepared.text) or _EMPTY_KEY_HINT.search(prepared.text))
+            and EMPTY_KEY not in text
+        )
     ):
         prepared.text = _libyaml_fixups(prepared.text)
     if "#" in prepared.text and COMMENT_AGAINST.search(prepared.text):
@@ -208,8 +213,22 @@ def _libyaml_fixups(text: str) -> str:
                     fixed = _untag_adjacent_scalar(text, mark.index)
                     if fixed is None:
                         fixed = _space_after_verbatim_tag(text, mark.index)
+            elif (
+                exc.context == "while scanning a simple key"
+                and exc.problem == "could not find expected ':'"
+                and exc.context_mark is not None
+            ):
+                fixed = _value_on_a_later_line(text, exc.context_mark.index)
+            elif mark is not None and exc.problem == "did not find expected node content":
+                fixed = _empty_key(text, mark.index)
+            elif mark is not None and exc.problem == "did not find expected ',' or ']'":
+                before = _EXPLICIT_EMPTY_KEY.search(text, 0, mark.index)  # "[? : b]"
+                fixed = _empty_key(text, before.start(1)) if before else None
             elif mark is not None and exc.problem == "did not find expected key":
-                fixed = _drop_items(text.split("\n"), mark.line, mark.column)
+                owner = exc.context_mark
+                fixed = _empty_key(text, mark.index, owner.column if owner is not None else None)
+                if fixed is None:
+                    fixed = _drop_items(text.split("\n"), mark.line, mark.column)
                 if fixed is None:
                     fixed = _drop_after_quoted_key(text, mark.index)
             elif mark is not None and exc.problem == "mapping keys are not allowed in this context":
@@ -230,6 +249,79 @@ def _libyaml_fixups(text: str) -> str:
         except yaml.YAMLError:
             return text
     return text
+
+
+# --- an empty implicit key -------------------------------------------------------------------
+#
+# ": value" (a line, or an entry of a flow collection, that starts with the ":"): the yaml
+# package reads a pair with an empty (null) key; libyaml refuses the ":" ("did not find
+# expected key" / "... node content").  There the key is written for libyaml as one
+# character, ``keys.EMPTY_KEY``, which the builder reads back as the empty key (the rest of
+# that line moves one column right).  libyaml then refuses what the yaml package refuses
+# after an empty key too (": a: b", ": - a").  A ":" line more indented than the block
+# mapping it ends up in ("a: b\n  : c" is {a: b, "": c}) gets the key at the mapping's
+# column instead, in place of a space of its indentation.
+
+# (a superset, searched for fast: a tenth of the time of the exact pattern)
+_EMPTY_KEY_HINT = re.compile(r"[\n\[{,?][ -]*:(?=[ \t\r\n]|\Z)")
+_EMPTY_KEY_START = re.compile(r"[ -]*:(?=[ \t\r\n]|\Z)")
+_AFTER_INDICATOR = ("", " ", "\t", "\r", "\n")
+_EXPLICIT_EMPTY_KEY = re.compile(r"\?[ ]+(:)[ ]*\Z")
+
+
+def _empty_key(text: str, index: int, owner: int | None = None) -> str | None:
+    if text[index : index + 1] != ":" or text[index + 1 : index + 2] not in _AFTER_INDICATOR:
+        return None
+    line_start = text.rfind("\n", 0, index) + 1
+    if owner is not None and index - line_start > owner and not text[line_start:index].strip(" "):
+        at = line_start + owner
+        return text[:at] + EMPTY_KEY + text[at + 1 :]
+    return text[:index] + EMPTY_KEY + text[index:]
+
+
+# --- a key whose ":" is on a later line ------------------------------------------------------
+#
+# "a: 1\nb\n  : x": in a block mapping, a line holding only a scalar (and a comment), then,
+# after blank or comment lines, a line more indented than it that starts with ": ": the yaml
+# package reads the pair b: x; libyaml refuses the key ("could not find expected ':'").  For
+# libyaml the key moves down onto the ":" line, at its own column (the lines between become
+# blank, the ":" and the value keep their places).
+
+_KEY_LINE_END = re.compile(r"[ ]*(?:#[^\n]*)?(?:\n|\Z)")
+_LATER_COLON = re.compile(r"(?:[ ]*(?:#[^\n]*)?\n)*([ ]*):(?=[ \n]|\Z)")
+
+
+def _value_on_a_later_line(text: str, index: int) -> str | None:
+    import yaml
+
+    line_start = text.rfind("\n", 0, index) + 1
+    line_end = text.find("\n", index)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:index].strip(" "):
+        return None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        tokens = list(yaml.scan(text[index:line_end], Loader=loader))
+    except yaml.YAMLError:
+        return None
+    if len(tokens) < 2 or not isinstance(tokens[1], yaml.ScalarToken):
+        return None
+    key_end = index + tokens[1].end_mark.index
+    rest = _KEY_LINE_END.match(text, key_end)
+    if rest is None or rest.end() == len(text) and not rest.group().endswith("\n"):
+        return None
+    colon = _LATER_COLON.match(text, rest.end())
+    if colon is None or len(colon.group(1)) <= index - line_start:
+        return None
+    at = colon.end(1)
+    breaks = text.count("\n", key_end, at)
+    return (
+        text[:line_start]
+        + "\n" * breaks
+        + text[line_start:key_end]
+        + " " * (at - key_end - breaks)
+        + text[at:]
+    )
 
 
 # --- a node right after an explicit key's quoted scalar -------------------------------------------

@@ -55,9 +55,21 @@ def _has_marker(text: str) -> bool:
     return False
 
 
+# An empty key (a line starting with ":") whose value is a mapping or a block sequence on
+# the same line (": a: b", ": - a"): yaml-rs reads it, the yaml package refuses it.
+_EMPTY_KEY_NESTED = r"[ ]*(?:-[ ]+)*:[ ]+(?:-[ ]|[^\n]*:(?:[ ]|$))"
+_EMPTY_KEY_FIRST = re.compile(_EMPTY_KEY_NESTED, re.M)
+_EMPTY_KEY_LINE = re.compile("\n" + _EMPTY_KEY_NESTED, re.M)
+_EMPTY_KEY_HINT = re.compile(r"\n[ -]*:[ \t]")  # a quarter of _EMPTY_KEY_LINE's time
+
+
 def _fast_gate(text: str) -> bool:
     """True when the text has something only the reference path reads right."""
     if _FAST_CHARS.search(text):
+        return True
+    if _EMPTY_KEY_FIRST.match(text) or (
+        _EMPTY_KEY_HINT.search(text) and _EMPTY_KEY_LINE.search(text)
+    ):
         return True
     if ("!" in text or "&" in text or "*" in text) and _FAST_PROPS.search(text):
         return True

@@ -67,8 +67,12 @@ def _forms_url(target: str) -> bool:
     scheme = _SCHEME.match(text)
     if scheme:
         rest = text[scheme.end() :]
-        if scheme.group()[:-1].lower() == "https" and rest[:1] not in ("/", "\\"):
-            return True  # "https:x" is relative to the file's own https URL
+        if scheme.group()[:-1].lower() == "https" and (
+            rest[:1] not in ("/", "\\") or rest[1:2] not in ("/", "\\")
+        ):
+            # "https:x", "https:/x": relative to the file's own https URL (only two slashes
+            # or backslashes start an authority for a special scheme equal to the base's)
+            return True
         return R.is_valid_url(text)
     if text[:2] in ("//", "\\\\", "/\\", "\\/"):
         return R.is_valid_url("https:" + text)
