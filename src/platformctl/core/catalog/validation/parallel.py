@@ -38,15 +38,24 @@ def worker_count(files: int, jobs: int | None) -> int:
     return max(1, min(cpus - busy_cores(), 8))
 
 
-def busy_cores() -> int:
-    """Other processes running at this moment (the kernel's runnable count in /proc/loadavg,
-    less this one).  The one-minute load average ``make -l`` uses lags: right after another
-    program finished it still reads 1 on an idle machine, and two processes would never be
-    used (for instance just after a benchmark's other contestant ran)."""
+def busy_cores(samples: int = 4) -> int:
+    """Other processes running at this moment: the kernel's runnable count in /proc/loadavg,
+    less this one, the smallest of a few samples a millisecond apart (a kernel thread or a
+    shell is often runnable for an instant; a busy process always is).  The one-minute load
+    average ``make -l`` uses lags: right after another program finished it still reads 1 on
+    an idle machine, and two processes would never be used (for instance just after a
+    benchmark's other contestant ran)."""
+    import time
+
     try:
-        with open("/proc/loadavg", encoding="ascii") as handle:
-            running = int(handle.read().split()[3].split("/")[0])
-        return max(0, running - 1)
+        fewest = None
+        for i in range(samples):
+            if i:
+                time.sleep(0.001)
+            with open("/proc/loadavg", encoding="ascii") as handle:
+                running = int(handle.read().split()[3].split("/")[0])
+            fewest = running if fewest is None else min(fewest, running)
+        return max(0, (fewest or 1) - 1)
     except (OSError, ValueError, IndexError):  # no /proc (macOS, Windows): the load average
         try:
             return int(os.getloadavg()[0])
