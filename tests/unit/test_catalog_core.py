@@ -427,7 +427,28 @@ def test_busy_cores_counts_other_running_processes() -> None:
         spinner.wait()
 
 
-def test_worker_entities_read_their_data_when_asked(tmp_path: Path) -> None:
+def _slow_parent(monkeypatch: pytest.MonkeyPatch, seconds: float = 0.05) -> None:
+    """Files validated in the parent take ``seconds`` longer: the workers take part of a
+    small input for certain, however fast the parent is."""
+    import os
+    import time
+
+    from platformctl.core.catalog.validation import parallel
+
+    parent = os.getpid()
+    real = parallel.validate_file
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() == parent:
+            time.sleep(seconds)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "validate_file", slow)
+
+
+def test_worker_entities_read_their_data_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Workers ship no entity data (only refs and positions); ``record.data`` reads the
     document again, identical to what a serial run keeps."""
     for i in range(8):
@@ -436,6 +457,7 @@ def test_worker_entities_read_their_data_when_asked(tmp_path: Path) -> None:
         body = COMPONENT.replace("my-service", f"svc-{i}")
         (folder / "catalog-info.yaml").write_text(GROUP.replace("team-a", f"t{i}") + "---\n" + body)
     serial = validate_paths([tmp_path], base=tmp_path, jobs=1)
+    _slow_parent(monkeypatch)  # so that the worker surely takes some of the files
     forked = validate_paths([tmp_path], base=tmp_path, jobs=2)
     assert [e.ref for e in forked.entities] == [e.ref for e in serial.entities]
     assert any(e._data is None for e in forked.entities)  # some came from the worker
@@ -447,6 +469,7 @@ def test_a_failing_worker_fails_the_run(tmp_path: Path, monkeypatch: pytest.Monk
     """An exception in a forked worker reaches the caller with the worker's traceback, not a
     hang or a silently shorter result."""
     import os
+    import time
 
     from platformctl.core.catalog.validation import parallel
 
@@ -458,6 +481,7 @@ def test_a_failing_worker_fails_the_run(tmp_path: Path, monkeypatch: pytest.Monk
     def failing_in_child(*args: Any, **kwargs: Any) -> Any:
         if os.getpid() != parent:
             raise ValueError("boom in the worker")
+        time.sleep(0.05)  # the worker surely takes a file
         return real(*args, **kwargs)
 
     monkeypatch.setattr(parallel, "validate_file", failing_in_child)
@@ -513,3 +537,35 @@ def test_scalar_document_message_reads_as_english() -> None:
     assert messages and messages[0].startswith("document 1 is a string, but")
     number = validate_text("apiVersion: 1\nkind: Component\nmetadata: {name: x}\n", "n.yaml")
     assert any("apiVersion must be a string, not a number" in f.message for f in errors(number))
+
+
+def test_workers_share_the_files_from_one_queue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow process takes fewer chunks: the files are not split in fixed shares, and every
+    file is validated exactly once, reported in file order."""
+    import os
+
+    from platformctl.core.catalog.validation import parallel
+
+    for i in range(40):
+        (tmp_path / f"c{i:02}.catalog.yaml").write_text(GROUP.replace("team-a", f"t{i}"))
+    seen = tmp_path.parent / f"{tmp_path.name}-seen"
+    seen.mkdir()
+    real = parallel.validate_file
+
+    def recording(path: Path, *args: Any, **kwargs: Any) -> Any:
+        (seen / f"{path.name}.{os.getpid()}").touch()
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "validate_file", recording)
+    _slow_parent(monkeypatch, 0.02)
+    result = validate_paths([tmp_path], base=tmp_path, jobs=2)
+    assert result.report.files == [f"c{i:02}.catalog.yaml" for i in range(40)]
+    assert [e.name for e in result.entities] == [f"t{i}" for i in range(40)]
+    marks = sorted(p.name for p in seen.iterdir())
+    assert sorted(m.rsplit(".", 1)[0] for m in marks) == sorted(
+        f"c{i:02}.catalog.yaml" for i in range(40)
+    )  # each file once
+    by_parent = [m for m in marks if m.endswith(f".{os.getpid()}")]
+    assert 0 < len(by_parent) < 20  # the slow parent did less than half

@@ -6,6 +6,8 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import signal
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,10 @@ from platformctl.core.catalog.validation.reading import validate_file
 from platformctl.core.report import Finding
 
 PARALLEL_MIN_FILES = 400
-OWN_SHARE = 0.8  # of an equal share, for this process (it also collects and resolves)
+CHUNKS_PER_WORKER = 32  # small enough that the last chunk hardly delays the end
+MAX_CHUNK = 16  # files
+_CHUNK = struct.Struct("=I")  # a chunk number in the shared queue
+_QUEUE_BYTES = 4096  # the smallest pipe buffer Linux gives: all numbers go in before the fork
 
 
 def worker_count(files: int, jobs: int | None) -> int:
@@ -78,35 +83,36 @@ class _Shipped:
     positions: dict[int, dict[tuple[Any, ...], tuple[int, int]]] = field(default_factory=dict)
 
 
-def _work(batch: list[tuple[str, str]], org: OrgRules) -> list[_Shipped]:
+def _ship(display: str, ctx: FileContext) -> _Shipped:
+    return _Shipped(
+        display,
+        ctx.findings,
+        [(e.ref, e.kind, e.namespace, e.name, e.document, (e.doc.line, e.doc.column))
+         for e in ctx.entities],
+        [_relation_tuple(r) for r in ctx.relations],
+        ctx.input_error,
+    )  # fmt: skip
+
+
+def _take(queue: int) -> int | None:
+    """The next chunk number from the shared queue, or None when it is empty.  Every number
+    was written before any process started reading and each read takes exactly one (a pipe
+    read holds the pipe's lock), so no chunk is taken twice."""
+    raw = os.read(queue, _CHUNK.size)
+    return _CHUNK.unpack(raw)[0] if raw else None
+
+
+def _work(chunks: list[list[tuple[str, str]]], queue: int, org: OrgRules) -> list[Any]:
+    """A child's loop: take chunks until the queue is empty; (chunk number, results) pairs."""
     gc.disable()
-    out = []
-    for path, display in batch:
-        ctx = validate_file(Path(path), display, org)
-        out.append(
-            _Shipped(
-                display,
-                ctx.findings,
-                [
-                    (
-                        e.ref,
-                        e.kind,
-                        e.namespace,
-                        e.name,
-                        e.document,
-                        (e.doc.line, e.doc.column),
-                    )
-                    for e in ctx.entities
-                ],
-                [_relation_tuple(r) for r in ctx.relations],
-                ctx.input_error,
-            )
-        )
+    out: list[Any] = []
+    while (number := _take(queue)) is not None:
+        out.append((number, [_ship(d, validate_file(Path(p), d, org)) for p, d in chunks[number]]))
     return out
 
 
-def _fork(batch: list[tuple[str, str]], org: OrgRules) -> tuple[int, int]:
-    """Start a child validating ``batch``; (pid, read end of its result pipe)."""
+def _fork(chunks: list[list[tuple[str, str]]], queue: int, org: OrgRules) -> tuple[int, int]:
+    """Start a child validating chunks from ``queue``; (pid, read end of its result pipe)."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: validate, send the pickled results, exit without cleanup
@@ -114,7 +120,7 @@ def _fork(batch: list[tuple[str, str]], org: OrgRules) -> tuple[int, int]:
         try:
             os.close(read)
             try:
-                payload = pickle.dumps((True, _work(batch, org)), pickle.HIGHEST_PROTOCOL)
+                payload = pickle.dumps((True, _work(chunks, queue, org)), pickle.HIGHEST_PROTOCOL)
             except BaseException as exc:  # noqa: BLE001 - reported by the parent
                 import traceback
 
@@ -128,7 +134,7 @@ def _fork(batch: list[tuple[str, str]], org: OrgRules) -> tuple[int, int]:
     return pid, read
 
 
-def _collect(child: tuple[int, int]) -> list[_Shipped]:
+def _collect(child: tuple[int, int]) -> list[Any]:
     pid, read = child
     with os.fdopen(read, "rb") as pipe:
         payload = pipe.read()
@@ -157,55 +163,86 @@ def _relation_tuple(relation: RelationRef) -> tuple[Any, ...]:
     )
 
 
+def chunked(pairs: list[tuple[str, str]], workers: int) -> list[list[tuple[str, str]]]:
+    """Consecutive runs of files, about CHUNKS_PER_WORKER per process (at most MAX_CHUNK
+    files, and few enough that all their numbers fit in the queue pipe at once)."""
+    size = max(1, min(MAX_CHUNK, len(pairs) // (workers * CHUNKS_PER_WORKER)))
+    size = max(size, -(-len(pairs) * _CHUNK.size // _QUEUE_BYTES))
+    return [pairs[i : i + size] for i in range(0, len(pairs), size)]
+
+
 def validate_parallel(
     files: list[Path], displays: list[str], org: OrgRules, workers: int
 ) -> list[FileContext]:
-    """``workers - 1`` forked children each validate a slice of the file list's tail while
-    this process validates the head itself (no pickling for its share), then reads their
-    results from a pipe.  Plain ``os.fork`` and pipes: a process pool's queues, threads and
-    imports cost more than one static split saves by balancing."""
+    """``workers - 1`` forked children and this process take chunks of files from one shared
+    queue (a pipe holding chunk numbers) until it is empty, so a slow chunk or a busy core
+    does not leave one process idle while another still has a fixed share to finish.  The
+    children then send their results back through a pipe each; this process puts every
+    chunk back in file order.  Plain ``os.fork`` and pipes: a process pool's queues, threads
+    and imports cost more than they save here."""
     for kind in ("Component", "API", "Resource", "System", "Group", "User"):
         S.kind_schema(kind).is_valid(None)  # compile before the fork: the children inherit them
     pairs = [(str(p), d) for p, d in zip(files, displays, strict=True)]
-    # This process also unpickles the children's results and resolves references: a smaller
-    # share.
-    own = int(len(pairs) / workers * OWN_SHARE)
-    rest = pairs[own:]
-    size = max(1, -(-len(rest) // (workers - 1)))
-    slices = [rest[i : i + size] for i in range(0, len(rest), size)]
-    children = [_fork(batch, org) for batch in slices]
-    contexts = [validate_file(Path(p), d, org) for p, d in pairs[:own]]
-    for batch, child in zip(slices, children, strict=True):
-        for (path, _), shipped in zip(batch, _collect(child), strict=True):
-            ctx = FileContext(
-                shipped.display, None, yamlio.LoadedFile(shipped.display, [], []), org
+    chunks = chunked(pairs, workers)
+    queue, fill = os.pipe()
+    try:
+        numbers = b"".join(_CHUNK.pack(n) for n in range(len(chunks)))
+        os.set_blocking(fill, False)
+        try:
+            written = os.write(fill, numbers)
+        except BlockingIOError:
+            written = 0
+    finally:
+        os.close(fill)
+    if written < len(numbers):  # pragma: no cover - a pipe smaller than a page
+        os.close(queue)
+        return [validate_file(Path(p), d, org) for p, d in pairs]
+    children: list[tuple[int, int]] = []
+    try:
+        for _ in range(workers - 1):
+            children.append(_fork(chunks, queue, org))
+        done: dict[int, list[FileContext]] = {}
+        while (number := _take(queue)) is not None:
+            done[number] = [validate_file(Path(p), d, org) for p, d in chunks[number]]
+    except BaseException:
+        for pid, read in children:  # no orphans left computing for nobody
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(read)
+        raise
+    finally:
+        os.close(queue)
+    for child in children:
+        for number, shipped_files in _collect(child):
+            done[number] = [
+                _unship(path, shipped, org)
+                for (path, _), shipped in zip(chunks[number], shipped_files, strict=True)
+            ]
+    return [ctx for number in range(len(chunks)) for ctx in done[number]]
+
+
+def _unship(path: str, shipped: _Shipped, org: OrgRules) -> FileContext:
+    """A child's results for one file as this process's FileContext: positions (rarely
+    needed: duplicate entities, unresolved relations) are read from the file again."""
+    ctx = FileContext(shipped.display, None, yamlio.LoadedFile(shipped.display, [], []), org)
+    ctx.findings = shipped.findings
+    ctx.input_error = shipped.input_error
+    source = yamlio.Source(path=path)
+    docs: dict[int, yamlio.Document] = {}
+    for shipped_relation in shipped.relations:
+        src, fld, target, index, where = shipped_relation[:5]
+        if len(shipped_relation) == 6:
+            line, col = where
+            relation = RelationRef(src, fld, target, shipped.display, line, col, index, False)
+        else:
+            doc = docs.get(index)
+            if doc is None:
+                doc = docs[index] = yamlio.Document(index, None, 1, 1, source=source)
+            relation = RelationRef(
+                src, fld, target, shipped.display, None, None, index, False, where=(doc, where)
             )
-            ctx.findings = shipped.findings
-            ctx.input_error = shipped.input_error
-            # positions (rarely needed: duplicate entities, unresolved relations) are read
-            # from the file again
-            source = yamlio.Source(path=path)
-            docs: dict[int, yamlio.Document] = {}
-            for shipped_relation in shipped.relations:
-                src, fld, target, index, where = shipped_relation[:5]
-                if len(shipped_relation) == 6:
-                    line, col = where
-                    relation = RelationRef(
-                        src, fld, target, shipped.display, line, col, index, False
-                    )
-                else:
-                    doc = docs.get(index)
-                    if doc is None:
-                        doc = docs[index] = yamlio.Document(index, None, 1, 1, source=source)
-                    relation = RelationRef(
-                        src, fld, target, shipped.display, None, None, index, False,
-                        where=(doc, where),
-                    )  # fmt: skip
-                ctx.relations.append(relation)
-            for ref, kind, ns, name, index, (line, col) in shipped.entities:
-                doc = yamlio.Document(index, None, line, col, source=source)
-                ctx.entities.append(
-                    EntityRecord(ref, kind, ns, name, shipped.display, index, None, doc)
-                )
-            contexts.append(ctx)
-    return contexts
+        ctx.relations.append(relation)
+    for ref, kind, ns, name, index, (line, col) in shipped.entities:
+        doc = yamlio.Document(index, None, line, col, source=source)
+        ctx.entities.append(EntityRecord(ref, kind, ns, name, shipped.display, index, None, doc))
+    return ctx
