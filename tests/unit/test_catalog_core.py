@@ -390,6 +390,37 @@ def test_discover_without_git_still_honours_gitignore(tmp_path: Path) -> None:
     assert found == ["a/catalog-info.yaml", "b/keep/catalog-info.yaml"]
 
 
+def test_discover_orders_by_path_parts_and_lists_only_files(tmp_path: Path) -> None:
+    """Sorted as Paths sort (part by part: a/b before a-b), symlinks to files followed,
+    broken symlinks and folders named like catalog files left out."""
+    for folder in ("a-b", "a/b", "a"):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        (tmp_path / folder / "catalog-info.yaml").write_text(GROUP)
+    (tmp_path / "linked.catalog.yaml").symlink_to(tmp_path / "a" / "catalog-info.yaml")
+    (tmp_path / "broken.catalog.yaml").symlink_to(tmp_path / "missing.yaml")
+    (tmp_path / "dir.catalog.yaml").mkdir()
+    found = [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path)]
+    expected = [
+        "a/b/catalog-info.yaml",
+        "a/catalog-info.yaml",
+        "a-b/catalog-info.yaml",
+        "linked.catalog.yaml",
+    ]
+    assert found == expected
+    assert found == sorted(found, key=Path)
+
+
+def test_discover_skips_tracked_files_deleted_from_the_work_tree(git_repo: Path) -> None:
+    (git_repo / "a").mkdir()
+    for name in ("catalog-info.yaml", "a/catalog-info.yaml"):
+        (git_repo / name).write_text(GROUP)
+    subprocess.run(["git", "-C", str(git_repo), "add", "."], check=True)
+    (git_repo / "a" / "catalog-info.yaml").unlink()
+    assert [p.relative_to(git_repo).as_posix() for p in discover(git_repo)] == [
+        "catalog-info.yaml"
+    ]
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_parallel_and_serial_agree(tmp_path: Path, jobs: int) -> None:
     for i in range(6):

@@ -196,7 +196,11 @@ def validate_paths(
     org = org_rules_from_config(config)
     files = expand_paths([Path(p) for p in paths])
     prefix = str(base.absolute()).rstrip(os.sep) + os.sep
-    displays = [display_name(p.absolute(), base, prefix) for p in files]
+    cwd = os.getcwd().rstrip(os.sep) + os.sep  # Path.absolute(), without a Path per file
+    displays = [
+        display_name(text if os.path.isabs(text := str(p)) else cwd + text, base, prefix)
+        for p in files
+    ]
     workers = _worker_count(len(files), jobs)
     with _no_gc():
         if workers > 1 and not org.custom_kinds:
