@@ -131,8 +131,26 @@ def run(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _exit(code: int) -> NoReturn:
+    """Exit with ``code``, skipping the interpreter's teardown when nothing else can still
+    need it: with one thread left, the ``atexit`` handlers (weakref finalizers, logging,
+    coverage) run and the standard streams are flushed, then the process ends without
+    freeing every module and object one by one (about 40 ms after validating a large
+    catalog, a tenth of the run).  With other threads alive: the normal exit."""
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        sys.exit(code)
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe or a closed stream
+            stream.flush()
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
-    sys.exit(run(argv))
+    _exit(run(argv))
 
 
 if __name__ == "__main__":

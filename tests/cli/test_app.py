@@ -203,3 +203,29 @@ def test_a_typo_in_the_repository_config_is_a_warning_naming_file_line_and_the_f
         "hint: did you mean 'backstage.url'?",
     ]
     assert "backstge.url" in result.stdout  # still shown where it came from
+
+
+def test_exit_skips_teardown_but_keeps_atexit_output_and_threads(tmp_path):
+    """``main`` ends the process without the interpreter's teardown, yet atexit handlers
+    still run, buffered output (large, into a pipe) is complete, the exit code is kept, and
+    with another thread still alive the normal exit waits for it."""
+    marker = tmp_path / "thread-done"
+    code = (
+        "import atexit, sys, threading, time\n"
+        "atexit.register(lambda: sys.stdout.write('atexit ran\\n'))\n"
+        "sys.stdout.write('x' * 200000 + '\\n')\n"
+        "if sys.argv[1] == 'thread':\n"
+        "    def late():\n"
+        "        time.sleep(0.3)\n"
+        f"        open({str(marker)!r}, 'w').close()\n"
+        "    threading.Thread(target=late).start()\n"
+        "sys.argv = ['platformctl', 'no-such-command']\n"
+        "from platformctl.__main__ import main\n"
+        "main()\n"
+    )
+    for mode in ("plain", "thread"):
+        proc = subprocess.run([sys.executable, "-c", code, mode], capture_output=True, text=True)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stdout == "x" * 200000 + "\natexit ran\n"
+        assert "No such command" in proc.stderr
+    assert marker.exists()
