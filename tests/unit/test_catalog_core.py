@@ -520,6 +520,37 @@ def test_a_failing_worker_fails_the_run(tmp_path: Path, monkeypatch: pytest.Monk
         validate_paths([tmp_path], base=tmp_path, jobs=2)
 
 
+def test_a_worker_that_dies_silently_fails_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed mid-run (no failure report) leaves chunks without results: an error
+    naming its exit status, not a shorter report."""
+    import os
+    import time
+
+    from platformctl.core.catalog.validation import parallel
+
+    for i in range(6):
+        (tmp_path / f"c{i}.catalog.yaml").write_text(GROUP.replace("team-a", f"t{i}"))
+    parent = os.getpid()
+    real = parallel.validate_file
+    calls = []
+
+    def dying_in_child(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            calls.append(1)
+            if len(calls) == 2:  # after one chunk's results went out
+                os._exit(3)
+        else:
+            time.sleep(0.05)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "validate_file", dying_in_child)
+    monkeypatch.setattr(parallel, "MAX_CHUNK", 1)
+    with pytest.raises(RuntimeError, match=r"without all its results \(exit codes \[3\]\)"):
+        validate_paths([tmp_path], base=tmp_path, jobs=2)
+
+
 @pytest.mark.parametrize("count", [0, 1, 3])
 def test_more_workers_than_files(tmp_path: Path, count: int) -> None:
     for i in range(count):

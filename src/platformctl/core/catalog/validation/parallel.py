@@ -3,6 +3,8 @@ compact results (findings, entity tuples, relations with their positions), not n
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import gc
 import os
 import pickle
@@ -102,49 +104,95 @@ def _take(queue: int) -> int | None:
     return _CHUNK.unpack(raw)[0] if raw else None
 
 
-def _work(chunks: list[list[tuple[str, str]]], queue: int, org: OrgRules) -> list[Any]:
-    """A child's loop: take chunks until the queue is empty; (chunk number, results) pairs."""
+_FRAME = struct.Struct("=I")  # the length of one pickled frame on a result pipe
+_RESULT_PIPE_BYTES = 1 << 20  # room for a whole run's results: a worker hardly ever waits
+
+
+def _send(out: int, frame: object) -> None:
+    data = pickle.dumps(frame, pickle.HIGHEST_PROTOCOL)
+    view = memoryview(_FRAME.pack(len(data)) + data)
+    while view:
+        view = view[os.write(out, view) :]
+
+
+def _work(chunks: list[list[tuple[str, str]]], queue: int, out: int, org: OrgRules) -> None:
+    """A child's loop: take chunks until the queue is empty, sending each chunk's results
+    as one frame ``(chunk number, results)`` as soon as they are ready."""
     gc.disable()
-    out: list[Any] = []
     while (number := _take(queue)) is not None:
-        out.append((number, [_ship(d, validate_file(Path(p), d, org)) for p, d in chunks[number]]))
-    return out
+        _send(out, (number, [_ship(d, validate_file(Path(p), d, org)) for p, d in chunks[number]]))
 
 
-def _fork(chunks: list[list[tuple[str, str]]], queue: int, org: OrgRules) -> tuple[int, int]:
-    """Start a child validating chunks from ``queue``; (pid, read end of its result pipe)."""
+def _fork(chunks: list[list[tuple[str, str]]], queue: int, org: OrgRules) -> _Child:
+    """Start a child validating chunks from ``queue``."""
     read, write = os.pipe()
+    with contextlib.suppress(AttributeError, OSError):  # Linux only; a smaller pipe works too
+        fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _RESULT_PIPE_BYTES)
     pid = os.fork()
     if pid == 0:  # the child: validate, send the pickled results, exit without cleanup
         status = 0
         try:
             os.close(read)
             try:
-                payload = pickle.dumps((True, _work(chunks, queue, org)), pickle.HIGHEST_PROTOCOL)
+                _work(chunks, queue, write, org)
             except BaseException as exc:  # noqa: BLE001 - reported by the parent
                 import traceback
 
                 status = 1
-                payload = pickle.dumps((False, "".join(traceback.format_exception(exc))))
-            with os.fdopen(write, "wb") as out:
-                out.write(payload)
+                _send(write, (None, "".join(traceback.format_exception(exc))))
+            os.close(write)
         finally:
             os._exit(status)
     os.close(write)
-    return pid, read
+    os.set_blocking(read, False)
+    return _Child(pid, read)
 
 
-def _collect(child: tuple[int, int]) -> list[Any]:
-    pid, read = child
-    with os.fdopen(read, "rb") as pipe:
-        payload = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if not payload:
-        raise RuntimeError(f"a validation worker exited without results (status {status})")
-    ok, result = pickle.loads(payload)
-    if not ok:
-        raise RuntimeError(f"a validation worker failed:\n{result}")
-    return result
+class _Child:
+    """A worker process and the frames of results it sent so far."""
+
+    def __init__(self, pid: int, read: int) -> None:
+        self.pid = pid
+        self.read = read
+        self.buffer = bytearray()
+        self.open = True
+
+    def frames(self, wait: bool) -> list[tuple[int, list[_Shipped]]]:
+        """The complete frames that arrived (``wait``: all of them, until the child closes
+        its end).  A frame reporting the child's failure raises RuntimeError."""
+        if wait:
+            os.set_blocking(self.read, True)
+        while self.open:
+            try:
+                data = os.read(self.read, 1 << 16)
+            except BlockingIOError:
+                break
+            if not data:
+                self.open = False
+                break
+            self.buffer += data
+        out = []
+        offset = 0
+        while len(self.buffer) - offset >= _FRAME.size:
+            (size,) = _FRAME.unpack_from(self.buffer, offset)
+            if len(self.buffer) - offset - _FRAME.size < size:
+                break
+            start = offset + _FRAME.size
+            number, result = pickle.loads(self.buffer[start : start + size])
+            if number is None:
+                raise RuntimeError(f"a validation worker failed:\n{result}")
+            out.append((number, result))
+            offset = start + size
+        del self.buffer[:offset]
+        return out
+
+    def close(self, kill: bool = False) -> int:
+        if kill:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.close(self.read)
+        return os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
 
 
 def _relation_tuple(relation: RelationRef) -> tuple[Any, ...]:
@@ -177,9 +225,10 @@ def validate_parallel(
     """``workers - 1`` forked children and this process take chunks of files from one shared
     queue (a pipe holding chunk numbers) until it is empty, so a slow chunk or a busy core
     does not leave one process idle while another still has a fixed share to finish.  The
-    children then send their results back through a pipe each; this process puts every
-    chunk back in file order.  Plain ``os.fork`` and pipes: a process pool's queues, threads
-    and imports cost more than they save here."""
+    children send each chunk's results back through a pipe each as soon as they are ready,
+    and this process takes them in between its own chunks (no pile of results to unpack
+    at the end); it puts every chunk back in file order.  Plain ``os.fork`` and pipes: a
+    process pool's queues, threads and imports cost more than they save here."""
     for kind in ("Component", "API", "Resource", "System", "Group", "User"):
         S.kind_schema(kind).is_valid(None)  # compile before the fork: the children inherit them
     pairs = [(str(p), d) for p, d in zip(files, displays, strict=True)]
@@ -197,27 +246,39 @@ def validate_parallel(
     if written < len(numbers):  # pragma: no cover - a pipe smaller than a page
         os.close(queue)
         return [validate_file(Path(p), d, org) for p, d in pairs]
-    children: list[tuple[int, int]] = []
-    try:
-        for _ in range(workers - 1):
-            children.append(_fork(chunks, queue, org))
-        done: dict[int, list[FileContext]] = {}
-        while (number := _take(queue)) is not None:
-            done[number] = [validate_file(Path(p), d, org) for p, d in chunks[number]]
-    except BaseException:
-        for pid, read in children:  # no orphans left computing for nobody
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            os.close(read)
-        raise
-    finally:
-        os.close(queue)
-    for child in children:
-        for number, shipped_files in _collect(child):
+    children: list[_Child] = []
+    done: dict[int, list[FileContext]] = {}
+
+    def receive(child: _Child, wait: bool) -> None:
+        for number, shipped_files in child.frames(wait):
             done[number] = [
                 _unship(path, shipped, org)
                 for (path, _), shipped in zip(chunks[number], shipped_files, strict=True)
             ]
+
+    try:
+        for _ in range(workers - 1):
+            children.append(_fork(chunks, queue, org))
+        while (number := _take(queue)) is not None:
+            done[number] = [validate_file(Path(p), d, org) for p, d in chunks[number]]
+            for child in children:  # what has arrived meanwhile: no long tail at the end
+                receive(child, wait=False)
+        os.close(queue)
+        queue = -1
+        for child in children:
+            receive(child, wait=True)
+    except BaseException:
+        for child in children:  # no orphans left computing for nobody
+            child.close(kill=True)
+        raise
+    finally:
+        if queue != -1:
+            os.close(queue)
+    codes = [child.close() for child in children]
+    if len(done) != len(chunks):
+        raise RuntimeError(
+            f"a validation worker exited without all its results (exit codes {codes})"
+        )
     return [ctx for number in range(len(chunks)) for ctx in done[number]]
 
 
