@@ -26,16 +26,30 @@ def _install(session: nox.Session, extras: str = "test") -> None:
     session.install("-e", f".[{extras}]")
 
 
+def _install_compiled(session: nox.Session, extras: str = "test") -> dict[str, str]:
+    """Install platformctl as users get it from ``pip install .``: a wheel with catalog
+    validate's hot modules compiled by mypyc (hatch_build.py), which must compile here.  The
+    returned environment makes tests/unit/test_compiled.py check that the extensions are
+    the modules in use."""
+    # uv does not byte-compile by default (pip does): without it, and with
+    # PYTHONDONTWRITEBYTECODE, every CLI subprocess would compile its modules again
+    compile_flag = ["--compile-bytecode"] if session.venv_backend == "uv" else []
+    session.install(
+        *compile_flag, f".[{extras}]", env={"PLATFORMCTL_REQUIRE_COMPILED": "1"}
+    )
+    return {"PLATFORMCTL_EXPECT_COMPILED": "1"}
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
     """The default suite: unit, CLI and fast integration tests (real git, real copier,
-    a local Kubernetes API test server)."""
-    _install(session)
+    a local Kubernetes API test server), against the compiled wheel users install."""
+    env = _install_compiled(session)
     args = session.posargs or [
         "-m", "not golden and not backstage and not browser and not grafana and not kube",
         "-q", "-p", "no:cacheprovider",
     ]  # fmt: skip
-    session.run("pytest", *args)
+    session.run("pytest", *args, env=env)
 
 
 # Pinned tools of the golden session's GitOps checks (tests/integration/golden/gitops.py).
@@ -217,7 +231,7 @@ def backstage(session: nox.Session) -> None:
     import shutil
     import subprocess
 
-    _install(session)
+    compiled = _install_compiled(session)  # the differential tests check what users run
     backend = ROOT / "tests" / "integration" / "backstage"
     if shutil.which("npm") is None or shutil.which("node") is None:
         session.error("the backstage session needs Node.js 20 and npm on PATH")
@@ -235,7 +249,11 @@ def backstage(session: nox.Session) -> None:
         with session.chdir(backend):
             session.run("npm", "ci", "--no-audit", "--no-fund", external=True, env=npm_env)
         stamp.write_text(wanted)
-    env = {"PLATFORMCTL_BACKSTAGE_IT": "1", "BACKSTAGE_ORACLE_DEPS": _oracle_deps(session)}
+    env = {
+        "PLATFORMCTL_BACKSTAGE_IT": "1",
+        "BACKSTAGE_ORACLE_DEPS": _oracle_deps(session),
+        **compiled,
+    }
     session.run(
         "pytest", "-m", "backstage", "-q", "-p", "no:cacheprovider", *session.posargs, env=env
     )
@@ -287,7 +305,7 @@ def fuzz(session: nox.Session) -> None:
     parser.add_argument("--count", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(session.posargs)
-    _install(session)
+    compiled = _install_compiled(session)
     keep = Path(session.virtualenv.location).resolve().parent / "fuzz-cases"
     env = {
         "PLATFORMCTL_BACKSTAGE_IT": "1",
@@ -295,6 +313,7 @@ def fuzz(session: nox.Session) -> None:
         "PLATFORMCTL_FUZZ_COUNT": str(args.count),
         "PLATFORMCTL_FUZZ_SEED": str(args.seed),
         "PLATFORMCTL_FUZZ_KEEP": str(keep),
+        **compiled,
     }
     session.run(
         "pytest", "-m", "backstage", "-q", "-p", "no:cacheprovider", "-s",
@@ -443,8 +462,9 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Timing benchmarks (budgets live here, not in unit tests). Writes benchmarks/results.json."""
-    _install(session)
+    """Timing benchmarks (budgets live here, not in unit tests), of the compiled wheel users
+    install. Writes benchmarks/results.json."""
+    _install_compiled(session)
     session.run("python", "benchmarks/run.py", *session.posargs, env={"NO_COLOR": "1"})
 
 

@@ -223,7 +223,18 @@ def bench_side_by_side(root: Path, entities: int, runs: int = 5) -> dict[str, ob
         "platformctl_runs_s": [round(x, 3) for x in ours],
         "backstage_runs_s": [round(x, 3) for x in theirs],
         "load_average": [round(x, 2) for x in os.getloadavg()],
+        "compiled": compiled(),
     }
+
+
+def compiled() -> bool:
+    """Whether the platformctl being measured is the mypyc-compiled wheel (hatch_build.py)
+    rather than an editable, pure-Python install."""
+    import importlib.machinery
+
+    from platformctl.core.catalog.validation import policies
+
+    return str(policies.__file__).endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
 
 
 def side_by_side_only(runs: int = 5) -> dict[str, object]:
@@ -239,7 +250,7 @@ def side_by_side_only(runs: int = 5) -> dict[str, object]:
             f"  vs Backstage (Node), CLI --format json  {b['ratio']}x  median "
             f"{b['platformctl_cli_s']} s ({b['platformctl_entities_per_s']:,}/s) vs "
             f"{b['backstage_node_s']} s over {b['runs']} interleaved runs; load {load[0]}; "
-            "goal >= 4.7x"
+            f"{'compiled' if b['compiled'] else 'pure Python (editable install)'}; goal >= 4.7x"
         )
     print(json.dumps(b))
     return b
@@ -302,7 +313,8 @@ def main() -> dict[str, object]:
                 f"{b['ratio']}x",
                 f"median {b['platformctl_cli_s']} s ({b['platformctl_entities_per_s']:,}/s) vs "
                 f"{b['backstage_node_s']} s over {b['runs']} interleaved runs; load "
-                f"{b['load_average'][0]}; goal >= 4.7x",
+                f"{b['load_average'][0]}; "
+                f"{'compiled' if b['compiled'] else 'pure Python'}; goal >= 4.7x",
             )
         )
     else:

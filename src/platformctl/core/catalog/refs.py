@@ -55,7 +55,7 @@ def _split(ref: str) -> tuple[str | None, str | None, str]:
 
 
 def parse_entity_ref(
-    ref: str,
+    ref: object,
     default_kind: str | None = None,
     default_namespace: str = DEFAULT_NAMESPACE,
 ) -> EntityRef:
@@ -92,7 +92,7 @@ def check_relation_target(
     ``{name: x}`` is a valid reference).  Raises EntityRefError; the parsed ref for strings,
     None for a valid compound form."""
     if isinstance(ref, str) or not _js_truthy(ref):
-        return parse_entity_ref(ref, default_kind, default_namespace)  # type: ignore[arg-type]
+        return parse_entity_ref(ref, default_kind, default_namespace)
     fields = ref if isinstance(ref, dict) else {}
     kind = fields.get("kind")
     namespace = fields.get("namespace")
