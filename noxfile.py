@@ -455,7 +455,7 @@ def reports(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff (incl. TID253 banned module-level imports), mypy, import-linter layers."""
     session.install("-e", ".[lint]")
-    session.run("ruff", "check", "src", "tests", "benchmarks", "noxfile.py")
+    session.run("ruff", "check", "src", "tests", "benchmarks", "noxfile.py", "hatch_build.py")
     session.run("mypy")
     session.run("lint-imports", env={"PYTHONPATH": "src"})
 
