@@ -32,7 +32,7 @@ def test_compiled_modules_exist_and_stay_off_the_pickled_and_forking_code() -> N
     for module in modules:
         assert (ROOT / "src" / (module.replace(".", "/") + ".py")).is_file(), module
     # classes that cross the worker pipe pickled, and the code that forks, stay Python
-    for kept in ("validation.model", "validation.parallel", "core.report", "_validators"):
+    for kept in ("validation.model", "validation.parallel", "core.report"):
         assert not any(kept in m for m in modules), kept
 
 
